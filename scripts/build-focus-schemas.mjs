@@ -1,0 +1,34 @@
+// Dev-time only: regenerate focus-schemas/ from the FOCUS research pack (../shared/focus).
+// The output is committed; nothing at run time or in tests reads ../shared.
+// Errata applied (focus-notes.md §7): PricingCurrency and PricingCurrencyEffectiveCost are NOT NULL (1.3 ERRATA A#9/#10,
+// and the same normative text in 1.2); CommitmentDiscountStatus allowed values are Used/Unused (the RM lists wrong ones);
+// ContractCommitment ContractId/ContractCommitmentId are NOT NULL; ContractApplied keys use the `…Id` casing.
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const src = process.argv[2] ?? '../shared/focus';
+const keep = ['id', 'displayName', 'category', 'dataType', 'featureLevel', 'allowsNulls', 'allowedValues', 'allowedValuesParent',
+  'introducedIn', 'deprecatedIn', 'valueFormat', 'numberRange', 'definedKeys', 'jsonObject', 'presence'];
+const errataNotNull = new Set(['PricingCurrency', 'PricingCurrencyEffectiveCost']);
+
+function trim(col) {
+  const out = {};
+  for (const k of keep) if (col[k] !== undefined) out[k] = col[k];
+  if (errataNotNull.has(col.id)) { out.allowsNulls = false; out.errata = 'NOT NULL per ERRATA (1.3 A#9/#10); normative text'; }
+  if (col.id === 'CommitmentDiscountStatus') out.allowedValues = ['Used', 'Unused'];
+  return out;
+}
+
+for (const v of ['1.2', '1.3']) {
+  const dir = join('focus-schemas', v);
+  mkdirSync(dir, { recursive: true });
+  const cols = JSON.parse(readFileSync(join(src, `columns-${v}.json`), 'utf8')).map(trim);
+  writeFileSync(join(dir, 'columns.json'), JSON.stringify(cols, null, 1) + '\n');
+  copyFileSync(join(src, `validator-rules-${v}.csv`), join(dir, 'rules.csv'));
+}
+const ds = JSON.parse(readFileSync(join(src, 'datasets-1.3.json'), 'utf8'));
+for (const d of ds) {
+  for (const c of d.columns ?? []) if (c.id === 'ContractId' || c.id === 'ContractCommitmentId') c.allowsNulls = false;
+}
+writeFileSync(join('focus-schemas', '1.3', 'datasets.json'), JSON.stringify(ds, null, 1) + '\n');
+console.log('focus-schemas written');

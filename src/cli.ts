@@ -1,0 +1,75 @@
+// The commander program. The ONE place errors become messages and exit codes (PRODUCT §8).
+// Commands are registered from src/commands/*; each checks options, calls one library function and renders.
+import { Command, CommanderError, Option } from 'commander';
+import { registerCommands } from './commands/index.js';
+import { ExitCode, exitCodeOf, InputError, InternalError, MultiInputError } from './errors.js';
+import { output } from './report/output.js';
+
+export interface GlobalOptions {
+  data: string;
+  config?: string;
+  json?: boolean;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('aicost')
+    .description('Make AI inference spend attributable: FOCUS 1.3 Parquet from provider bills, gateway logs and traces')
+    .version('0.1.0')
+    .addOption(
+      new Option('--data <dir>', 'data home (FOCUS Parquet + manifest)').env('AICOST_DATA').default('./aicost-data'),
+    )
+    .addOption(new Option('--config <file>', 'config file (default ./aicost.config.yaml when present)').env('AICOST_CONFIG'))
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ aicost ingest exports/                 ingest every supported file under exports/
+  $ aicost query "SELECT x_SourceId, SUM(BilledCost) FROM focus GROUP BY 1"
+  $ aicost validate --view focus           check stored data against FOCUS 1.3 rules
+
+Exit codes: 0 ok, 1 a requested check failed, 2 usage or input error, 3 internal error (a bug).`,
+  );
+  registerCommands(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+  } catch (err) {
+    return reportError(err, argv.includes('--json'));
+  }
+}
+
+function reportError(err: unknown, json: boolean): number {
+  if (err instanceof CommanderError) {
+    // --help and --version arrive here too, with exit code 0.
+    if (err.exitCode === 0) return ExitCode.ok;
+    return ExitCode.input;
+  }
+  const code = exitCodeOf(err);
+  const message =
+    err instanceof InputError
+      ? err.describe()
+      : err instanceof InternalError
+        ? `internal error (this is a bug): ${err.message}`
+        : err instanceof Error && code === ExitCode.internal
+          ? `internal error (this is a bug): ${err.stack ?? err.message}`
+          : err instanceof Error
+            ? err.message
+            : String(err);
+  if (json) {
+    const errors = err instanceof MultiInputError ? err.errors.map((e) => ({ ...e.location, message: e.message })) : undefined;
+    process.stderr.write(`${JSON.stringify({ error: message, exitCode: code, errors })}\n`);
+  } else {
+    output.error(message);
+    if (err instanceof InputError && err.hint) output.note(`hint: ${err.hint}`);
+  }
+  return code;
+}

@@ -1,0 +1,11 @@
+// Explicit command registry. Each command module exports `register(program)`.
+import type { Command } from 'commander';
+import { register as forget } from './forget.js';
+import { register as ingest } from './ingest.js';
+import { register as query } from './query.js';
+import { register as sources } from './sources.js';
+import { register as validate } from './validate.js';
+
+export function registerCommands(program: Command): void {
+  for (const r of [ingest, sources, query, validate, forget]) r(program);
+}

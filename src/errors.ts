@@ -1,0 +1,79 @@
+// The error taxonomy and the exit codes every command shares (PRODUCT §8).
+// cli.ts is the one place these become messages and exit codes.
+
+export const ExitCode = {
+  ok: 0,
+  /** A check the user asked for failed (validate findings, --fail-on rules). Output is still written. */
+  checkFailed: 1,
+  /** Usage or input error: bad flag, unreadable or malformed input, writer lock held. */
+  input: 2,
+  /** Internal error: a bug, including a reconciliation that does not hold on our own transformation. */
+  internal: 3,
+} as const;
+
+/** Where in an input a problem sits; every field optional, printed as `file:record column`. */
+export interface InputLocation {
+  file?: string;
+  /** 1-based line (CSV) or a record path such as `data[0].results[2]` (JSON). */
+  record?: string | number;
+  column?: string;
+}
+
+export function formatLocation(loc: InputLocation): string {
+  const parts: string[] = [];
+  if (loc.file) parts.push(loc.file);
+  if (loc.record !== undefined) parts.push(typeof loc.record === 'number' ? `line ${loc.record}` : `record ${loc.record}`);
+  if (loc.column) parts.push(`column ${loc.column}`);
+  return parts.join(', ');
+}
+
+/** Bad input or usage: exit 2 and nothing stored changes. */
+export class InputError extends Error {
+  readonly exitCode = ExitCode.input;
+  constructor(
+    message: string,
+    readonly location: InputLocation = {},
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+  describe(): string {
+    const where = formatLocation(this.location);
+    return where ? `${where}: ${this.message}` : this.message;
+  }
+}
+
+/** A user-requested check failed (exit 1); the command's output was still produced. */
+export class CheckFailedError extends Error {
+  readonly exitCode = ExitCode.checkFailed;
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckFailedError';
+  }
+}
+
+/** Our own invariant broke (exit 3): this is a bug. */
+export class InternalError extends Error {
+  readonly exitCode = ExitCode.internal;
+  constructor(message: string) {
+    super(message);
+    this.name = 'InternalError';
+  }
+}
+
+/** Several inputs failed; each keeps its own location. */
+export class MultiInputError extends InputError {
+  constructor(readonly errors: InputError[]) {
+    super(errors.map((e) => e.describe()).join('\n'));
+    this.name = 'MultiInputError';
+  }
+  override describe(): string {
+    return this.message;
+  }
+}
+
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof InputError || err instanceof CheckFailedError || err instanceof InternalError) return err.exitCode;
+  return ExitCode.internal;
+}

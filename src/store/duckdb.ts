@@ -1,0 +1,101 @@
+// The only module that opens DuckDB. Pins settings (UTC, no extension downloads, threads, memory, temp dir),
+// binds parameters and quotes identifiers through one helper. Imported lazily by commands so `--help` stays fast.
+import type { DuckDBConnection, DuckDBInstance, DuckDBValue } from '@duckdb/node-api';
+
+export interface DbOptions {
+  /** Database file; ':memory:' (default) for pure views over Parquet. */
+  path?: string;
+  /** Spill directory for big sorts and joins. */
+  tempDirectory?: string;
+  threads?: number;
+  memoryLimit?: string;
+}
+
+export type Row = Record<string, unknown>;
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+
+/** A connection with the few calls the rest of aicost uses. Close it in `finally`. */
+export class Db {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly conn: DuckDBConnection,
+  ) {}
+
+  static async open(opts: DbOptions = {}): Promise<Db> {
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const config: Record<string, string> = {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'true',
+      memory_limit: opts.memoryLimit ?? process.env.AICOST_MEMORY_LIMIT ?? '1GB',
+      // Insertion order is not needed for our writes; dropping it keeps COPY streaming and memory flat.
+      preserve_insertion_order: 'false',
+    };
+    const threads = opts.threads ?? Number(process.env.AICOST_THREADS ?? 0);
+    if (threads > 0) config.threads = String(threads);
+    if (opts.tempDirectory) config.temp_directory = opts.tempDirectory;
+    const instance = await DuckDBInstance.create(opts.path ?? ':memory:', config);
+    const conn = await instance.connect();
+    // icu ships inside the binary; loading it is what makes TimeZone settable.
+    await conn.run('LOAD icu');
+    await conn.run("SET TimeZone = 'UTC'");
+    return new Db(instance, conn);
+  }
+
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.conn.run(sql, params as never);
+  }
+
+  /** Rows as JS objects; DECIMAL, BIGINT and TIMESTAMP come back as strings (JSON-safe, lossless). */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.conn.runAndReadAll(sql, params as never);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    const rows = await this.all<T>(sql, params);
+    return rows[0];
+  }
+
+  /** Column names and DuckDB types of a query, without running it over the data. */
+  async describe(sql: string): Promise<{ name: string; type: string }[]> {
+    const rows = await this.all<{ column_name: string; column_type: string }>(`DESCRIBE ${sql}`);
+    return rows.map((r) => ({ name: r.column_name, type: r.column_type }));
+  }
+
+  close(): void {
+    this.conn.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Opens a Db, runs `fn`, closes it whatever happens. */
+export async function withDb<T>(opts: DbOptions, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await Db.open(opts);
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Quotes an identifier. Every identifier that reaches SQL passes here. */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A plain identifier check for names we build from definitions. */
+export function isPlainIdent(name: string): boolean {
+  return IDENT.test(name);
+}
+
+/** A SQL string literal. Used only for values we generate (file paths, constants from definitions). */
+export function lit(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A literal list of file paths, for read_parquet([...]). */
+export function litList(values: string[]): string {
+  return `[${values.map(lit).join(', ')}]`;
+}
