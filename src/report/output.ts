@@ -1,8 +1,8 @@
 // Where output goes: data on stdout, notes/progress on stderr; colour decided once (NO_COLOR, non-TTY).
-import chalk from 'chalk';
+import { Chalk } from 'chalk';
 
 const colour = process.stderr.isTTY && !process.env.NO_COLOR;
-const c = new chalk.constructor({ level: colour ? 1 : 0 }) as typeof chalk;
+const c = new Chalk({ level: colour ? 1 : 0 });
 
 export const output = {
   /** Command results: tables, CSV, JSON. */

@@ -1,0 +1,76 @@
+// aicost ingest PATH...: thin wrapper over ingest(); prints per file source, rows and the reconciliation.
+import type { Command } from 'commander';
+import { ingest, type IngestReport } from '../ingest/ingest.js';
+import { output } from '../report/output.js';
+import { renderTable } from '../report/table.js';
+import { globalOptions } from './global.js';
+
+function render(report: IngestReport): string {
+  const rows = report.files.map((f) => {
+    const money = f.reconciliation[0];
+    return [
+      f.path,
+      f.sourceId ?? '?',
+      f.status,
+      String(f.rowsIn),
+      String(f.rowsOut),
+      String(f.rejected),
+      money ? `${trimZeros(money.source)} = ${trimZeros(money.stored)}` : f.status === 'ingested' ? `${f.reconciliation.length} checks ok` : '',
+    ];
+  });
+  return renderTable(['file', 'source', 'status', 'rows in', 'rows out', 'rejected', 'source total = stored total'], rows);
+}
+
+export function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}
+
+export function register(program: Command): void {
+  program
+    .command('ingest')
+    .description('Normalize provider bills, usage reports, gateway logs and FOCUS files into the data home')
+    .argument('<paths...>', 'files or folders (folders are walked; non-data files are skipped)')
+    .option('--source <id>', 'skip detection and read every file as this source (see aicost sources)')
+    .option('--account <id>', 'BillingAccountId for sources whose data carries none')
+    .option('--dry-run', 'read, check and reconcile, but store nothing')
+    .option('--keep-going', 'commit the good files even if some fail (still exits 2 naming the bad ones)')
+    .option('--replace-period', 'generic FOCUS input: replace stored rows of the same billing period instead of adding')
+    .option('--rate-card <file>', 'YAML rate card overriding bundled prices for cost estimates')
+    .option('--json', 'print the ingest report as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ aicost ingest exports/                       every supported file under exports/, auto-detected
+  $ aicost ingest costs.json usage.json --account org-123
+  $ aicost ingest spendlogs.csv --source litellm --dry-run
+
+Each file prints its source, rows in/out/rejected and the source total against the stored FOCUS total; an
+ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves the data home unchanged.`,
+    )
+    .action(async (paths: string[], opts, cmd: Command) => {
+      const g = globalOptions(cmd);
+      const report = await ingest({
+        home: g.data,
+        paths,
+        source: opts.source,
+        account: opts.account,
+        dryRun: opts.dryRun,
+        keepGoing: opts.keepGoing,
+        replacePeriod: opts.replacePeriod,
+        rateCard: opts.rateCard,
+        onProgress: (m) => (m ? output.progress(m) : output.progressDone()),
+      });
+      if (opts.json) {
+        output.data(JSON.stringify(report, null, 2));
+        return;
+      }
+      output.data(render(report));
+      for (const f of report.files) {
+        for (const w of f.warnings) output.warn(`${f.path}: ${w}`);
+        for (const n of f.notes) output.note(`${f.path}: ${n}`);
+      }
+      for (const s of report.skipped) output.warn(`skipped ${s.path}: ${s.reason}`);
+      if (report.dryRun) output.note('dry run: nothing stored');
+    });
+}

@@ -1,0 +1,75 @@
+// aicost validate [PATH] [--view NAME]: FOCUS conformance as SQL, keyed by Requirements Model rule ids (PRODUCT §9).
+// Exit 1 when derived (or external subject) data breaks a MUST rule, 0 when the only findings are carried-over input
+// data, 1 on any finding with --strict, 2 when the path cannot be read as a dataset.
+import { type Command, Option } from 'commander';
+import { CheckFailedError, InputError } from '../errors.js';
+import { output } from '../report/output.js';
+import { globalOptions } from './global.js';
+
+interface ValidateFlags {
+  view?: string;
+  focusVersion: '1.2' | '1.3';
+  strict?: boolean;
+  format: 'table' | 'json';
+  limit: number;
+}
+
+function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InputError(`--limit must be a positive integer, got "${value}"`);
+  return n;
+}
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('Check a FOCUS dataset against the FOCUS Requirements Model rules (one SQL query per rule)')
+    .argument('[path]', 'a FOCUS CSV or Parquet file')
+    .option('--view <name>', 'validate a view of the data home instead: focus, allocated, attributed')
+    .addOption(
+      new Option('--focus-version <version>', 'FOCUS version of the rules')
+        .choices(['1.2', '1.3'])
+        .default('1.3'),
+    )
+    .option('--strict', 'exit 1 on any finding, including carried-over input data and SHOULD-level warnings')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('--limit <n>', 'findings listed in the table', parseLimit, 50)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ aicost validate --view focus                      stored data; carried-over FOCUS input is reported, not failed
+  $ aicost validate export.csv                        any FOCUS 1.3 CSV (read as text, types by castability)
+  $ aicost validate export.parquet --focus-version 1.2 --format json
+  $ aicost validate --view attributed --strict        any finding fails, source data included
+
+Exit codes: 0 conformant (or only carried-over findings), 1 a MUST rule is broken (any finding with --strict),
+2 the path cannot be read as a dataset.`,
+    )
+    .action(async (path: string | undefined, flags: ValidateFlags, cmd: Command) => {
+      if (!path === !flags.view)
+        throw new InputError('give a PATH or --view NAME (one of them)', {}, 'aicost validate --view focus');
+      const { withDb } = await import('../store/duckdb.js');
+      const { validatePath, validateRelation } = await import('../focus/validate.js');
+      const { renderValidationJson, renderValidationText } = await import('../focus/validate-render.js');
+      const opts = { version: flags.focusVersion, strict: flags.strict ?? false };
+      const report = await withDb({}, async (db) => {
+        if (path) return validatePath(db, path, opts);
+        const { attachViews } = await import('../store/views.js');
+        const views = await attachViews(db, globalOptions(cmd).data);
+        const view = flags.view as string;
+        const focusViews = views.filter((v) => v !== 'usage');
+        if (!focusViews.includes(view))
+          throw new InputError(`"${view}" is not a FOCUS view (${focusViews.join(', ')})`);
+        return validateRelation(db, view, { ...opts, label: `view ${view}` });
+      });
+      output.data(
+        flags.format === 'json' ? renderValidationJson(report) : renderValidationText(report, flags.limit),
+      );
+      if (report.exitCode !== 0) {
+        const broken = report.results.filter((r) => r.status === 'fail' || r.status === 'warning').length;
+        throw new CheckFailedError(`FOCUS validation failed: ${broken} rule(s) with findings`);
+      }
+    });
+}

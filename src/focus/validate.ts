@@ -1,0 +1,303 @@
+// `aicost validate`: FOCUS conformance of a relation (a view of the data home) or of a CSV / Parquet file, as one
+// SQL query per Requirements Model rule. Findings on carried-over input rows (x_CostSource = 'focus') are
+// source-data findings; findings on rows aicost derived (or on every row of an external file) fail the check.
+import type { Db } from '../store/duckdb.js';
+import { ident, isPlainIdent } from '../store/duckdb.js';
+import { type Compiled, compileRule, LINEAGE_COLUMNS, type RelationInfo } from './rule-sql.js';
+import {
+  checkFunctionOf,
+  type Expr,
+  type FocusRule,
+  loadRules,
+  type RuleSet,
+  ruleColumn,
+  ruleLevel,
+} from './rules.js';
+import { type FocusVersion, focusColumns } from './schema.js';
+import { openDataset } from './validate-path.js';
+
+export type RuleStatus = 'pass' | 'fail' | 'warning' | 'skipped';
+
+/** One sampled offending row: its lineage (what exists of it) and the values the rule looked at. */
+export interface SampleRow {
+  /** 1-based record of the file (CSV line, assuming one line per record; Parquet row). */
+  record?: number;
+  x_RowId?: string;
+  x_SourceFile?: string;
+  x_SourceRecord?: string;
+  values?: Record<string, unknown>;
+}
+
+export interface RuleResult {
+  id: string;
+  column: string;
+  entityType: string;
+  /** The model's function class: Presence, Type, Format, Nullability, Validation. */
+  function: string;
+  /** The check function(s) evaluated, e.g. CheckValue, ColumnByColumnEqualsColumnValue. */
+  checkFunction: string;
+  keyword: string;
+  status: RuleStatus;
+  /** `dataset`: a verdict on the relation's shape (presence, column names); `rows`: per-row counts. */
+  scope: 'rows' | 'dataset';
+  violations: number;
+  /** Violating rows aicost derived, or every violating row of a relation without x_CostSource. */
+  derived: number;
+  /** Violating rows carried over unrepaired from a FOCUS input (x_CostSource = 'focus'). */
+  carried: number;
+  samples: SampleRow[];
+  requirement: string;
+  overridden?: string;
+  /** Why the rule was skipped, or what a dataset-level finding is about. */
+  reason?: string;
+}
+
+export interface ValidationReport {
+  schema: 'aicost.validate/1';
+  focusVersion: FocusVersion;
+  relation: string;
+  rows: number;
+  /** Columns were raw text (CSV): types judged by castability. */
+  text: boolean;
+  /** The relation has x_CostSource, so carried-over and derived findings are told apart. */
+  costSource: boolean;
+  strict: boolean;
+  /** Applicability criteria taken as declared (from the columns present, plus any given). */
+  applicability: string[];
+  results: RuleResult[];
+  totals: {
+    rules: number;
+    pass: number;
+    fail: number;
+    warning: number;
+    skipped: number;
+    derivedViolations: number;
+    carriedViolations: number;
+  };
+  /** 1 when derived (or subject) data breaks a MUST rule, or with `strict` on any finding; else 0. */
+  exitCode: 0 | 1;
+}
+
+export interface ValidateOptions {
+  version: FocusVersion;
+  strict?: boolean;
+  /** Extra applicability criteria to treat as declared, or 'ALL'. */
+  applicability?: string[] | 'ALL';
+  /** Columns are raw text (CSV read as VARCHAR). */
+  text?: boolean;
+  /** Relation holding the raw text before `NULL` strings became NULL (for the NullHandling check). */
+  placeholderSource?: string;
+  /** Name shown in the report; defaults to the relation. */
+  label?: string;
+}
+
+interface PlannedRule {
+  rule: FocusRule;
+  conditions: Expr[];
+  skip?: string;
+}
+
+/** Validates a relation (table, view or table function) against the FOCUS rules of `opts.version`. */
+export async function validateRelation(
+  db: Db,
+  relation: string,
+  opts: ValidateOptions,
+): Promise<ValidationReport> {
+  const source = isPlainIdent(relation) ? ident(relation) : relation;
+  const described = await db.describe(`SELECT * FROM ${source}`);
+  const columns = new Map(described.map((c) => [c.name, c.type]));
+  const rel: RelationInfo = {
+    source,
+    columns,
+    text: opts.text ?? false,
+    costSource: columns.has('x_CostSource'),
+    lineage: LINEAGE_COLUMNS.filter((c) => columns.has(c)),
+    focusColumns: new Set(focusColumns(opts.version).map((c) => c.id)),
+    placeholderSource: opts.placeholderSource,
+  };
+  const rules = loadRules(opts.version);
+  const declared = declaredCriteria(rules, columns, opts.applicability);
+  const results: RuleResult[] = [];
+  for (const p of planRules(rules, columns, declared)) results.push(await runRule(db, rel, p));
+  const count = await db.one<{ n: string }>(`SELECT count(*) AS n FROM ${source}`);
+  return buildReport(opts, relation, Number(count?.n ?? 0), rel, [...declared].sort(), results);
+}
+
+/**
+ * Validates a FOCUS CSV (read as text, typed by castability) or Parquet file (its own types). A missing, empty or
+ * unreadable file, or one with no FOCUS column, is an InputError (exit 2).
+ */
+export async function validatePath(
+  db: Db,
+  path: string,
+  opts: Omit<ValidateOptions, 'text' | 'placeholderSource'>,
+): Promise<ValidationReport> {
+  const ds = await openDataset(db, path, opts.version);
+  try {
+    return await validateRelation(db, ds.relation, {
+      ...opts,
+      text: ds.text,
+      placeholderSource: ds.placeholderSource,
+      label: opts.label ?? path,
+    });
+  } finally {
+    await ds.close();
+  }
+}
+
+/**
+ * Applicability criteria aicost takes as declared: a column's presence declares the criteria of its presence rule
+ * (the way aicost states support), when the column has exactly one non-MAY presence rule; plus any given explicitly.
+ */
+export function declaredCriteria(
+  rules: RuleSet,
+  columns: Map<string, string>,
+  extra?: string[] | 'ALL',
+): Set<string> {
+  const byColumn = new Map<string, FocusRule[]>();
+  const all = new Set<string>();
+  for (const r of rules.rules.values()) {
+    if (r.entityType !== 'Dataset' || r.function !== 'Presence' || r.status === 'Removed') continue;
+    for (const a of r.applicability) all.add(a);
+    if (r.keyword === 'MAY' || !r.applicability.length) continue;
+    byColumn.set(r.entity, [...(byColumn.get(r.entity) ?? []), r]);
+  }
+  if (extra === 'ALL') return all;
+  const out = new Set<string>(extra ?? []);
+  for (const [col, rs] of byColumn)
+    if (rs.length === 1 && columns.has(col)) for (const a of rs[0]?.applicability ?? []) out.add(a);
+  return out;
+}
+
+/** Walks the rule tree from the roots of the Cost and Usage dataset and the attributes; one entry per leaf rule. */
+export function planRules(
+  rules: RuleSet,
+  columns: Map<string, string>,
+  declared: Set<string>,
+): PlannedRule[] {
+  const out: PlannedRule[] = [];
+  const seen = new Set<string>();
+  const visit = (id: string, conditions: Expr[], inheritedSkip?: string) => {
+    const rule = rules.rules.get(id);
+    if (!rule || seen.has(id) || ruleLevel(rule) === null) return;
+    seen.add(id);
+    const skip = inheritedSkip ?? applicabilitySkip(rule, columns, declared);
+    const conds = rule.condition ? [...conditions, rule.condition] : conditions;
+    const check = rule.check;
+    if (
+      check &&
+      (check.kind === 'and' || check.kind === 'or') &&
+      check.items.every((i) => i.kind === 'ref')
+    ) {
+      // Composite: its condition narrows every child; children are reported with their own ids. The model's OR
+      // composites (InvoiceId, SubAccountType nullability) join children whose conditions partition the rows, so
+      // each child is checked on its own; read as a row-level OR they would pass vacuously.
+      for (const item of check.items) if (item.kind === 'ref') visit(item.id, conds, skip);
+      return;
+    }
+    out.push({ rule, conditions: conds, skip: skip ?? leafSkip(rule) });
+  };
+  for (const root of rules.roots) {
+    const r = rules.rules.get(root);
+    if (r && (r.dataset === 'CostAndUsage' || r.dataset === '')) visit(root, []);
+  }
+  return out;
+}
+
+function applicabilitySkip(
+  rule: FocusRule,
+  columns: Map<string, string>,
+  declared: Set<string>,
+): string | undefined {
+  if (rule.entityType === 'Column' || rule.entityType === 'Object') {
+    const col = ruleColumn(rule);
+    return columns.has(col) ? undefined : `column ${col} not present`;
+  }
+  const missing = rule.applicability.filter((a) => !declared.has(a));
+  return missing.length ? `not applicable: ${missing.join(', ')} not declared` : undefined;
+}
+
+function leafSkip(rule: FocusRule): string | undefined {
+  if (rule.type === 'Dynamic') return 'dynamic: needs evidence outside the dataset';
+  if (!rule.check) return 'no check in the model';
+  return undefined;
+}
+
+async function runRule(db: Db, rel: RelationInfo, p: PlannedRule): Promise<RuleResult> {
+  const { rule } = p;
+  const base: RuleResult = {
+    id: rule.id,
+    column: ruleColumn(rule),
+    entityType: rule.entityType,
+    function: rule.function,
+    checkFunction: checkFunctionOf(rule.check),
+    keyword: rule.keyword,
+    status: 'skipped',
+    scope: rule.entityType === 'Dataset' || rule.entityType === 'Attribute' ? 'dataset' : 'rows',
+    violations: 0,
+    derived: 0,
+    carried: 0,
+    samples: [],
+    requirement: rule.requirement,
+    ...(rule.overridden ? { overridden: rule.overridden } : {}),
+  };
+  if (p.skip || !rule.check) return { ...base, reason: p.skip ?? 'no check in the model' };
+  const compiled: Compiled = compileRule(rule.check, p.conditions, rel);
+  const failStatus: RuleStatus = ruleLevel(rule) === 'must' ? 'fail' : 'warning';
+  if (compiled.kind === 'skip') return { ...base, reason: compiled.reason };
+  if (compiled.kind === 'dataset') {
+    return {
+      ...base,
+      scope: 'dataset',
+      status: compiled.ok ? 'pass' : failStatus,
+      ...(compiled.detail ? { reason: compiled.detail } : {}),
+    };
+  }
+  const row = await db.one<{ n: string; carried: string; samples: SampleRow[] | null }>(compiled.sql);
+  const violations = Number(row?.n ?? 0);
+  const carried = Number(row?.carried ?? 0);
+  return {
+    ...base,
+    scope: 'rows',
+    status: violations > 0 ? failStatus : 'pass',
+    violations,
+    carried,
+    derived: violations - carried,
+    samples: row?.samples ?? [],
+  };
+}
+
+function buildReport(
+  opts: ValidateOptions,
+  relation: string,
+  rows: number,
+  rel: RelationInfo,
+  applicability: string[],
+  results: RuleResult[],
+): ValidationReport {
+  const by = (s: RuleStatus) => results.filter((r) => r.status === s).length;
+  const findings = results.filter((r) => r.status === 'fail' || r.status === 'warning');
+  const derivedFail = results.some((r) => r.status === 'fail' && (r.scope === 'dataset' || r.derived > 0));
+  const strict = opts.strict ?? false;
+  return {
+    schema: 'aicost.validate/1',
+    focusVersion: opts.version,
+    relation: opts.label ?? relation,
+    rows,
+    text: rel.text,
+    costSource: rel.costSource,
+    strict,
+    applicability,
+    results,
+    totals: {
+      rules: results.length,
+      pass: by('pass'),
+      fail: by('fail'),
+      warning: by('warning'),
+      skipped: by('skipped'),
+      derivedViolations: findings.reduce((s, r) => s + r.derived, 0),
+      carriedViolations: findings.reduce((s, r) => s + r.carried, 0),
+    },
+    exitCode: derivedFail || (strict && findings.length > 0) ? 1 : 0,
+  };
+}

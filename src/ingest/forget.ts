@@ -1,0 +1,39 @@
+// Forgetting data: drop manifest files (and their input records) by source, input file or period, atomically.
+import { resolve } from 'node:path';
+import { Transaction } from '../store/transaction.js';
+
+export interface ForgetOptions {
+  home: string;
+  source?: string;
+  file?: string;
+  period?: string;
+}
+
+export async function forget(opts: ForgetOptions): Promise<{ files: number; rows: number; inputs: number }> {
+  const tx = Transaction.begin(resolve(opts.home));
+  try {
+    const inputs = tx.next.inputs.filter(
+      (i) =>
+        (!opts.file || i.path === opts.file || i.sha256 === opts.file || resolve(i.path) === resolve(opts.file)) &&
+        (!opts.source || i.sourceId === opts.source),
+    );
+    const shas = new Set(inputs.map((i) => i.sha256));
+    const matches = tx.next.files.filter(
+      (f) =>
+        (!opts.source || f.sourceId === opts.source) &&
+        (!opts.file || shas.has(f.inputSha256)) &&
+        (!opts.period || f.partition.startsWith(opts.period)),
+    );
+    for (const f of matches) tx.removeFile(f.path);
+    const remaining = new Set(tx.next.files.map((f) => f.inputSha256));
+    const before = tx.next.inputs.length;
+    // an input record goes when none of its rows remain (or when named explicitly)
+    tx.next.inputs = tx.next.inputs.filter((i) => remaining.has(i.sha256) && !(opts.file && shas.has(i.sha256) && !opts.period));
+    const result = { files: matches.length, rows: matches.reduce((s, f) => s + f.rows, 0), inputs: before - tx.next.inputs.length };
+    tx.commit();
+    return result;
+  } catch (e) {
+    tx.abort();
+    throw e;
+  }
+}

@@ -1,0 +1,195 @@
+// `aicost ingest` as a library function: discover, detect, stage every input through the pipeline, apply
+// replacement keys, then commit everything in one atomic manifest swap (or nothing, on any input error).
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { InputError, MultiInputError } from '../errors.js';
+import { type StagedInput, stageInput } from '../normalize/pipeline.js';
+import { loadPriceBook } from '../prices/book.js';
+import { installPriceBook } from '../prices/sql.js';
+import { detectSource, sourceById } from '../sources/index.js';
+import type { SourceDefinition } from '../sources/types.js';
+import { Db } from '../store/duckdb.js';
+import { sha256File, shortHash, storedPath } from '../store/files.js';
+import { type IngestedInput, readManifest } from '../store/manifest.js';
+import { Transaction } from '../store/transaction.js';
+import { VERSION } from '../version.js';
+import { discoverInputs } from './discover.js';
+import { applyReplacement, type WorkingFile } from './replace.js';
+import { pairCostReports } from './pairing.js';
+import { sniffFile } from './sniff.js';
+
+export interface IngestOptions {
+  home: string;
+  paths: string[];
+  source?: string;
+  account?: string;
+  dryRun?: boolean;
+  keepGoing?: boolean;
+  replacePeriod?: boolean;
+  rateCard?: string;
+  onProgress?: (message: string) => void;
+}
+
+export interface FileReport {
+  path: string;
+  sourceId: string | null;
+  status: 'ingested' | 'unchanged' | 'failed';
+  rowsIn: number;
+  rowsOut: number;
+  rejected: number;
+  skipped: number;
+  replaced: number;
+  duplicates: number;
+  duplicateCost?: string;
+  reconciliation: { measure: string; source: string; stored: string }[];
+  warnings: string[];
+  notes: string[];
+  error?: { message: string; record?: string | number; column?: string };
+}
+
+export interface IngestReport {
+  files: FileReport[];
+  skipped: { path: string; reason: string }[];
+  committed: boolean;
+  dryRun: boolean;
+}
+
+function emptyReport(path: string, sourceId: string | null, status: FileReport['status']): FileReport {
+  return { path, sourceId, status, rowsIn: 0, rowsOut: 0, rejected: 0, skipped: 0, replaced: 0, duplicates: 0, reconciliation: [], warnings: [], notes: [] };
+}
+
+export async function ingest(opts: IngestOptions): Promise<IngestReport> {
+  const { inputs, skipped } = discoverInputs(opts.paths);
+  const forced: SourceDefinition | undefined = opts.source ? sourceById(opts.source) : undefined;
+  const book = loadPriceBook({ rateCard: opts.rateCard });
+  const home = resolve(opts.home);
+  const scratchRoot = opts.dryRun ? mkdtempSync(join(tmpdir(), 'aicost-dry-')) : undefined;
+  const tx = opts.dryRun ? null : Transaction.begin(home);
+  const manifest = tx ? tx.next : readManifest(home);
+  const stagingDir = tx ? tx.stagingDir : scratchRoot!;
+  const db = await Db.open({ tempDirectory: join(stagingDir, 'duckdb-tmp') });
+  const reports: FileReport[] = [];
+  const errors: InputError[] = [];
+  try {
+    await installPriceBook(db, book);
+    let working: WorkingFile[] = manifest.files.map((f) => ({ abs: join(home, f.path), file: f, staged: false }));
+    const known = new Set(manifest.inputs.map((i) => `${i.sha256}:${i.sourceId}`));
+    let n = 0;
+    for (const input of inputs) {
+      n++;
+      opts.onProgress?.(`[${n}/${inputs.length}] ${input.path}`);
+      const sniff = sniffFile(input.path);
+      const detected = forced ?? detectSource(sniff).source;
+      if (!detected) {
+        if (input.explicit) {
+          const { candidates } = detectSource(sniff);
+          errors.push(new InputError(`not a supported input (format ${sniff.format})`, { file: input.path }, candidates.length ? `closest candidates: ${candidates.join(', ')}; use --source ID` : 'aicost sources lists what is supported'));
+          reports.push({ ...emptyReport(input.path, null, 'failed'), error: { message: 'not a supported input' } });
+        } else skipped.push({ path: input.path, reason: `not a detectable input (format ${sniff.format})` });
+        continue;
+      }
+      const sha = await sha256File(input.path);
+      if (known.has(`${sha}:${detected.id}`)) {
+        reports.push(emptyReport(input.path, detected.id, 'unchanged'));
+        continue;
+      }
+      const tag = shortHash(sha, String(n)).slice(0, 10);
+      let staged: StagedInput;
+      try {
+        staged = await stageInput(db, sniff, detected, {
+          displayPath: input.path,
+          absPath: resolve(input.path),
+          sha256: sha,
+          account: opts.account ?? null,
+          salt: manifest.salt,
+          tag,
+          scratch: (name) => (tx ? tx.stagePath(`scratch/${name}`) : join(stagingDir, name)),
+        });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        errors.push(e);
+        reports.push({ ...emptyReport(input.path, detected.id, 'failed'), error: { message: e.message, record: e.location.record, column: e.location.column } });
+        continue;
+      }
+      const incoming: WorkingFile[] = staged.parts.map((p, i) => ({
+        abs: p.staged,
+        staged: true,
+        file: {
+          path: storedPath(staged.dataset, p.partition, detected.id, `${sha.slice(0, 20)}-${i}`),
+          dataset: staged.dataset,
+          sourceId: detected.id,
+          partition: p.partition,
+          inputSha256: sha,
+          rows: p.rows,
+          totals: p.totals,
+          createdAt: new Date().toISOString(),
+        },
+      }));
+      const rep = tx
+        ? await applyReplacement(db, tx, detected, incoming, working, { replacePeriod: opts.replacePeriod })
+        : { working, incoming, replaced: 0, duplicates: 0, duplicateCost: '0' };
+      working = rep.working;
+      const report: FileReport = {
+        ...emptyReport(input.path, detected.id, 'ingested'),
+        rowsIn: staged.rowsIn,
+        rowsOut: staged.rowsOut - rep.duplicates,
+        skipped: staged.skipped,
+        replaced: rep.replaced,
+        duplicates: rep.duplicates,
+        duplicateCost: rep.duplicates > 0 ? rep.duplicateCost : undefined,
+        reconciliation: staged.reconciliation,
+        warnings: staged.warnings,
+        notes: staged.notes,
+      };
+      if (rep.duplicates > 0) report.notes.push(`${rep.duplicates} rows identical to stored rows dropped (BilledCost ${rep.duplicateCost})`);
+      reports.push(report);
+      known.add(`${sha}:${detected.id}`);
+      if (tx) {
+        const entry: IngestedInput = {
+          sha256: sha,
+          path: input.path,
+          bytes: statSync(input.path).size,
+          sourceId: detected.id,
+          replacementKey: detected.replace.kind === 'rows' ? `${detected.id}:rows(${detected.replace.key.join(',')})` : `${detected.id}:${detected.replace.kind}`,
+          rowsIn: staged.rowsIn,
+          rowsOut: report.rowsOut,
+          rejected: 0,
+          duplicates: rep.duplicates,
+          reconciliation: staged.reconciliation,
+          ingestedAt: new Date().toISOString(),
+          aicostVersion: VERSION,
+        };
+        tx.next.inputs.push(entry);
+      }
+    }
+    opts.onProgress?.('');
+    const bad = errors.length > 0;
+    if (tx && (!bad || opts.keepGoing)) {
+      working = await pairCostReports(db, tx, working);
+      const keep = new Set(working.map((w) => w.file.path));
+      for (const f of tx.previous.files) if (!keep.has(f.path)) tx.removeFile(f.path);
+      const prevPaths = new Set(tx.previous.files.map((f) => f.path));
+      for (const w of working) if (w.staged || !prevPaths.has(w.file.path)) tx.addFile(w.abs, w.file);
+      tx.next.inputs = tx.next.inputs.filter((i) => !errors.some((e) => e.location.file === i.path));
+      db.close();
+      tx.commit();
+    } else {
+      db.close();
+      tx?.abort();
+    }
+    if (bad) throw errors.length === 1 ? errors[0]! : new MultiInputError(errors);
+    return { files: reports, skipped, committed: !!tx, dryRun: !!opts.dryRun };
+  } catch (e) {
+    try {
+      db.close();
+    } catch {
+      // already closed
+    }
+    tx?.abort();
+    if (e instanceof InputError) (e as InputError & { report?: IngestReport }).report = { files: reports, skipped, committed: false, dryRun: !!opts.dryRun };
+    throw e;
+  } finally {
+    if (scratchRoot) rmSync(scratchRoot, { recursive: true, force: true });
+  }
+}

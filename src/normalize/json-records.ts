@@ -1,0 +1,128 @@
+// JSON inputs become flat NDJSON records of text before DuckDB reads them. Why: DuckDB's JSON reader turns long
+// numbers into DOUBLE (TRAPS.md), so money and 64-bit nanosecond times are parsed losslessly here and handed over
+// as their original text. Each record carries `_record`, its path in the document, for error messages and lineage.
+import { createWriteStream } from 'node:fs';
+import { isLosslessNumber, parse, stringify } from 'lossless-json';
+import { InputError } from '../errors.js';
+import type { JsonRecords } from '../sources/types.js';
+
+type Json = unknown;
+
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+/** Parses JSON text without losing number precision; errors name the line. */
+export function parseLossless(text: string, file: string): Json {
+  if (text.trim() === '') throw new InputError('empty file', { file });
+  try {
+    return parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    const record = m ? lineOf(text, Number(m[1])) : undefined;
+    throw new InputError(`malformed JSON (${msg})`, { file, record });
+  }
+}
+
+/** Newline-delimited JSON (OTLP files, /spend/logs dumps): one document per line. */
+export function parseNdjson(text: string, file: string): Json[] {
+  const out: Json[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((l, i) => {
+    if (l.trim() === '') return;
+    try {
+      out.push(parse(l));
+    } catch (e) {
+      throw new InputError(`malformed JSON line (${(e as Error).message})`, { file, record: i + 1 });
+    }
+  });
+  return out;
+}
+
+function scalarText(v: Json): string | null {
+  if (v === null || v === undefined) return null;
+  if (isLosslessNumber(v)) return v.value;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return stringify(v) ?? null;
+}
+
+function get(obj: Json, path: string): Json {
+  let cur = obj;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, Json>)[part];
+  }
+  return cur;
+}
+
+function fieldValue(stack: Json[], spec: string): string | null {
+  let level = stack.length - 1;
+  let path = spec;
+  while (path.startsWith('../')) {
+    level--;
+    path = path.slice(3);
+  }
+  const asJson = path.endsWith('{}');
+  if (asJson) path = path.slice(0, -2);
+  const v = get(stack[level], path);
+  if (v === undefined || v === null) return null;
+  if (asJson) return stringify(v) ?? null;
+  return scalarText(v);
+}
+
+/**
+ * Walks `spec.path` over the document and yields one flat record per leaf element.
+ * A document of the wrong shape is an input error naming where the shape broke.
+ */
+export function* flattenRecords(doc: Json, spec: JsonRecords, file: string): Generator<Record<string, string | null>> {
+  function* walk(node: Json, step: number, where: string, stack: Json[]): Generator<Record<string, string | null>> {
+    if (step === spec.path.length) {
+      if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+        throw new InputError(`expected an object at ${where || '$'}`, { file, record: where });
+      }
+      const rec: Record<string, string | null> = { _record: where };
+      const s = stack[stack.length - 1] === node ? stack : [...stack, node];
+      for (const [name, p] of Object.entries(spec.fields)) rec[name] = fieldValue(s, p);
+      yield rec;
+      return;
+    }
+    const part = spec.path[step]!;
+    if (part === '*') {
+      if (!Array.isArray(node)) {
+        throw new InputError(`expected an array at ${where || '$'}`, { file, record: where || '$' });
+      }
+      for (let i = 0; i < node.length; i++) yield* walk(node[i], step + 1, `${where}[${i}]`, [...stack, node[i]]);
+      return;
+    }
+    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object))) {
+      throw new InputError(`expected key "${part}" at ${where || '$'}`, { file, record: where || '$' });
+    }
+    yield* walk((node as Record<string, Json>)[part], step + 1, where ? `${where}.${part}` : part, stack);
+  }
+  // stack holds the enclosing array elements, so `../x` reads the bucket around a result
+  yield* walk(doc, 0, '', [doc]);
+}
+
+/** Writes the flattened records as NDJSON for DuckDB; returns the record count. */
+export async function writeNdjson(records: Iterable<Record<string, string | null>>, path: string): Promise<number> {
+  const out = createWriteStream(path);
+  let n = 0;
+  let buf = '';
+  for (const r of records) {
+    buf += `${JSON.stringify(r)}\n`;
+    n++;
+    if (buf.length > 1 << 20) {
+      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
+      buf = '';
+    }
+  }
+  await new Promise<void>((res, rej) => {
+    out.on('error', rej);
+    out.end(buf, () => res());
+  });
+  return n;
+}

@@ -1,0 +1,55 @@
+// Column operations specific to usage rows: hashed keys, bucket ids, tags (PRODUCT §3 tag conventions).
+import { lit } from '../store/duckdb.js';
+import { str } from './ops.js';
+
+/** API keys are stored only as a hash salted per data home. */
+export const hashKey = (name: string): string =>
+  `CASE WHEN ${str(name)} IS NULL THEN NULL ELSE sha256(_salt || ${str(name)}) END`;
+
+/** A bucket row's id: its source, start and group-by values (the API-page replacement key, PRODUCT §2). */
+export const bucketId = (exprs: string[]): string =>
+  `md5(concat_ws('|', ${exprs.map((e) => `COALESCE(CAST(${e} AS VARCHAR), '')`).join(', ')}))`;
+
+/** Keys that carry content and never become tags (PRODUCT §3), removed by a JSON merge patch with nulls. */
+export const CONTENT_KEYS = ['input', 'output', 'messages', 'prompt', 'completion', 'content', 'input.value', 'output.value'];
+const REMOVE_CONTENT = lit(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k) => [k, null]))));
+
+/**
+ * Caller metadata (a JSON object) as tags: content keys dropped, and only scalar values of at most 256 characters
+ * kept. The cheap path (json_merge_patch, TRAPS.md) serves flat objects; nested or long values take the filter.
+ */
+export function metadataTags(jsonExpr: string): string {
+  const j = `TRY_CAST(${jsonExpr} AS JSON)`;
+  const flat = `json_merge_patch(${j}, ${REMOVE_CONTENT})`;
+  const filtered = `CAST(map_from_entries(list_filter(
+      list_transform(json_keys(${flat}), k -> struct_pack(k := k, v := json_extract(${flat}, '$."' || replace(k, '"', '\\"') || '"'))),
+      e -> json_type(e.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(CAST(e.v AS VARCHAR)) <= 258)) AS JSON)`;
+  return `CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL
+    WHEN regexp_matches(CAST(${j} AS VARCHAR), '.[\\[{]|"[^"]{257,}"') THEN ${filtered}
+    ELSE ${flat} END`;
+}
+
+/**
+ * A JSON array of strings as tags: `key:value` splits at the first colon, a bare string becomes `key: true`.
+ */
+export function stringListTags(jsonArrayExpr: string): string {
+  const list = `TRY_CAST(${jsonArrayExpr} AS VARCHAR[])`;
+  return `CASE WHEN ${list} IS NULL OR len(${list}) = 0 THEN NULL ELSE CAST(map_from_entries(list_transform(${list},
+      t -> CASE WHEN position(':' IN t) > 0
+        THEN struct_pack(k := split_part(t, ':', 1), v := CAST(to_json(substr(t, position(':' IN t) + 1)) AS JSON))
+        ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END)) AS JSON) END`;
+}
+
+/** Derived tags (team, customer, user...) as a JSON object, NULL values dropped. */
+export function derivedTags(pairs: Record<string, string>): string {
+  const parts = Object.entries(pairs)
+    .map(([k, v]) => `${lit(k)}, ${v}`)
+    .join(', ');
+  return `json_merge_patch('{}', json_object(${parts}))`;
+}
+
+/** Merges tag objects; later ones win (precedence: derived < key:value tags < explicit metadata). */
+export function mergeTags(objs: string[]): string {
+  const merged = objs.reduce((acc, o) => `json_merge_patch(${acc}, COALESCE(${o}, '{}'))`, `'{}'::JSON`);
+  return `NULLIF(CAST(${merged} AS VARCHAR), '{}')`;
+}

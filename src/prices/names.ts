@@ -1,0 +1,136 @@
+// Provider, model-id and service-tier normalization, each in a TypeScript and a SQL form built from the same
+// tables, so a source's SELECT and the price book resolve names identically.
+
+/** Canonical provider ids and the raw spellings (gateways, OTel gen_ai.provider.name, LiteLLM) that map to them. */
+const PROVIDER_SPELLINGS: Record<string, readonly string[]> = {
+  openai: ['openai', 'text-completion-openai', 'openai_api'],
+  anthropic: ['anthropic', 'anthropic_api'],
+  google: [
+    'google',
+    'gemini',
+    'vertex_ai',
+    'vertex_ai-language-models',
+    'vertex_ai_beta',
+    'vertex',
+    'vertexai',
+    'google_ai',
+    'googleai',
+    'google-ai',
+    'google_vertex_ai',
+    'gcp.gemini',
+    'gcp.vertex_ai',
+    'gcp.gen_ai',
+  ],
+  mistral: ['mistral', 'mistralai', 'mistral_ai', 'mistral-ai', 'codestral', 'text-completion-codestral'],
+  'aws-bedrock': ['aws-bedrock', 'bedrock', 'bedrock_converse', 'aws_bedrock', 'aws.bedrock', 'amazon-bedrock', 'amazon_bedrock'],
+  'azure-openai': ['azure-openai', 'azure', 'azure_openai', 'azure_text', 'az.ai.openai', 'azure.ai.openai'],
+};
+
+const PROVIDER_BY_SPELLING = new Map<string, string>(
+  Object.entries(PROVIDER_SPELLINGS).flatMap(([id, spellings]) => spellings.map((s) => [s, id] as const)),
+);
+
+/** The providers aicost knows by name, in the order used to pick a model's first-party provider. */
+export const KNOWN_PROVIDERS = Object.keys(PROVIDER_SPELLINGS);
+
+/**
+ * Normalizes a provider name to aicost's lowercase id (`openai`, `anthropic`, `google`, `mistral`, `aws-bedrock`,
+ * `azure-openai`); other names are kept lowercased and trimmed (e.g. `self-hosted`); empty or null gives null.
+ */
+export function normalizeProvider(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  const key = raw.trim().toLowerCase();
+  if (key === '') return null;
+  return PROVIDER_BY_SPELLING.get(key) ?? key;
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** SQL CASE expression equivalent to {@link normalizeProvider} over a VARCHAR expression. */
+export function normalizeProviderSql(expr: string): string {
+  const key = `lower(trim(${expr}))`;
+  const whens = Object.entries(PROVIDER_SPELLINGS)
+    .map(([id, spellings]) => `WHEN ${key} IN (${spellings.map(sqlString).join(', ')}) THEN ${sqlString(id)}`)
+    .join(' ');
+  return `(CASE ${whens} ELSE nullif(${key}, '') END)`;
+}
+
+/**
+ * Route prefixes gateways put in front of a model id (`openai/gpt-4o`, `bedrock/converse/...`, Gemini's
+ * `models/gemini-2.5-pro`). Stripped repeatedly from the start of a lowercased id.
+ */
+const ROUTE_PREFIXES = [
+  'openai',
+  'anthropic',
+  'azure',
+  'azure_openai',
+  'bedrock',
+  'converse',
+  'invoke',
+  'gemini',
+  'vertex_ai',
+  'vertex_ai-language-models',
+  'google',
+  'mistral',
+  'models',
+];
+
+const ROUTE_PREFIX_PATTERN = `^((${ROUTE_PREFIXES.join('|')})/)+`;
+const ROUTE_PREFIX_RE = new RegExp(ROUTE_PREFIX_PATTERN);
+
+/** Lowercases a raw model id and strips gateway route prefixes: `Bedrock/US.Anthropic.X` -> `us.anthropic.x`. */
+export function cleanModelId(raw: string): string {
+  return raw.trim().toLowerCase().replace(ROUTE_PREFIX_RE, '');
+}
+
+/** SQL equivalent of {@link cleanModelId}; the regex runs only on ids that contain a slash. */
+export function cleanModelIdSql(expr: string): string {
+  const lowered = `lower(trim(${expr}))`;
+  return `(CASE WHEN contains(${lowered}, '/') THEN regexp_replace(${lowered}, ${sqlString(ROUTE_PREFIX_PATTERN)}, '') ELSE ${lowered} END)`;
+}
+
+/** Service tiers that can carry their own price; anything else (default, standard, auto, scale...) is the default tier. */
+export const SERVICE_TIERS = ['batch', 'priority', 'flex'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
+
+/** Maps a raw service tier to a priced tier, or null for the default tier. */
+export function normalizeServiceTier(raw: string | null | undefined): ServiceTier | null {
+  const key = raw?.trim().toLowerCase();
+  return (SERVICE_TIERS as readonly string[]).includes(key ?? '') ? (key as ServiceTier) : null;
+}
+
+/** SQL equivalent of {@link normalizeServiceTier}, with '' for the default tier (a join key must not be NULL). */
+export function serviceTierKeySql(expr: string): string {
+  return `(CASE lower(trim(${expr})) ${SERVICE_TIERS.map((t) => `WHEN '${t}' THEN '${t}'`).join(' ')} ELSE '' END)`;
+}
+
+/**
+ * Amazon Bedrock inference-profile prefixes (`us.anthropic.claude-...`): geography-scoped and global cross-region
+ * profiles. Price book entries may carry one of these as `region`.
+ */
+export const BEDROCK_PROFILES = ['us', 'eu', 'apac', 'jp', 'au', 'ca', 'us-gov', 'global'] as const;
+
+const BEDROCK_ID = /^[a-z0-9-]+\.[a-z0-9][a-z0-9.:-]*$/;
+const BEDROCK_VERSION_SUFFIX = /-v\d+(:\d+)?$/;
+
+/**
+ * The ids under which a Bedrock model id is requested: itself, without its `:0` / `-v1:0` version suffix, and each
+ * of those behind every inference-profile prefix. Each comes with the profile it implies (null = in-region).
+ */
+export function bedrockIdVariants(id: string): { alias: string; region: string | null }[] {
+  if (!BEDROCK_ID.test(id)) return [{ alias: id, region: null }];
+  const bases = new Set([id]);
+  const suffix = BEDROCK_VERSION_SUFFIX.exec(id);
+  if (suffix) {
+    bases.add(id.replace(/:\d+$/, ''));
+    bases.add(id.slice(0, suffix.index));
+  }
+  const out: { alias: string; region: string | null }[] = [];
+  for (const base of bases) {
+    out.push({ alias: base, region: null });
+    for (const profile of BEDROCK_PROFILES) out.push({ alias: `${profile}.${base}`, region: profile });
+  }
+  return out;
+}

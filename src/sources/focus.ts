@@ -1,0 +1,69 @@
+// Generic FOCUS input: 1.0-1.3 CSV or Parquet from any generator, upgraded to 1.3. Values are carried over
+// unrepaired (PRODUCT §3): findings are reported by `aicost validate` as source-data findings. What the upgrade
+// adds is only what 1.3 derives (ServiceProviderName/HostProviderName from ProviderName, PricingCurrency* equal to
+// the billing-currency values); an absent column stays absent (NULL) otherwise.
+import { focusColumns } from '../focus/schema.js';
+import { constant } from '../normalize/ops.js';
+import { ident } from '../store/duckdb.js';
+import type { InputColumn, SourceDefinition } from './types.js';
+
+const COLS = focusColumns('1.3');
+const COST_COLUMNS = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'];
+const MANDATORY = COLS.filter((c) => c.featureLevel === 'Mandatory').map((c) => c.id);
+
+/** Text with blank and the literal `NULL` (the official 1.0 sample writes it) as real NULL. */
+const text = (c: string) => `NULLIF(NULLIF(trim(CAST(${ident(c)} AS VARCHAR)), ''), 'NULL')`;
+const time = (c: string) =>
+  `COALESCE(TRY_CAST(${text(c)} AS TIMESTAMPTZ), CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%y') AS TIMESTAMPTZ), CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%Y') AS TIMESTAMPTZ))`;
+const num = (c: string) => `TRY_CAST(${text(c)} AS DECIMAL(38,18))`;
+
+function expr(id: string, dataType: string): string {
+  if (dataType === 'Decimal') return num(id);
+  if (dataType === 'Date/Time') return time(id);
+  return text(id);
+}
+
+const columns: Record<string, InputColumn> = Object.fromEntries(COLS.map((c) => [c.id, { type: 'VARCHAR' }]));
+
+export const focus: SourceDefinition = {
+  id: 'focus',
+  title: 'FOCUS 1.0-1.3 Cost and Usage (CSV or Parquet)',
+  family: 'focus',
+  dataset: 'focus',
+  formats: ['csv', 'parquet'],
+  detects: 'CSV or Parquet whose header has FOCUS columns (ChargePeriodStart and BilledCost or EffectiveCost, ...)',
+  detect: (s) => {
+    const cols = new Set((s.format === 'parquet' ? s.parquetColumns : s.header).map((h) => h.toLowerCase()));
+    const hits = ['chargeperiodstart', 'billedcost', 'effectivecost', 'chargecategory', 'billingcurrency', 'servicename'].filter((c) => cols.has(c)).length;
+    return hits >= 3 ? 0.9 : hits >= 2 ? 0.5 : 0;
+  },
+  reader: (s) => (s.format === 'parquet' ? { kind: 'parquet', columns } : { kind: 'csv', columns }),
+  inspect(absent) {
+    const missing = new Set(absent);
+    const presentCost = COST_COLUMNS.filter((c) => !missing.has(c));
+    if (presentCost.length === 0) return { error: `no cost column (${COST_COLUMNS.join(', ')})`, warnings: [], notes: [] };
+    const lacking = MANDATORY.filter((c) => missing.has(c) && !['ServiceProviderName', 'HostProviderName', 'InvoiceIssuerName', 'PricingCurrency', 'PricingCurrencyEffectiveCost'].includes(c));
+    const version = !missing.has('ServiceProviderName') ? '1.3' : !missing.has('InvoiceId') || !missing.has('PricingCurrency') ? '1.2' : !missing.has('SkuMeter') ? '1.1' : '1.0';
+    return {
+      warnings: lacking.length > 0 ? [`missing mandatory FOCUS columns (kept NULL): ${lacking.join(', ')}`] : [],
+      notes: [`FOCUS ${version} input upgraded to 1.3`],
+    };
+  },
+  checks: [
+    ...COST_COLUMNS.map((c) => ({ column: c, bad: `${text(c)} IS NOT NULL AND ${num(c)} IS NULL`, problem: 'not a number' })),
+    { column: 'ChargePeriodStart', bad: `${time('ChargePeriodStart')} IS NULL`, problem: 'missing or not a date/time' },
+  ],
+  map: {
+    ...Object.fromEntries(COLS.map((c) => [c.id, c.id in columns ? expr(c.id, c.dataType) : 'NULL'])),
+    x_CostSource: constant('focus'),
+  },
+  sourceCost: num('BilledCost'),
+  reconcileTo: 'BilledCost',
+  reconcile: ['EffectiveCost', 'ListCost', 'ContractedCost'].map((c) => ({
+    measure: `${c} (input column)`,
+    column: c,
+    source: `COALESCE(${num(c)}, 0)`,
+    stored: `COALESCE(${ident(c)}, 0)`,
+  })),
+  replace: { kind: 'dedup-identical' },
+};

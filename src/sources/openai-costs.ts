@@ -1,0 +1,105 @@
+// OpenAI Costs API (`GET /v1/organization/costs`): daily buckets of `organization.costs.result` with the amount in
+// dollars (a float in the JSON; read from its text here) and a lowercase currency. `line_item` is
+// "<model>, <class>" when grouped by line_item, a bare "input_tokens" or null otherwise (samples/openai/FORMAT.md).
+import { checks, constant, decimal, str, unixSeconds } from '../normalize/ops.js';
+import { providerCharge, unitemized } from './llm-common.js';
+import type { SourceDefinition } from './types.js';
+
+const cost = decimal('amount_value');
+// "gpt-4o-2024-08-06, input" -> model and class; anything else is unitemized.
+const itemized = `(${str('line_item')} LIKE '%, %')`;
+const modelPart = `trim(split_part(${str('line_item')}, ', ', 1))`;
+const classPart = `lower(trim(split_part(${str('line_item')}, ', ', 2)))`;
+const tokenClass = `CASE WHEN NOT ${itemized} THEN NULL
+  WHEN ${classPart} LIKE '%cache%write%' OR ${classPart} LIKE '%cache creation%' THEN 'cache_write'
+  WHEN ${classPart} LIKE '%cached%' OR ${classPart} LIKE '%cache%read%' THEN 'cache_read'
+  WHEN ${classPart} LIKE '%input%' THEN 'input'
+  WHEN ${classPart} LIKE '%output%' THEN 'output'
+  ELSE 'other' END`;
+const tokens = `(${str('quantity_unit')} IN ('tokens', '1000_tokens'))`;
+const tokenQty = `CASE ${str('quantity_unit')} WHEN 'tokens' THEN ${decimal('quantity')} WHEN '1000_tokens' THEN ${decimal('quantity')} * 1000 END`;
+const perMillion = `CAST(${tokenQty} / 1000000 AS DECIMAL(38,18))`;
+const itemizedWithQty = `(${itemized} AND ${tokens} AND ${decimal('quantity')} > 0)`;
+const derivedPrice = `CAST(${cost} / ${perMillion} AS DECIMAL(38,18))`;
+const un = unitemized('openai', cost);
+const pick = (col: string, whenItemized: string) => `CASE WHEN ${itemizedWithQty} THEN ${whenItemized} ELSE ${un[col]} END`;
+
+export const openaiCosts: SourceDefinition = {
+  id: 'openai-costs',
+  title: 'OpenAI Costs API',
+  family: 'llm-billing',
+  dataset: 'focus',
+  formats: ['json'],
+  detects: 'JSON page of organization.costs.result buckets (GET /v1/organization/costs)',
+  detect: (s) => (s.format === 'json' && s.head.includes('organization.costs.result') ? 1 : 0),
+  reader: () => ({
+    kind: 'json',
+    records: {
+      path: ['data', '*', 'results', '*'],
+      fields: {
+        start_time: '../start_time',
+        end_time: '../end_time',
+        amount_value: 'amount.value',
+        amount_currency: 'amount.currency',
+        line_item: 'line_item',
+        project_id: 'project_id',
+        api_key_id: 'api_key_id',
+        quantity: 'quantity',
+        quantity_unit: 'quantity_unit',
+      },
+    },
+    columns: {
+      start_time: { type: 'VARCHAR', required: true },
+      end_time: { type: 'VARCHAR' },
+      amount_value: { type: 'VARCHAR', required: true },
+      amount_currency: { type: 'VARCHAR' },
+      line_item: { type: 'VARCHAR' },
+      project_id: { type: 'VARCHAR' },
+      api_key_id: { type: 'VARCHAR' },
+      quantity: { type: 'VARCHAR' },
+      quantity_unit: { type: 'VARCHAR' },
+    },
+  }),
+  checks: [
+    checks.unixSeconds('start_time'),
+    checks.required('amount_value'),
+    checks.number('amount_value'),
+    checks.required('amount_currency'),
+    checks.number('quantity'),
+  ],
+  map: {
+    ...providerCharge('OpenAI', 'OpenAI API'),
+    BillingAccountId: `COALESCE(_account, 'OpenAI')`,
+    BillingCurrency: `upper(${str('amount_currency')})`,
+    ChargePeriodStart: unixSeconds('start_time'),
+    ChargePeriodEnd: `COALESCE(${unixSeconds('end_time')}, ${unixSeconds('start_time')} + INTERVAL 1 DAY)`,
+    ChargeDescription: `COALESCE(${str('line_item')}, 'OpenAI API usage (unitemized)')`,
+    BilledCost: cost,
+    EffectiveCost: cost,
+    ListCost: cost,
+    ContractedCost: cost,
+    SubAccountId: str('project_id'),
+    SubAccountType: `CASE WHEN ${str('project_id')} IS NOT NULL THEN 'Project' END`,
+    ResourceId: str('api_key_id'),
+    ResourceType: `CASE WHEN ${str('api_key_id')} IS NOT NULL THEN 'API Key' END`,
+    SkuId: pick('SkuId', `'openai:' || lower(${modelPart}) || ':' || ${tokenClass}`),
+    SkuPriceId: pick('SkuPriceId', `'openai:' || lower(${modelPart}) || ':' || ${tokenClass}`),
+    SkuMeter: pick('SkuMeter', `trim(split_part(${str('line_item')}, ', ', 2))`),
+    PricingUnit: pick('PricingUnit', `'1000000 Tokens'`),
+    PricingQuantity: pick('PricingQuantity', perMillion),
+    ConsumedQuantity: pick('ConsumedQuantity', tokenQty),
+    ConsumedUnit: pick('ConsumedUnit', `'Tokens'`),
+    ListUnitPrice: pick('ListUnitPrice', derivedPrice),
+    ContractedUnitPrice: pick('ContractedUnitPrice', derivedPrice),
+    x_CostSource: constant('cost-report'),
+    x_ModelRaw: `CASE WHEN ${itemized} THEN ${modelPart} END`,
+    x_TokenClass: tokenClass,
+    x_ProjectId: str('project_id'),
+    x_QuantityEstimated: 'false',
+    x_PriceDerived: 'true',
+  },
+  sourceCost: decimal('amount_value'),
+  reconcileTo: 'BilledCost',
+  replace: { kind: 'rows', key: ['ChargePeriodStart', 'x_ProjectId', 'ResourceId', 'ChargeDescription'] },
+  pairWith: 'openai-usage',
+};

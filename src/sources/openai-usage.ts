@@ -1,0 +1,90 @@
+// OpenAI Usage API, every endpoint (`GET /v1/organization/usage/{completions,embeddings,moderations,images,
+// audio_speeches,audio_transcriptions,vector_stores,code_interpreter_sessions,file_search_calls,web_search_calls}`).
+// `input_tokens` INCLUDES cached and cache-write tokens: uncached = input - cached - cache write, unless
+// `input_uncached_tokens` is given (samples/openai/FORMAT.md gotcha 1). Never add cached on top of input.
+import { checks, count, decimal, integer, str, unixSeconds } from '../normalize/ops.js';
+import { bucketId, derivedTags, hashKey, mergeTags } from '../normalize/usage-ops.js';
+import type { SourceDefinition } from './types.js';
+
+const RESULT_FIELDS = [
+  'object', 'input_tokens', 'input_cached_tokens', 'input_cache_write_tokens', 'input_uncached_tokens', 'output_tokens',
+  'num_model_requests', 'images', 'characters', 'seconds', 'usage_bytes', 'num_sessions', 'num_requests', 'project_id',
+  'user_id', 'api_key_id', 'model', 'batch', 'service_tier', 'size', 'source', 'vector_store_id', 'context_level',
+];
+const COUNTS = ['input_tokens', 'input_cached_tokens', 'input_cache_write_tokens', 'input_uncached_tokens', 'output_tokens',
+  'num_model_requests', 'images', 'characters', 'usage_bytes', 'num_sessions', 'num_requests'];
+const FIELDS: Record<string, string> = {
+  start_time: '../start_time',
+  end_time: '../end_time',
+  ...Object.fromEntries(RESULT_FIELDS.map((f) => [f, f])),
+};
+const endpoint = `regexp_extract(${str('object')}, 'organization\\.usage\\.([a-z_]+)\\.result', 1)`;
+const cached = count('input_cached_tokens');
+const cacheWrite = count('input_cache_write_tokens');
+const uncached = `COALESCE(${integer('input_uncached_tokens')}, ${count('input_tokens')} - ${cached} - ${cacheWrite})`;
+
+export const openaiUsage: SourceDefinition = {
+  id: 'openai-usage',
+  title: 'OpenAI Usage API (all endpoints)',
+  family: 'llm-billing',
+  dataset: 'usage',
+  formats: ['json'],
+  detects: 'JSON page of organization.usage.*.result buckets (GET /v1/organization/usage/*)',
+  detect: (s) => (s.format === 'json' && /"organization\.usage\.[a-z_]+\.result"/.test(s.head) ? 1 : 0),
+  reader: () => ({
+    kind: 'json',
+    records: { path: ['data', '*', 'results', '*'], fields: FIELDS },
+    columns: Object.fromEntries(Object.keys(FIELDS).map((f) => [f, { type: 'VARCHAR', required: f === 'start_time' }])),
+  }),
+  checks: [
+    checks.unixSeconds('start_time'),
+    checks.required('object'),
+    ...COUNTS.map(checks.count),
+    checks.number('seconds'),
+    {
+      column: 'input_tokens',
+      bad: `${uncached} < 0`,
+      problem: 'input_tokens is smaller than input_cached_tokens + input_cache_write_tokens',
+    },
+  ],
+  map: {
+    grain: `'bucket'`,
+    request_id: bucketId([str('object'), str('start_time'), ...['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier', 'size', 'source', 'vector_store_id', 'context_level'].map(str)]),
+    timestamp: unixSeconds('start_time'),
+    provider: `'openai'`,
+    model_raw: str('model'),
+    operation: endpoint,
+    input: `CASE WHEN ${endpoint} IN ('completions', 'embeddings', 'moderations') THEN ${uncached} ELSE 0 END`,
+    cache_read: cached,
+    cache_write: cacheWrite,
+    output: count('output_tokens'),
+    images: integer('images'),
+    audio_seconds: decimal('seconds'),
+    characters: integer('characters'),
+    tool_calls: `COALESCE(${integer('num_requests')}, ${integer('num_sessions')})`,
+    other_quantity: `CAST(${integer('usage_bytes')} AS DECIMAL(38,18))`,
+    other_unit: `CASE WHEN ${integer('usage_bytes')} IS NOT NULL THEN 'bytes' END`,
+    project_id: str('project_id'),
+    api_key_hash: hashKey('api_key_id'),
+    service_tier: str('service_tier'),
+    request_count: `COALESCE(${integer('num_model_requests')}, ${integer('num_requests')}, ${integer('num_sessions')})`,
+    request_type: `CASE lower(${str('batch')}) WHEN 'true' THEN 'batch' WHEN 'false' THEN 'interactive' END`,
+    // the usage API's user_id is an organization member: `user`, never `customer` (PRODUCT §3)
+    tags: mergeTags([
+      derivedTags({
+        user: str('user_id'),
+        image_size: str('size'),
+        image_source: str('source'),
+        vector_store_id: str('vector_store_id'),
+        search_context: str('context_level'),
+      }),
+    ]),
+  },
+  reconcile: [
+    { measure: 'input tokens incl. cached (source input_tokens)', source: count('input_tokens'), stored: '"input" + cache_read + cache_write' },
+    { measure: 'cached tokens', source: cached, stored: 'cache_read' },
+    { measure: 'output tokens', source: count('output_tokens'), stored: '"output"' },
+    { measure: 'model requests', source: count('num_model_requests'), stored: `CASE WHEN operation IN ('completions','embeddings','moderations','images','audio_speeches','audio_transcriptions','web_searches') THEN COALESCE(request_count, 0) ELSE 0 END` },
+  ],
+  replace: { kind: 'rows', key: ['request_id'] },
+};

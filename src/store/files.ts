@@ -1,0 +1,38 @@
+// Paths and per-file totals of stored Parquet, shared by ingest, forget and allocation.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { type Db, ident, lit } from './duckdb.js';
+import type { Dataset } from './manifest.js';
+
+export const TOTAL_COLUMNS: Record<string, string[]> = {
+  focus: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
+  usage: ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write', 'output', 'source_cost', 'cost_estimate'],
+  allocated: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
+};
+
+/** Relative path of a stored file: hive-style partition folders with the lakehouse-safe names of PRODUCT §2. */
+export function storedPath(dataset: Dataset, partition: string, sourceId: string, name: string): string {
+  if (dataset === 'focus' || dataset === 'allocated') return `${dataset}/x_BillingPeriod=${partition}/x_SourceId=${sourceId}/${name}.parquet`;
+  return `${dataset}/date=${partition}/source_id=${sourceId}/${name}.parquet`;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+export function shortHash(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 20);
+}
+
+/** Row count and exact column sums of one Parquet file, as decimal strings. */
+export async function fileTotals(db: Db, dataset: string, path: string): Promise<{ rows: number; totals: Record<string, string> }> {
+  const cols = TOTAL_COLUMNS[dataset] ?? [];
+  const r = await db.one<Record<string, string>>(
+    `SELECT count(*)::VARCHAR AS _rows${cols.map((c) => `, COALESCE(SUM(${ident(c)}), 0)::VARCHAR AS ${ident(c)}`).join('')}
+       FROM read_parquet(${lit(path)})`,
+  );
+  const { _rows, ...totals } = r ?? {};
+  return { rows: Number(_rows ?? 0), totals };
+}

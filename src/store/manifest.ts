@@ -1,0 +1,84 @@
+// manifest.json: the source of truth for what is stored (PRODUCT §2). Views read exactly the files it lists.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+
+export const DATASETS = ['focus', 'usage', 'allocated', 'commitments', 'telemetry'] as const;
+export type Dataset = (typeof DATASETS)[number];
+
+const Totals = z.record(z.string(), z.string());
+
+export const StoredFileSchema = z.object({
+  /** Path relative to the data home, e.g. `focus/x_BillingPeriod=2025-08/x_SourceId=openai-costs/ab12.parquet`. */
+  path: z.string(),
+  dataset: z.enum(DATASETS),
+  sourceId: z.string(),
+  /** Partition value: billing period (focus) or UTC date (usage). */
+  partition: z.string(),
+  /** sha256 of the input file the rows came from. */
+  inputSha256: z.string(),
+  rows: z.number().int(),
+  totals: Totals,
+  createdAt: z.string(),
+});
+export type StoredFile = z.infer<typeof StoredFileSchema>;
+
+export const IngestedInputSchema = z.object({
+  sha256: z.string(),
+  path: z.string(),
+  bytes: z.number().int(),
+  sourceId: z.string(),
+  /** Replacement key (PRODUCT §2): what a later input of the same key replaces. */
+  replacementKey: z.string(),
+  rowsIn: z.number().int(),
+  rowsOut: z.number().int(),
+  rejected: z.number().int(),
+  /** Rows dropped because identical rows were already stored (focus source) or restated by a later input. */
+  duplicates: z.number().int().default(0),
+  reconciliation: z.array(z.object({ measure: z.string(), source: z.string(), stored: z.string() })),
+  ingestedAt: z.string(),
+  aicostVersion: z.string(),
+});
+export type IngestedInput = z.infer<typeof IngestedInputSchema>;
+
+export const ManifestSchema = z.object({
+  formatVersion: z.literal(1),
+  focusVersion: z.literal('1.3'),
+  /** Salt for API-key hashes, per data home. */
+  salt: z.string(),
+  files: z.array(StoredFileSchema),
+  inputs: z.array(IngestedInputSchema),
+  /** Allocation runs (issue: allocation); kept opaque here. */
+  allocations: z.array(z.record(z.string(), z.unknown())).default([]),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+export function emptyManifest(): Manifest {
+  return { formatVersion: 1, focusVersion: '1.3', salt: randomBytes(16).toString('hex'), files: [], inputs: [], allocations: [] };
+}
+
+export function manifestPath(home: string): string {
+  return join(home, 'manifest.json');
+}
+
+/** Reads the manifest; a missing one is an empty data home. A corrupt one is an input error naming the key. */
+export function readManifest(home: string): Manifest {
+  const path = manifestPath(home);
+  if (!existsSync(path)) return emptyManifest();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InputError(`manifest is not valid JSON: ${(e as Error).message}`, { file: path });
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(`manifest does not match the expected shape at ${issue?.path.join('.')}: ${issue?.message}`, {
+      file: path,
+    });
+  }
+  return parsed.data;
+}
