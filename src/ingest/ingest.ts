@@ -9,7 +9,7 @@ import { loadPriceBook } from '../prices/book.js';
 import { installPriceBook } from '../prices/sql.js';
 import { detectSource, sourceById } from '../sources/index.js';
 import type { SourceDefinition } from '../sources/types.js';
-import { Db } from '../store/duckdb.js';
+import { Db, lit } from '../store/duckdb.js';
 import { sha256File, shortHash, storedPath } from '../store/files.js';
 import { type IngestedInput, readManifest } from '../store/manifest.js';
 import { Transaction } from '../store/transaction.js';
@@ -79,7 +79,23 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     for (const input of inputs) {
       n++;
       opts.onProgress?.(`[${n}/${inputs.length}] ${input.path}`);
+      if (statSync(input.path).size === 0) {
+        if (!input.explicit) {
+          skipped.push({ path: input.path, reason: 'empty file' });
+          continue;
+        }
+        errors.push(new InputError('empty file', { file: input.path }));
+        reports.push({ ...emptyReport(input.path, null, 'failed'), error: { message: 'empty file' } });
+        continue;
+      }
       const sniff = sniffFile(input.path);
+      if (sniff.format === 'parquet') {
+        try {
+          sniff.parquetColumns = (await db.describe(`SELECT * FROM read_parquet(${lit(resolve(input.path))})`)).map((c) => c.name);
+        } catch {
+          sniff.format = 'unknown';
+        }
+      }
       const detected = forced ?? detectSource(sniff).source;
       if (!detected) {
         if (input.explicit) {

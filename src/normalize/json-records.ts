@@ -112,13 +112,19 @@ export async function writeNdjson(records: Iterable<Record<string, string | null
   const out = createWriteStream(path);
   let n = 0;
   let buf = '';
-  for (const r of records) {
-    buf += `${JSON.stringify(r)}\n`;
-    n++;
-    if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
-      buf = '';
+  try {
+    for (const r of records) {
+      buf += `${JSON.stringify(r)}\n`;
+      n++;
+      if (buf.length > 1 << 20) {
+        if (!out.write(buf)) await new Promise<void>((res) => out.once('drain', () => res()));
+        buf = '';
+      }
     }
+  } catch (e) {
+    // a shape error mid-document: close the stream before the staging area is removed
+    await new Promise<void>((res) => out.destroy() && out.once('close', () => res()));
+    throw e;
   }
   await new Promise<void>((res, rej) => {
     out.on('error', rej);

@@ -54,7 +54,7 @@ function focusSelect(source: SourceDefinition, src: string, absent: Set<string>)
     .join(',\n    ');
   const where = source.where ? `WHERE ${source.where}` : '';
   const resolved = resolveDefaults(new Set([...Object.keys(provided), ...Object.keys(LINEAGE_FOCUS(source))]));
-  resolved.x_Model = focusModelSql('"x_ModelRaw"', '"ServiceProviderName"');
+  if ('x_ModelRaw' in provided) resolved.x_Model = focusModelSql('"x_ModelRaw"', '"ServiceProviderName"');
   return `SELECT ${selectList(focusStoredColumns(), resolved)}
     FROM (SELECT ${layer1} FROM ${src} ${where}) m`;
 }
@@ -92,14 +92,33 @@ async function runSourceChecks(db: Db, source: SourceDefinition, src: string, ct
   const list = source.checks ?? [];
   if (list.length === 0) return;
   const where = source.where ? `WHERE ${source.where}` : '';
-  const parts = list.map((c, i) => `min(_record) FILTER (WHERE ${c.bad}) AS c${i}`).join(', ');
+  const recordExpr = source.recordKey ? `COALESCE(_record, CAST(${ident(source.recordKey)} AS VARCHAR))` : '_record';
+  const parts = list.map((c, i) => `min(${recordExpr}) FILTER (WHERE ${c.bad}) AS c${i}`).join(', ');
   const r = await db.one<Record<string, string | null>>(`SELECT ${parts} FROM ${src} ${where}`);
   for (const [i, c] of list.entries()) {
     const rec = r?.[`c${i}`];
     if (rec !== null && rec !== undefined) {
-      const record = /^\d+$/.test(rec) ? Number(rec) : rec;
-      throw new InputError(c.problem, { file: ctx.displayPath, record, column: c.column });
+      const line = source.recordKey && !/^\d+$/.test(rec) ? await locateLine(db, ctx, source.recordKey, rec) : null;
+      const record = line ?? (/^\d+$/.test(rec) ? Number(rec) : rec);
+      const problem = line ? `${c.problem} (${source.recordKey} ${rec})` : c.problem;
+      throw new InputError(problem, { file: ctx.displayPath, record, column: c.column });
     }
+  }
+}
+
+/** Error path only: the CSV line of the record whose key is `value` (file order needs insertion order kept). */
+async function locateLine(db: Db, ctx: FileContext, keyCol: string, value: string): Promise<number | null> {
+  if (!/\.(csv|tsv|txt)$/i.test(ctx.absPath)) return null;
+  try {
+    await db.run('SET preserve_insertion_order = true');
+    const r = await db.one<{ n: string }>(
+      `SELECT n FROM (SELECT row_number() OVER () + 1 AS n, ${ident(keyCol)} AS k
+         FROM read_csv(${lit(ctx.absPath)}, header = true, all_varchar = true, ignore_errors = true)) WHERE k = $1 LIMIT 1`,
+      [value],
+    );
+    return r ? Number(r.n) : null;
+  } finally {
+    await db.run('SET preserve_insertion_order = false');
   }
 }
 
@@ -176,7 +195,8 @@ export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition,
   await throwOnRejects(db, ctx);
   const files = stagedFiles(outDir);
   const out = files.length > 0 ? `read_parquet(${litList(files.map((f) => f.path))})` : `(${select}) z`;
-  await runOutputChecks(db, source.dataset, out, ctx);
+  // carried-over FOCUS input is not repaired or rejected for missing values (PRODUCT §3); derived rows are checked
+  if (source.family !== 'focus') await runOutputChecks(db, source.dataset, out, ctx);
 
   const totalCols = source.dataset === 'focus' ? FOCUS_TOTALS : USAGE_TOTALS;
   const parts: StagedPart[] = [];
@@ -209,7 +229,7 @@ export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition,
   }
   if (source.dataset === 'usage') {
     const u = await db.one<{ n: string; models: string | null }>(
-      `SELECT count(*)::VARCHAR AS n, string_agg(DISTINCT model, ', ') AS models FROM ${out} WHERE unpriced IS NOT NULL`,
+      `SELECT count(*)::VARCHAR AS n, string_agg(DISTINCT COALESCE(model, '(no model)'), ', ') AS models FROM ${out} WHERE unpriced IS NOT NULL`,
     );
     if (u && u.n !== '0') warnings.push(`${u.n} usage rows unpriced (no price-book entry): ${u.models}`);
   }

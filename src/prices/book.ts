@@ -86,10 +86,18 @@ function flatten(
   const rows: Located[] = [];
   for (const [provider, models] of Object.entries(data.providers)) {
     if (normalizeProvider(provider) !== provider)
-      throw priceFileError(loaded, ['providers', provider], `write the provider id as '${normalizeProvider(provider)}'`);
+      throw priceFileError(
+        loaded,
+        ['providers', provider],
+        `write the provider id as '${normalizeProvider(provider)}'`,
+      );
     for (const [modelKey, entry] of Object.entries(models)) {
       if (cleanModelId(modelKey) !== modelKey)
-        throw priceFileError(loaded, ['providers', provider, modelKey], `write the model id as '${cleanModelId(modelKey)}'`);
+        throw priceFileError(
+          loaded,
+          ['providers', provider, modelKey],
+          `write the model id as '${cleanModelId(modelKey)}'`,
+        );
       const model = canonical(provider, modelKey);
       for (const [i, price] of entry.prices.entries()) {
         const path = ['providers', provider, modelKey, 'prices', i] as const;
@@ -97,7 +105,11 @@ function flatten(
         if (!source) throw priceFileError(loaded, [...path, 'source'], 'every price needs a source');
         const sourceId = source.split(' ')[0]!;
         if (isBook && data.sources && !(sourceId in data.sources))
-          throw priceFileError(loaded, [...path, 'source'], `unknown source '${sourceId}' (not listed under sources)`);
+          throw priceFileError(
+            loaded,
+            [...path, 'source'],
+            `unknown source '${sourceId}' (not listed under sources)`,
+          );
         const regions = price.region === undefined ? [null] : [price.region].flat();
         const units: [PriceUnit, string][] = [
           ...PRICED_TOKEN_CLASSES.flatMap((c) => {
@@ -142,7 +154,12 @@ function addAliases(
   const pending: { path: readonly PropertyKey[]; provider: string; id: string; model: string }[] = [];
   for (const [provider, models] of Object.entries(loaded.data.providers))
     for (const modelKey of Object.keys(models))
-      pending.push({ path: ['providers', provider, modelKey], provider, id: modelKey, model: canonical(provider, modelKey) });
+      pending.push({
+        path: ['providers', provider, modelKey],
+        provider,
+        id: modelKey,
+        model: canonical(provider, modelKey),
+      });
   for (const [provider, models] of Object.entries(loaded.data.providers))
     for (const [modelKey, entry] of Object.entries(models))
       for (const [i, alias] of (entry.aliases ?? []).entries())
@@ -172,7 +189,9 @@ function clipByCard(row: Located, cardRows: readonly Located[]): Located[] {
   let pieces: Located[] = [row];
   for (const c of cardRows) {
     if (!sameKey(row, c)) continue;
-    pieces = pieces.flatMap((p) => (overlaps(p, c) ? (clipRow(p, c.valid_from, c.valid_to) as Located[]) : [p]));
+    pieces = pieces.flatMap((p) =>
+      overlaps(p, c) ? (clipRow(p, c.valid_from, c.valid_to) as Located[]) : [p],
+    );
   }
   return pieces;
 }
@@ -220,7 +239,9 @@ export class PriceBook {
     readonly aliases: readonly ModelAlias[],
   ) {
     for (const a of aliases) this.byAlias.set(key(a.provider, a.alias), a);
-    for (const a of [...aliases].sort((x, y) => providerRank(x.provider) - providerRank(y.provider) || x.provider.localeCompare(y.provider)))
+    for (const a of [...aliases].sort(
+      (x, y) => providerRank(x.provider) - providerRank(y.provider) || x.provider.localeCompare(y.provider),
+    ))
       if (!this.byGlobalAlias.has(a.alias)) this.byGlobalAlias.set(a.alias, a);
     for (const r of rows) {
       const k = key(r.provider, r.model);
@@ -271,7 +292,8 @@ export class PriceBook {
     if (!resolved.known || resolved.provider === null) return null;
     const id = cleanModelId(model);
     const region =
-      (provider === null ? this.byGlobalAlias.get(id) : this.byAlias.get(key(resolved.provider, id)))?.region ?? null;
+      (provider === null ? this.byGlobalAlias.get(id) : this.byAlias.get(key(resolved.provider, id)))
+        ?.region ?? null;
     const priced: PriceUnit = unit === 'cache_write' ? 'cache_write_5m' : unit;
     const day = at.toISOString().slice(0, 10);
     const rows = this.rowsOf(resolved.provider, resolved.model);

@@ -72,9 +72,15 @@ export function pickRow(
  * Cuts the whole timeline (open at both ends) into segments over one model's rows; adjacent segments with the same
  * prices are merged. Days before the first price form a segment without prices.
  */
-export function priceSegments(rows: readonly PriceRow[], tier: string | null, region: string | null): PriceSegment[] {
+export function priceSegments(
+  rows: readonly PriceRow[],
+  tier: string | null,
+  region: string | null,
+): PriceSegment[] {
   const relevant = rows.filter((r) => rank(r, tier, region) >= 0);
-  const bounds = [...new Set(relevant.flatMap((r) => (r.valid_to ? [r.valid_from, r.valid_to] : [r.valid_from])))].sort();
+  const bounds = [
+    ...new Set(relevant.flatMap((r) => (r.valid_to ? [r.valid_from, r.valid_to] : [r.valid_from]))),
+  ].sort();
   const starts: (string | null)[] = [null, ...bounds];
   const segments: PriceSegment[] = [];
   for (const [i, from] of starts.entries()) {
@@ -100,7 +106,8 @@ function samePrices(a: PriceSegment['prices'], b: PriceSegment['prices']): boole
 /** Removes the days of [from, to) from a row's period: zero, one or two rows remain. */
 export function clipRow(row: PriceRow, from: string, to: string | null): PriceRow[] {
   const out: PriceRow[] = [];
-  if (row.valid_from < from) out.push({ ...row, valid_to: row.valid_to === null || row.valid_to > from ? from : row.valid_to });
+  if (row.valid_from < from)
+    out.push({ ...row, valid_to: row.valid_to === null || row.valid_to > from ? from : row.valid_to });
   if (to !== null && (row.valid_to === null || row.valid_to > to))
     out.push({ ...row, valid_from: row.valid_from > to ? row.valid_from : to });
   return out.filter((r) => r.valid_to === null || r.valid_from < r.valid_to);
@@ -108,5 +115,7 @@ export function clipRow(row: PriceRow, from: string, to: string | null): PriceRo
 
 /** True when two rows' periods share at least one day. */
 export function overlaps(a: PriceRow, b: PriceRow): boolean {
-  return (a.valid_to === null || b.valid_from < a.valid_to) && (b.valid_to === null || a.valid_from < b.valid_to);
+  return (
+    (a.valid_to === null || b.valid_from < a.valid_to) && (b.valid_to === null || a.valid_from < b.valid_to)
+  );
 }

@@ -22,7 +22,15 @@ const PROVIDER_SPELLINGS: Record<string, readonly string[]> = {
     'gcp.gen_ai',
   ],
   mistral: ['mistral', 'mistralai', 'mistral_ai', 'mistral-ai', 'codestral', 'text-completion-codestral'],
-  'aws-bedrock': ['aws-bedrock', 'bedrock', 'bedrock_converse', 'aws_bedrock', 'aws.bedrock', 'amazon-bedrock', 'amazon_bedrock'],
+  'aws-bedrock': [
+    'aws-bedrock',
+    'bedrock',
+    'bedrock_converse',
+    'aws_bedrock',
+    'aws.bedrock',
+    'amazon-bedrock',
+    'amazon_bedrock',
+  ],
   'azure-openai': ['azure-openai', 'azure', 'azure_openai', 'azure_text', 'az.ai.openai', 'azure.ai.openai'],
 };
 

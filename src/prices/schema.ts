@@ -1,14 +1,20 @@
 // The price book and rate card file format (one zod schema, types derived) and its YAML reader, which turns a
 // zod issue or a YAML syntax error into an InputError naming the file, the key path and the line.
 import { readFileSync } from 'node:fs';
-import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { fractionDigits, isDecimalString, PRICE_SCALE } from './decimal.js';
 import { SERVICE_TIERS } from './names.js';
 
 /** Token classes that carry their own price; `cache_write` (TTL unknown) is priced at `cache_write_5m`. */
-export const PRICED_TOKEN_CLASSES = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'output'] as const;
+export const PRICED_TOKEN_CLASSES = [
+  'input',
+  'cache_read',
+  'cache_write_5m',
+  'cache_write_1h',
+  'output',
+] as const;
 /** Non-token units, priced per single unit. */
 export const OTHER_UNITS = ['image', 'audio_second', 'character', 'tool_call'] as const;
 export const PRICE_UNITS = [...PRICED_TOKEN_CLASSES, ...OTHER_UNITS] as const;
@@ -21,7 +27,9 @@ const MAX_PER_1M_DECIMALS = PRICE_SCALE - 6;
 
 const decimalString = (maxDecimals: number) =>
   z
-    .string({ error: 'must be a quoted decimal string such as "2.50" (an unquoted YAML number would be a float)' })
+    .string({
+      error: 'must be a quoted decimal string such as "2.50" (an unquoted YAML number would be a float)',
+    })
     .refine(isDecimalString, { error: 'must be a plain non-negative decimal such as "2.50"' })
     .refine((v) => fractionDigits(v) <= maxDecimals, { error: `must have at most ${maxDecimals} decimals` });
 
@@ -31,10 +39,9 @@ const dateString = z
   .refine((v) => new Date(`${v}T00:00:00Z`).toISOString().startsWith(v), { error: 'is not a calendar date' });
 
 const tokenPrices = z.strictObject(
-  Object.fromEntries(PRICED_TOKEN_CLASSES.map((c) => [c, decimalString(MAX_PER_1M_DECIMALS).optional()])) as Record<
-    PricedTokenClass,
-    z.ZodOptional<ReturnType<typeof decimalString>>
-  >,
+  Object.fromEntries(
+    PRICED_TOKEN_CLASSES.map((c) => [c, decimalString(MAX_PER_1M_DECIMALS).optional()]),
+  ) as Record<PricedTokenClass, z.ZodOptional<ReturnType<typeof decimalString>>>,
 );
 
 const unitPrices = z.strictObject(
@@ -58,7 +65,8 @@ const priceEntry = z
   })
   .superRefine((entry, ctx) => {
     const n = Object.keys(entry.per_1m_tokens ?? {}).length + Object.keys(entry.per_unit ?? {}).length;
-    if (n === 0) ctx.addIssue({ code: 'custom', message: 'needs per_1m_tokens or per_unit prices', path: [] });
+    if (n === 0)
+      ctx.addIssue({ code: 'custom', message: 'needs per_1m_tokens or per_unit prices', path: [] });
     if (entry.valid_to !== undefined && entry.valid_to <= entry.valid_from)
       ctx.addIssue({ code: 'custom', message: 'must be after valid_from', path: ['valid_to'] });
   });
@@ -98,7 +106,11 @@ export function priceFileError(
 ): InputError {
   const keyPath = formatKeyPath(path);
   const record = loaded.lineOf(path);
-  return new InputError(keyPath ? `${keyPath}: ${message}` : message, { file: loaded.file, record, column: keyPath || undefined }, hint);
+  return new InputError(
+    keyPath ? `${keyPath}: ${message}` : message,
+    { file: loaded.file, record, column: keyPath || undefined },
+    hint,
+  );
 }
 
 /** `providers.openai.gpt-4o.prices[0].valid_from` */
@@ -111,7 +123,8 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-const HINT = 'See the format described at the top of prices/book.yaml and in fixtures/rate-card/example.yaml.';
+const HINT =
+  'See the format described at the top of prices/book.yaml and in fixtures/rate-card/example.yaml.';
 
 /** Reads and validates a price file. Throws InputError (file, key path, line) on the first problem. */
 export function readPriceFile(file: string, text = readFileSync(file, 'utf8')): LoadedPriceFile {

@@ -4,12 +4,23 @@ import { type Db, lit } from '../store/duckdb.js';
 import type { PriceBook } from './book.js';
 import type { PriceRow } from './effective.js';
 import { cleanModelIdSql, normalizeProviderSql, SERVICE_TIERS, serviceTierKeySql } from './names.js';
-import { PRICE_UNITS, type PriceUnit } from './schema.js';
+import type { PriceUnit } from './schema.js';
 
 const PRICE = 'DECIMAL(38,18)';
 
 /** price_wide / price_lookup price columns: the token classes (cache_write = the 5-minute price) and other units. */
-const WIDE_COLUMNS = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write', 'output', 'image', 'audio_second', 'character', 'tool_call'] as const;
+const WIDE_COLUMNS = [
+  'input',
+  'cache_read',
+  'cache_write_5m',
+  'cache_write_1h',
+  'cache_write',
+  'output',
+  'image',
+  'audio_second',
+  'character',
+  'tool_call',
+] as const;
 type WideColumn = (typeof WIDE_COLUMNS)[number];
 
 function unitOf(column: WideColumn): PriceUnit {
@@ -21,7 +32,8 @@ const sqlDate = (v: string | null) => (v === null ? 'NULL' : `DATE ${lit(v)}`);
 const sqlPrice = (v: string | undefined) => (v === undefined ? 'NULL' : `${lit(v)}::${PRICE}`);
 
 async function insertValues(db: Db, table: string, tuples: string[]): Promise<void> {
-  for (let i = 0; i < tuples.length; i += 500) await db.run(`INSERT INTO ${table} VALUES ${tuples.slice(i, i + 500).join(',\n')}`);
+  for (let i = 0; i < tuples.length; i += 500)
+    await db.run(`INSERT INTO ${table} VALUES ${tuples.slice(i, i + 500).join(',\n')}`);
 }
 
 /**
@@ -53,7 +65,13 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
 
   const lookup: string[] = [];
   const cache = new Map<string, string[]>();
-  const emit = (providerKey: string, alias: string, provider: string, model: string, region: string | null) => {
+  const emit = (
+    providerKey: string,
+    alias: string,
+    provider: string,
+    model: string,
+    region: string | null,
+  ) => {
     for (const tier of [null, ...SERVICE_TIERS]) {
       const k = [provider, model, region, tier].join('\u0000');
       let tail = cache.get(k);
@@ -77,7 +95,15 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
 function wideTuples(rows: readonly PriceRow[]): string[] {
   const groups = new Map<string, PriceRow[]>();
   for (const r of rows) {
-    const k = [r.provider, r.model, r.service_tier, r.valid_from, r.valid_to, r.min_context_tokens, r.region].join('\u0000');
+    const k = [
+      r.provider,
+      r.model,
+      r.service_tier,
+      r.valid_from,
+      r.valid_to,
+      r.min_context_tokens,
+      r.region,
+    ].join('\u0000');
     groups.set(k, [...(groups.get(k) ?? []), r]);
   }
   return [...groups.values()].map((group) => {
@@ -118,7 +144,8 @@ export function priceUsageSql(input: string): string {
     return `CAST(${qty} * coalesce(p.${price}, 0) AS ${PRICE})`;
   });
   const missing = QUANTITIES.map(
-    ({ column, price }) => `CASE WHEN coalesce(u.${column}, 0) <> 0 AND p.${price} IS NULL THEN '${column}' END`,
+    ({ column, price }) =>
+      `CASE WHEN coalesce(u.${column}, 0) <> 0 AND p.${price} IS NULL THEN '${column}' END`,
   );
   return `SELECT u.* EXCLUDE (__aicost_provider, __aicost_model, __aicost_tier),
   coalesce(p.model, g.model, u.__aicost_model) AS model,

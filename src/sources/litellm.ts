@@ -75,7 +75,7 @@ export const litellm: SourceDefinition = {
   detect: (s) => {
     if (s.format === 'csv') {
       const h = new Set(s.header.map((x) => x.toLowerCase()));
-      return h.has('request_id') && h.has('spend') && h.has('prompt_tokens') && (h.has('starttime') || h.has('call_type')) ? 1 : 0;
+      return h.has('request_id') && h.has('spend') && (h.has('starttime') || h.has('call_type')) ? 1 : 0;
     }
     return s.format === 'json' && s.head.includes('"request_id"') && s.head.includes('"spend"') && s.head.includes('"startTime"') ? 1 : 0;
   },
@@ -99,6 +99,7 @@ export const litellm: SourceDefinition = {
     intCheck('completion_tokens'),
     { column: 'spend', bad: `${str('spend')} IS NOT NULL AND TRY_CAST(${str('spend')} AS DECIMAL(38,18)) IS NULL`, problem: 'not a number' },
   ],
+  recordKey: 'request_id',
   let: { _meta: `json_extract(TRY_CAST("metadata" AS JSON), ${lit(`[${META_PATHS.map((p) => `"${p}"`).join(',')}]`)}::VARCHAR[])` },
   map: {
     grain: `'request'`,

@@ -67,6 +67,8 @@ export interface SourceDefinition {
    * or warnings (missing mandatory columns), and the map expressions adjusted to what the file has.
    */
   inspect?(absent: string[]): { error?: string; warnings: string[]; notes: string[] };
+  /** Names a record in messages when the reader has no line numbers (big CSV request logs): e.g. the request id. */
+  recordKey?: string;
   /** Intermediate columns computed once per record before `map` (e.g. one JSON parse of a metadata column). */
   let?: Record<string, string>;
   /**
