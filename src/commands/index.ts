@@ -4,8 +4,8 @@ import { register as forget } from './forget.js';
 import { register as ingest } from './ingest.js';
 import { register as query } from './query.js';
 import { register as sources } from './sources.js';
-// VALIDATE_PENDING import { register as validate } from './validate.js';
+import { register as validate } from './validate.js';
 
 export function registerCommands(program: Command): void {
-  for (const r of [ingest, sources, query, forget]) r(program);
+  for (const r of [ingest, sources, query, validate, forget]) r(program);
 }

@@ -28,6 +28,8 @@ export interface RelationInfo {
 export type Compiled =
   | { kind: 'query'; sql: string }
   | { kind: 'dataset'; ok: boolean; detail?: string }
+  /** Decided without scanning: the check holds by the column's type. */
+  | { kind: 'constant'; violations: 0 }
   | { kind: 'skip'; reason: string };
 
 /** The internal 1-based record number column validatePath adds (CSV line or Parquet row). */
@@ -98,6 +100,8 @@ export function compileRule(check: Expr, conditions: Expr[], rel: RelationInfo):
     }
     if (check.kind === 'call' && check.fn === 'NoNullPlaceholders') return placeholderQuery(rel);
     const ok = new Predicate(rel, 'check').sql(check);
+    // Decided by the column's type alone (e.g. TypeDecimal on a DECIMAL column): nothing to scan.
+    if (ok === 'TRUE') return { kind: 'constant', violations: 0 };
     return {
       kind: 'query',
       sql: countQuery(rel, rel.source, `${cond} AND NOT (${ok})`, sampleStruct(rel, values)),

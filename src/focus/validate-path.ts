@@ -89,7 +89,7 @@ async function openCsv(db: Db, path: string): Promise<OpenedDataset> {
   // The literal text NULL (the official 1.0 sample's convention) reads as NULL; NullHandling still reports it.
   const select = cols.map((c) => `NULLIF(${ident(c.name)}, 'NULL') AS ${ident(c.name)}`).join(', ');
   await db.run(
-    `CREATE OR REPLACE TEMP VIEW ${ident(DATA)} AS SELECT ${ident(RECORD_COLUMN)}, ${select} FROM ${ident(RAW)}`,
+    `CREATE OR REPLACE TEMP TABLE ${ident(DATA)} AS SELECT ${ident(RECORD_COLUMN)}, ${select} FROM ${ident(RAW)}`,
   );
   return {
     relation: DATA,
@@ -97,7 +97,7 @@ async function openCsv(db: Db, path: string): Promise<OpenedDataset> {
     placeholderSource: ident(RAW),
     format: 'csv',
     close: async () => {
-      await db.run(`DROP VIEW IF EXISTS ${ident(DATA)}`);
+      await db.run(`DROP TABLE IF EXISTS ${ident(DATA)}`);
       await db.run(`DROP TABLE IF EXISTS ${ident(RAW)}`);
     },
   };

@@ -138,30 +138,35 @@ const QUANTITIES: { column: string; price: WideColumn; decimal?: boolean }[] = [
  * Long-context tiers are not applied: requests are priced at the base tier.
  */
 export function priceUsageSql(input: string): string {
-  const terms = QUANTITIES.map(({ column, price, decimal }) => {
+  const terms = QUANTITIES.map(({ column, price, decimal }) =>
     // DECIMAL(38,18) x DECIMAL(38,18) overflows (scales add): audio seconds go down to 6 decimals first.
-    const qty = decimal ? `CAST(coalesce(u.${column}, 0) AS DECIMAL(38,6))` : `coalesce(u.${column}, 0)`;
-    return `CAST(${qty} * coalesce(p.${price}, 0) AS ${PRICE})`;
-  });
-  const missing = QUANTITIES.map(
-    ({ column, price }) =>
-      `CASE WHEN coalesce(u.${column}, 0) <> 0 AND p.${price} IS NULL THEN '${column}' END`,
+    decimal
+      ? `CAST(CAST(coalesce(u.${column}, 0) AS DECIMAL(38,6)) * coalesce(p.${price}, 0) AS ${PRICE})`
+      : `coalesce(u.${column}, 0) * coalesce(p.${price}, 0)`,
   );
-  return `SELECT u.* EXCLUDE (__aicost_provider, __aicost_model, __aicost_tier),
-  coalesce(p.model, g.model, u.__aicost_model) AS model,
-  CASE WHEN ${missing.map((m) => `${m} IS NOT NULL`).join(' OR ')} THEN NULL
-       ELSE CAST(${terms.join(' + ')} AS ${PRICE}) END AS cost_estimate,
-  nullif(concat_ws(',', ${missing.join(', ')}), '') AS unpriced
+  const missing = QUANTITIES.map(
+    ({ column, price }) => `CASE WHEN u.${column} <> 0 AND p.${price} IS NULL THEN '${column}' END`,
+  );
+  return `SELECT s.* EXCLUDE (model, __aicost_cost, unpriced),
+  s.model,
+  CASE WHEN s.unpriced IS NULL THEN s.__aicost_cost END AS cost_estimate,
+  s.unpriced
 FROM (
-  SELECT *,
-    coalesce(${normalizeProviderSql('provider')}, '') AS __aicost_provider,
-    ${cleanModelIdSql('model_raw')} AS __aicost_model,
-    ${serviceTierKeySql('service_tier')} AS __aicost_tier
-  FROM ${input} AS __aicost_input
-) AS u
-LEFT JOIN price_lookup AS p
-  ON p.provider = u.__aicost_provider AND p.alias = u.__aicost_model AND p.tier = u.__aicost_tier
-  AND coalesce(u.timestamp, '-infinity'::TIMESTAMPTZ) >= p.valid_from
-  AND coalesce(u.timestamp, '-infinity'::TIMESTAMPTZ) < p.valid_to
-LEFT JOIN (SELECT alias, model FROM model_alias WHERE provider IS NULL) AS g ON g.alias = u.__aicost_model`;
+  SELECT u.* EXCLUDE (__aicost_provider, __aicost_model, __aicost_tier),
+    coalesce(p.model, g.model, u.__aicost_model) AS model,
+    CAST(${terms.join(' + ')} AS ${PRICE}) AS __aicost_cost,
+    nullif(concat_ws(',', ${missing.join(', ')}), '') AS unpriced
+  FROM (
+    SELECT *,
+      coalesce(${normalizeProviderSql('provider')}, '') AS __aicost_provider,
+      ${cleanModelIdSql('model_raw')} AS __aicost_model,
+      ${serviceTierKeySql('service_tier')} AS __aicost_tier
+    FROM ${input} AS __aicost_input
+  ) AS u
+  LEFT JOIN price_lookup AS p
+    ON p.provider = u.__aicost_provider AND p.alias = u.__aicost_model AND p.tier = u.__aicost_tier
+    AND coalesce(u.timestamp, '-infinity'::TIMESTAMPTZ) >= p.valid_from
+    AND coalesce(u.timestamp, '-infinity'::TIMESTAMPTZ) < p.valid_to
+  LEFT JOIN (SELECT alias, model FROM model_alias WHERE provider IS NULL) AS g ON g.alias = u.__aicost_model
+) AS s`;
 }

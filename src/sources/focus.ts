@@ -13,8 +13,11 @@ const MANDATORY = COLS.filter((c) => c.featureLevel === 'Mandatory').map((c) => 
 
 /** Text with blank and the literal `NULL` (the official 1.0 sample writes it) as real NULL. */
 const text = (c: string) => `NULLIF(NULLIF(trim(CAST(${ident(c)} AS VARCHAR)), ''), 'NULL')`;
-const time = (c: string) =>
-  `COALESCE(TRY_CAST(${text(c)} AS TIMESTAMPTZ), CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%y') AS TIMESTAMPTZ), CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%Y') AS TIMESTAMPTZ))`;
+// The spec's own examples write M/D/YY; DuckDB would read "4/1/25" as year 4, so slashed dates are parsed first.
+const time = (c: string) => `CASE
+  WHEN regexp_full_match(${text(c)}, '\\d{1,2}/\\d{1,2}/\\d{2}') THEN CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%y') AS TIMESTAMPTZ)
+  WHEN regexp_full_match(${text(c)}, '\\d{1,2}/\\d{1,2}/\\d{4}') THEN CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%Y') AS TIMESTAMPTZ)
+  ELSE TRY_CAST(${text(c)} AS TIMESTAMPTZ) END`;
 const num = (c: string) => `TRY_CAST(${text(c)} AS DECIMAL(38,18))`;
 
 function expr(id: string, dataType: string): string {

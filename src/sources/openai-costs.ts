@@ -7,7 +7,7 @@ import type { SourceDefinition } from './types.js';
 
 const cost = decimal('amount_value');
 // "gpt-4o-2024-08-06, input" -> model and class; anything else is unitemized.
-const itemized = `(${str('line_item')} LIKE '%, %')`;
+const itemized = `COALESCE(${str('line_item')} LIKE '%, %', false)`;
 const modelPart = `trim(split_part(${str('line_item')}, ', ', 1))`;
 const classPart = `lower(trim(split_part(${str('line_item')}, ', ', 2)))`;
 const tokenClass = `CASE WHEN NOT ${itemized} THEN NULL

@@ -11,7 +11,12 @@ describe('parseExpr', () => {
         {
           kind: 'or',
           items: [
-            { kind: 'cmp', op: '==', left: { kind: 'column', name: 'A' }, right: { kind: 'string', value: 'Usage' } },
+            {
+              kind: 'cmp',
+              op: '==',
+              left: { kind: 'column', name: 'A' },
+              right: { kind: 'string', value: 'Usage' },
+            },
             { kind: 'cmp', op: '!=', left: { kind: 'column', name: 'B' }, right: { kind: 'null' } },
           ],
         },
@@ -38,7 +43,11 @@ describe('parseExpr', () => {
   });
 
   it('parses JSON-argument functions, with braces and commas inside strings', () => {
-    expect(parseExpr('JSONCheckPathKeyStartsWith{"ColumnName":"C","Path":"$.E[*]","Prefix":"x_","IgnoreKeys":["a,}b"]}')).toEqual({
+    expect(
+      parseExpr(
+        'JSONCheckPathKeyStartsWith{"ColumnName":"C","Path":"$.E[*]","Prefix":"x_","IgnoreKeys":["a,}b"]}',
+      ),
+    ).toEqual({
       kind: 'json',
       fn: 'JSONCheckPathKeyStartsWith',
       args: { ColumnName: 'C', Path: '$.E[*]', Prefix: 'x_', IgnoreKeys: ['a,}b'] },
@@ -58,7 +67,9 @@ describe('loadRules', () => {
     for (const version of ['1.2', '1.3'] as const) {
       const { rules } = loadRules(version);
       expect(rules.size).toBe(version === '1.3' ? 933 : 621);
-      const invalid = [...rules.values()].filter((r) => r.check?.kind === 'invalid' || r.condition?.kind === 'invalid');
+      const invalid = [...rules.values()].filter(
+        (r) => r.check?.kind === 'invalid' || r.condition?.kind === 'invalid',
+      );
       expect(invalid.map((r) => r.id)).toEqual([]);
     }
   });
@@ -82,24 +93,35 @@ describe('loadRules', () => {
   it('applies the documented overrides, keeping the rule ids', () => {
     const { rules } = loadRules('1.3');
     const status = rules.get('CAU-CommitmentDiscountStatus-C-005-M');
-    expect(status?.checkText).toBe('OR(CommitmentDiscountStatus == "Used", CommitmentDiscountStatus == "Unused")');
+    expect(status?.checkText).toBe(
+      'OR(CommitmentDiscountStatus == "Used", CommitmentDiscountStatus == "Unused")',
+    );
     expect(status?.overridden).toMatch(/§7\.3/);
     expect(rules.get('CAU-CapacityReservationStatus-C-004-C')?.conditionText).toBe(
       'AND(CapacityReservationId != null, ChargeCategory == "Usage")',
     );
     expect(rules.get('CAU-PricingCurrency-C-004-M')?.overridden).toMatch(/not nullable/);
     expect(rules.get('CAU-PricingCurrencyEffectiveCost-C-003-M')?.overridden).toMatch(/not nullable/);
-    expect(rules.get('CAU-ContractAppliedObject-O-030-M')?.checkText).toContain('$.Elements[*].ContractCommitmentId');
+    expect(rules.get('CAU-ContractAppliedObject-O-030-M')?.checkText).toContain(
+      '$.Elements[*].ContractCommitmentId',
+    );
     expect(rules.get('CAU-ListCost-C-011-C')?.overridden).toMatch(/tolerance/);
     expect(rules.get('CAU-BillingCurrency-C-002-M')?.overridden).toMatch(/Unicode/);
     expect(rules.get('CAU-BilledCost-C-002-M')?.overridden).toMatch(/"\+"/);
-    expect(rules.get('NullHandling-A-002-M')).toMatchObject({ type: 'Static', check: { fn: 'NoNullPlaceholders' } });
+    expect(rules.get('NullHandling-A-002-M')).toMatchObject({
+      type: 'Static',
+      check: { fn: 'NoNullPlaceholders' },
+    });
   });
 
   it('names the check function of a rule in the model vocabulary', () => {
     const { rules } = loadRules('1.3');
-    expect(checkFunctionOf(rules.get('CAU-ListCost-C-011-C')?.check ?? null)).toBe('ColumnByColumnEqualsColumnValue');
+    expect(checkFunctionOf(rules.get('CAU-ListCost-C-011-C')?.check ?? null)).toBe(
+      'ColumnByColumnEqualsColumnValue',
+    );
     expect(checkFunctionOf(rules.get('CAU-SkuPriceId-C-008-M')?.check ?? null)).toBe('CheckDistinctCount');
-    expect(checkFunctionOf(rules.get('CAU-ListUnitPrice-C-008-M')?.check ?? null)).toBe('CheckGreaterOrEqualThanValue');
+    expect(checkFunctionOf(rules.get('CAU-ListUnitPrice-C-008-M')?.check ?? null)).toBe(
+      'CheckGreaterOrEqualThanValue',
+    );
   });
 });

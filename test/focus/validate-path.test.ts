@@ -55,7 +55,9 @@ describe('fixtures/focus-broken/broken_1_3.csv', () => {
 
   it('reads the CSV as text and keeps the offending values in the samples', () => {
     expect(rep).toMatchObject({ text: true, costSource: false, rows: 9, exitCode: 1 });
-    expect(result(rep, 'CAU-ChargeCategory-C-003-M').samples[0]?.values).toEqual({ ChargeCategory: 'Refund' });
+    expect(result(rep, 'CAU-ChargeCategory-C-003-M').samples[0]?.values).toEqual({
+      ChargeCategory: 'Refund',
+    });
     expect(result(rep, 'CAU-Tags-C-001-M').samples[0]?.values).toEqual({ Tags: '{"team": search}' });
     expect(result(rep, 'CAU-ListCost-C-011-C').samples[0]?.values).toEqual({
       ListUnitPrice: '2.5',
@@ -101,7 +103,10 @@ describe('the official FOCUS 1.0 sample, trimmed, validated as 1.3', () => {
     const nulls = result(rep, 'NullHandling-A-002-M');
     expect(nulls).toMatchObject({ status: 'fail', violations: 20 });
     expect(nulls.samples[0]?.values?.columns).toContain('AvailabilityZone');
-    expect(result(rep, 'ColumnHandling-A-010-M')).toMatchObject({ status: 'fail', reason: expect.stringMatching(/\bId\b/) });
+    expect(result(rep, 'ColumnHandling-A-010-M')).toMatchObject({
+      status: 'fail',
+      reason: expect.stringMatching(/\bId\b/),
+    });
     expect(rep.exitCode).toBe(1);
   });
 
@@ -135,7 +140,10 @@ describe('inputs that are not a dataset (exit 2)', () => {
   });
 
   it('binary bytes that are not text', () => {
-    writeFileSync(join(tmp, 'junk.csv'), Buffer.from([0xff, 0xfe, 0x00, 0x81, 0xc3, 0x28, 0x0a, 0xa0, 0xa1, 0x0a]));
+    writeFileSync(
+      join(tmp, 'junk.csv'),
+      Buffer.from([0xff, 0xfe, 0x00, 0x81, 0xc3, 0x28, 0x0a, 0xa0, 0xa1, 0x0a]),
+    );
     return expectInputError(join(tmp, 'junk.csv'), /cannot be read as CSV|not a FOCUS dataset/);
   });
 
