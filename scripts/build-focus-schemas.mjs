@@ -7,14 +7,32 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const src = process.argv[2] ?? '../shared/focus';
-const keep = ['id', 'displayName', 'category', 'dataType', 'featureLevel', 'allowsNulls', 'allowedValues', 'allowedValuesParent',
-  'introducedIn', 'deprecatedIn', 'valueFormat', 'numberRange', 'definedKeys', 'jsonObject', 'presence'];
+const keep = [
+  'id',
+  'displayName',
+  'category',
+  'dataType',
+  'featureLevel',
+  'allowsNulls',
+  'allowedValues',
+  'allowedValuesParent',
+  'introducedIn',
+  'deprecatedIn',
+  'valueFormat',
+  'numberRange',
+  'definedKeys',
+  'jsonObject',
+  'presence',
+];
 const errataNotNull = new Set(['PricingCurrency', 'PricingCurrencyEffectiveCost']);
 
 function trim(col) {
   const out = {};
   for (const k of keep) if (col[k] !== undefined) out[k] = col[k];
-  if (errataNotNull.has(col.id)) { out.allowsNulls = false; out.errata = 'NOT NULL per ERRATA (1.3 A#9/#10); normative text'; }
+  if (errataNotNull.has(col.id)) {
+    out.allowsNulls = false;
+    out.errata = 'NOT NULL per ERRATA (1.3 A#9/#10); normative text';
+  }
   if (col.id === 'CommitmentDiscountStatus') out.allowedValues = ['Used', 'Unused'];
   return out;
 }
@@ -28,7 +46,8 @@ for (const v of ['1.2', '1.3']) {
 }
 const ds = JSON.parse(readFileSync(join(src, 'datasets-1.3.json'), 'utf8'));
 for (const d of ds) {
-  for (const c of d.columns ?? []) if (c.id === 'ContractId' || c.id === 'ContractCommitmentId') c.allowsNulls = false;
+  for (const c of d.columns ?? [])
+    if (c.id === 'ContractId' || c.id === 'ContractCommitmentId') c.allowsNulls = false;
 }
 writeFileSync(join('focus-schemas', '1.3', 'datasets.json'), JSON.stringify(ds, null, 1) + '\n');
 console.log('focus-schemas written');

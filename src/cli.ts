@@ -13,12 +13,20 @@ export interface GlobalOptions {
 
 export function buildProgram(): Command {
   const program = new Command('aicost')
-    .description('Make AI inference spend attributable: FOCUS 1.3 Parquet from provider bills, gateway logs and traces')
+    .description(
+      'Make AI inference spend attributable: FOCUS 1.3 Parquet from provider bills, gateway logs and traces',
+    )
     .version('0.1.0')
     .addOption(
-      new Option('--data <dir>', 'data home (FOCUS Parquet + manifest)').env('AICOST_DATA').default('./aicost-data'),
+      new Option('--data <dir>', 'data home (FOCUS Parquet + manifest)')
+        .env('AICOST_DATA')
+        .default('./aicost-data'),
     )
-    .addOption(new Option('--config <file>', 'config file (default ./aicost.config.yaml when present)').env('AICOST_CONFIG'))
+    .addOption(
+      new Option('--config <file>', 'config file (default ./aicost.config.yaml when present)').env(
+        'AICOST_CONFIG',
+      ),
+    )
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
@@ -65,7 +73,10 @@ function reportError(err: unknown, json: boolean): number {
             ? err.message
             : String(err);
   if (json) {
-    const errors = err instanceof MultiInputError ? err.errors.map((e) => ({ ...e.location, message: e.message })) : undefined;
+    const errors =
+      err instanceof MultiInputError
+        ? err.errors.map((e) => ({ ...e.location, message: e.message }))
+        : undefined;
     process.stderr.write(`${JSON.stringify({ error: message, exitCode: code, errors })}\n`);
   } else {
     output.error(message);

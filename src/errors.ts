@@ -22,7 +22,8 @@ export interface InputLocation {
 export function formatLocation(loc: InputLocation): string {
   const parts: string[] = [];
   if (loc.file) parts.push(loc.file);
-  if (loc.record !== undefined) parts.push(typeof loc.record === 'number' ? `line ${loc.record}` : `record ${loc.record}`);
+  if (loc.record !== undefined)
+    parts.push(typeof loc.record === 'number' ? `line ${loc.record}` : `record ${loc.record}`);
   if (loc.column) parts.push(`column ${loc.column}`);
   return parts.join(', ');
 }
@@ -74,6 +75,7 @@ export class MultiInputError extends InputError {
 }
 
 export function exitCodeOf(err: unknown): number {
-  if (err instanceof InputError || err instanceof CheckFailedError || err instanceof InternalError) return err.exitCode;
+  if (err instanceof InputError || err instanceof CheckFailedError || err instanceof InternalError)
+    return err.exitCode;
   return ExitCode.internal;
 }

@@ -9,7 +9,10 @@ const { home, cleanup } = tmpHome();
 afterAll(cleanup);
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, '--data', home, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, '--data', home, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -33,7 +36,12 @@ describe('aicost CLI', () => {
     const qr = run('query', 'SELECT SUM(BilledCost) AS total FROM focus', '--format', 'csv');
     expect(qr.code).toBe(0);
     expect(qr.out.trim()).toBe('total\n3.032954090123450000');
-    const js = run('query', "SELECT x_SourceId, count(*) AS n FROM focus GROUP BY 1 ORDER BY 1", '--format', 'json');
+    const js = run(
+      'query',
+      'SELECT x_SourceId, count(*) AS n FROM focus GROUP BY 1 ORDER BY 1',
+      '--format',
+      'json',
+    );
     expect(JSON.parse(js.out)).toEqual([
       { x_SourceId: 'anthropic-cost', n: '1' },
       { x_SourceId: 'openai-costs', n: '6' },
@@ -65,7 +73,12 @@ describe('aicost CLI', () => {
   it('sources lists every definition', () => {
     const r = run('sources', '--json');
     expect(JSON.parse(r.out).map((s: { id: string }) => s.id)).toEqual([
-      'openai-costs', 'openai-usage', 'anthropic-cost', 'anthropic-usage', 'litellm', 'focus',
+      'openai-costs',
+      'openai-usage',
+      'anthropic-cost',
+      'anthropic-usage',
+      'litellm',
+      'focus',
     ]);
   });
 });

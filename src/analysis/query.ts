@@ -3,7 +3,10 @@ import { InputError } from '../errors.js';
 import { withDb } from '../store/duckdb.js';
 import { attachViews } from '../store/views.js';
 
-export async function runQuery(home: string, sql: string): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+export async function runQuery(
+  home: string,
+  sql: string,
+): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
   return withDb({}, async (db) => {
     await attachViews(db, home);
     let rows: Record<string, unknown>[];

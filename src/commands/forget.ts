@@ -1,7 +1,6 @@
 // aicost forget: remove stored data through the manifest (never by hand), atomically.
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { forget } from '../ingest/forget.js';
 import { output } from '../report/output.js';
 import { globalOptions } from './global.js';
 
@@ -13,11 +12,22 @@ export function register(program: Command): void {
     .option('--file <path>', 'everything ingested from this input file (path as ingested, or its sha256)')
     .option('--period <YYYY-MM>', 'every focus/ billing period and usage/ day in this month')
     .option('--json', 'print what was removed as JSON')
-    .addHelpText('after', '\nExamples:\n  $ aicost forget --source litellm\n  $ aicost forget --file exports/costs.json\n  $ aicost forget --period 2025-08 --source openai-costs')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ aicost forget --source litellm\n  $ aicost forget --file exports/costs.json\n  $ aicost forget --period 2025-08 --source openai-costs',
+    )
     .action(async (opts, cmd: Command) => {
-      if (!opts.source && !opts.file && !opts.period) throw new InputError('say what to forget: --source, --file or --period');
-      if (opts.period && !/^\d{4}-\d{2}$/.test(opts.period)) throw new InputError(`--period must be YYYY-MM, got "${opts.period}"`);
-      const r = await forget({ home: globalOptions(cmd).data, source: opts.source, file: opts.file, period: opts.period });
+      if (!opts.source && !opts.file && !opts.period)
+        throw new InputError('say what to forget: --source, --file or --period');
+      if (opts.period && !/^\d{4}-\d{2}$/.test(opts.period))
+        throw new InputError(`--period must be YYYY-MM, got "${opts.period}"`);
+      const { forget } = await import('../ingest/forget.js');
+      const r = await forget({
+        home: globalOptions(cmd).data,
+        source: opts.source,
+        file: opts.file,
+        period: opts.period,
+      });
       if (opts.json) output.data(JSON.stringify(r, null, 2));
       else output.data(`forgot ${r.files} files, ${r.rows} rows (${r.inputs} inputs)`);
     });

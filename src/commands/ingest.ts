@@ -1,11 +1,11 @@
 // aicost ingest PATH...: thin wrapper over ingest(); prints per file source, rows and the reconciliation.
 import type { Command } from 'commander';
-import { ingest, type IngestReport } from '../ingest/ingest.js';
+import type { IngestReport } from '../ingest/ingest.js';
 import { output } from '../report/output.js';
-import { renderTable } from '../report/table.js';
 import { globalOptions } from './global.js';
 
-function render(report: IngestReport): string {
+async function render(report: IngestReport): Promise<string> {
+  const { renderTable } = await import('../report/table.js');
   const rows = report.files.map((f) => {
     const money = f.reconciliation[0];
     return [
@@ -15,10 +15,17 @@ function render(report: IngestReport): string {
       String(f.rowsIn),
       String(f.rowsOut),
       String(f.rejected),
-      money ? `${trimZeros(money.source)} = ${trimZeros(money.stored)}` : f.status === 'ingested' ? `${f.reconciliation.length} checks ok` : '',
+      money
+        ? `${trimZeros(money.source)} = ${trimZeros(money.stored)}`
+        : f.status === 'ingested'
+          ? `${f.reconciliation.length} checks ok`
+          : '',
     ];
   });
-  return renderTable(['file', 'source', 'status', 'rows in', 'rows out', 'rejected', 'source total = stored total'], rows);
+  return renderTable(
+    ['file', 'source', 'status', 'rows in', 'rows out', 'rejected', 'source total = stored total'],
+    rows,
+  );
 }
 
 export function trimZeros(s: string): string {
@@ -34,7 +41,10 @@ export function register(program: Command): void {
     .option('--account <id>', 'BillingAccountId for sources whose data carries none')
     .option('--dry-run', 'read, check and reconcile, but store nothing')
     .option('--keep-going', 'commit the good files even if some fail (still exits 2 naming the bad ones)')
-    .option('--replace-period', 'generic FOCUS input: replace stored rows of the same billing period instead of adding')
+    .option(
+      '--replace-period',
+      'generic FOCUS input: replace stored rows of the same billing period instead of adding',
+    )
     .option('--rate-card <file>', 'YAML rate card overriding bundled prices for cost estimates')
     .option('--json', 'print the ingest report as JSON')
     .addHelpText(
@@ -50,6 +60,8 @@ ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves
     )
     .action(async (paths: string[], opts, cmd: Command) => {
       const g = globalOptions(cmd);
+      // the library is imported lazily so `aicost --help` stays fast
+      const { ingest } = await import('../ingest/ingest.js');
       const report = await ingest({
         home: g.data,
         paths,
@@ -65,7 +77,7 @@ ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves
         output.data(JSON.stringify(report, null, 2));
         return;
       }
-      output.data(render(report));
+      output.data(await render(report));
       for (const f of report.files) {
         for (const w of f.warnings) output.warn(`${f.path}: ${w}`);
         for (const n of f.notes) output.note(`${f.path}: ${n}`);

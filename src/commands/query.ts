@@ -1,9 +1,7 @@
 // aicost query "SQL": read-only SQL over the data home's views.
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
-import { runQuery } from '../analysis/query.js';
 import { output } from '../report/output.js';
-import { renderCsv, renderTable } from '../report/table.js';
 import { globalOptions } from './global.js';
 
 export function register(program: Command): void {
@@ -22,11 +20,26 @@ Examples:
     )
     .action(async (sql: string, opts, cmd: Command) => {
       const format = String(opts.format);
-      if (!['table', 'csv', 'json'].includes(format)) throw new InputError(`unknown --format "${format}" (table, csv, json)`);
+      if (!['table', 'csv', 'json'].includes(format))
+        throw new InputError(`unknown --format "${format}" (table, csv, json)`);
+      const { runQuery } = await import('../analysis/query.js');
+      const { renderCsv, renderTable } = await import('../report/table.js');
       const { columns, rows } = await runQuery(globalOptions(cmd).data, sql);
       if (format === 'json') output.data(JSON.stringify(rows, null, 2));
-      else if (format === 'csv') output.data(renderCsv(columns, rows.map((r) => columns.map((c) => cellText(r[c])))));
-      else output.data(renderTable(columns, rows.map((r) => columns.map((c) => cellText(r[c]) ?? 'NULL'))));
+      else if (format === 'csv')
+        output.data(
+          renderCsv(
+            columns,
+            rows.map((r) => columns.map((c) => cellText(r[c]))),
+          ),
+        );
+      else
+        output.data(
+          renderTable(
+            columns,
+            rows.map((r) => columns.map((c) => cellText(r[c]) ?? 'NULL')),
+          ),
+        );
     });
 }
 

@@ -1,10 +1,19 @@
 // Compiles one Requirements Model rule (its check plus the conditions inherited from its composites) into ONE DuckDB
 // query that counts the violating rows, splits them into carried-over / derived, and samples up to 3 of them.
 // Functions that cannot be compiled are returned as `skip` with the reason: nothing passes silently.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ident, lit } from '../store/duckdb.js';
 import { columnsOf, type Expr, type Operand } from './rules.js';
+import {
+  DATETIME_RE,
+  FLOAT_TYPE,
+  ISO_CODES,
+  keyValue,
+  NATIONAL_CODES,
+  NUMERIC_RE,
+  NUMERIC_TYPE,
+  STRING_TYPE,
+  UNIT_RE,
+} from './validate-formats.js';
 import { NULL_PLACEHOLDERS, PRODUCT_TOLERANCE } from './validate-overrides.js';
 
 /** What the compiler needs to know about the relation under test. */
@@ -39,35 +48,12 @@ export const SAMPLE_LIMIT = 3;
 
 class Skip extends Error {}
 
-const iso = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../../focus-schemas/iso4217.json', import.meta.url)), 'utf8'),
-) as { codes: string[]; nonNational: string[] };
-const ISO_CODES = iso.codes;
-const NATIONAL_CODES = iso.codes.filter((c) => !iso.nonNational.includes(c));
-
-/** NumericFormat: integer, decimal or E notation; no '+' sign, no '+' exponent, no separators or symbols. */
-export const NUMERIC_RE = '^-?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE]-?[0-9]+)?$';
-/** DateTimeFormat: extended ISO 8601 in UTC with whole seconds, `YYYY-MM-DDTHH:mm:ssZ`. */
-export const DATETIME_RE = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$';
-const WORD = '[A-Za-z][A-Za-z0-9]*';
-/**
- * UnitFormat: `<units>` (GB, Requests, Tokens), an optional whole-number quantity (`1000000 Tokens`), and an
- * optional time part `<unit>-<plural time>` (GB-Hours, LCU-Hours) or `<units>/<singular time>` (GB/Hour).
- */
-export const UNIT_RE =
-  `^([0-9]+ )?${WORD}( ${WORD})*` +
-  '(-([0-9]+ )?(Seconds|Minutes|Hours|Days|Weeks|Months|Years)|/([0-9]+ )?(Second|Minute|Hour|Day|Week|Month|Year))?$';
-
-const NUMERIC_TYPE =
-  /^(DECIMAL|NUMERIC|DOUBLE|FLOAT|REAL|HUGEINT|UHUGEINT|BIGINT|UBIGINT|INTEGER|UINTEGER|SMALLINT|USMALLINT|TINYINT|UTINYINT)/;
-const FLOAT_TYPE = /^(DOUBLE|FLOAT|REAL)/;
-const STRING_TYPE = /^(VARCHAR|JSON)$/;
-
 type Ctx = 'check' | 'cond';
 
 /**
- * Compiles a leaf rule. `check` must hold on every row matching all `conditions`; `valueColumns` are shown in
- * samples. Returns one query yielding a single row (n, carried, samples), a dataset-level verdict, or a skip.
+ * Compiles a leaf rule: `check` must hold on every row matching all `conditions` (the rule's own and its composites').
+ * Returns one query yielding a single row (n, carried, samples; the columns the rule reads are shown in samples), a
+ * dataset-level verdict (presence, column names), a constant pass decided by the column's type, or a skip.
  */
 export function compileRule(check: Expr, conditions: Expr[], rel: RelationInfo): Compiled {
   try {
@@ -85,15 +71,11 @@ export function compileRule(check: Expr, conditions: Expr[], rel: RelationInfo):
     const values = [...new Set([check, ...conditions].flatMap(columnsOf))]
       .filter((c) => rel.columns.has(c))
       .slice(0, 4);
-    if (check.kind === 'distinct') need(rel, check.per);
-    if (check.kind === 'distinct')
-      return groupQuery(
-        rel,
-        cond,
-        check.column,
-        `count(DISTINCT ${ident(check.per)}) NOT IN (0, ${check.count})`,
-        values,
-      );
+    if (check.kind === 'distinct') {
+      // Each value of `column` maps to exactly `count` distinct non-null values of `per` (CheckDistinctCount).
+      const having = `count(DISTINCT ${ident(need(rel, check.per))}) NOT IN (0, ${check.count})`;
+      return groupQuery(rel, cond, check.column, having, values);
+    }
     if (check.kind === 'call' && check.fn === 'CheckNoDuplicates') {
       const col = need(rel, check.args[0] as string);
       return groupQuery(rel, cond, col, 'count(*) > 1', values);
@@ -420,13 +402,4 @@ class Predicate {
         throw new Skip(`check function ${fn} is not compiled`);
     }
   }
-}
-
-/** KeyValueFormat: a JSON object with unique keys whose values are scalars (no nested objects or arrays). */
-function keyValue(doc: string): string {
-  return (
-    `coalesce(CASE WHEN json_valid(${doc}) THEN json_type(${doc}) = 'OBJECT' ` +
-    `AND coalesce(list_bool_and(list_transform(json_extract(${doc}, '$.*'), lambda v: json_type(v) NOT IN ('OBJECT', 'ARRAY'))), TRUE) ` +
-    `AND len(json_keys(${doc})) = len(list_distinct(json_keys(${doc}))) ELSE FALSE END, FALSE)`
-  );
 }

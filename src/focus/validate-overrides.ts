@@ -158,7 +158,11 @@ export function applyOverrides(
     /ContractCommitmentID/.test(rule.checkText + rule.conditionText)
   ) {
     // focus-notes §7.5: the 1.3 model mixes ContractCommitmentID and ContractCommitmentId; ERRATA says `…Id`.
-    const fix = (s: string) => s.replaceAll('ContractCommitmentID', 'ContractCommitmentId');
+    const fix = (s: string) =>
+      s
+        .replaceAll('ContractCommitmentID', 'ContractCommitmentId')
+        // The custom-key rules' IgnoreKeys list every defined key but ContractId, which is defined too.
+        .replace('"IgnoreKeys":["ContractCommitmentId"', '"IgnoreKeys":["ContractId","ContractCommitmentId"');
     out = {
       ...out,
       check: out.checkText ? parse(fix(out.checkText)) : null,
@@ -169,6 +173,9 @@ export function applyOverrides(
     reasons.push(
       'focus-notes §7.5 / ERRATA: ContractApplied key "ContractCommitmentID" read as "ContractCommitmentId"',
     );
+    if (rule.checkText.includes('"IgnoreKeys"')) {
+      reasons.push('"ContractId" added to IgnoreKeys: it is a defined key of the object, not a custom one');
+    }
   }
   if (base === NULL_PLACEHOLDER_RULE) {
     out = { ...out, type: 'Static', check: { kind: 'call', fn: 'NoNullPlaceholders', args: [] } };

@@ -146,7 +146,7 @@ export async function validateRelation(
 export async function validatePath(
   db: Db,
   path: string,
-  opts: Omit<ValidateOptions, 'text' | 'placeholderSource'>,
+  opts: Omit<ValidateOptions, 'text' | 'placeholderSource'> = { version: '1.3' },
 ): Promise<ValidationReport> {
   const ds = await openDataset(db, path, opts.version);
   try {

@@ -9,9 +9,24 @@ export interface FoundInput {
   explicit: boolean;
 }
 
-const NOT_DATA = new Set(['.md', '.txt', '.yaml', '.yml', '.html', '.pdf', '.png', '.jpg', '.gz', '.zip', '.prom']);
+const NOT_DATA = new Set([
+  '.md',
+  '.txt',
+  '.yaml',
+  '.yml',
+  '.html',
+  '.pdf',
+  '.png',
+  '.jpg',
+  '.gz',
+  '.zip',
+  '.prom',
+]);
 
-export function discoverInputs(paths: string[]): { inputs: FoundInput[]; skipped: { path: string; reason: string }[] } {
+export function discoverInputs(paths: string[]): {
+  inputs: FoundInput[];
+  skipped: { path: string; reason: string }[];
+} {
   const inputs: FoundInput[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const walk = (dir: string) => {
@@ -19,7 +34,8 @@ export function discoverInputs(paths: string[]): { inputs: FoundInput[]; skipped
       const p = join(dir, e.name);
       if (e.name.startsWith('.')) continue;
       if (e.isDirectory()) walk(p);
-      else if (NOT_DATA.has(extname(e.name).toLowerCase())) skipped.push({ path: p, reason: 'not a data file' });
+      else if (NOT_DATA.has(extname(e.name).toLowerCase()))
+        skipped.push({ path: p, reason: 'not a data file' });
       else if (e.isFile()) inputs.push({ path: p, explicit: false });
     }
   };

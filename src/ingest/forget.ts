@@ -14,7 +14,10 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
   try {
     const inputs = tx.next.inputs.filter(
       (i) =>
-        (!opts.file || i.path === opts.file || i.sha256 === opts.file || resolve(i.path) === resolve(opts.file)) &&
+        (!opts.file ||
+          i.path === opts.file ||
+          i.sha256 === opts.file ||
+          resolve(i.path) === resolve(opts.file)) &&
         (!opts.source || i.sourceId === opts.source),
     );
     const shas = new Set(inputs.map((i) => i.sha256));
@@ -28,8 +31,14 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
     const remaining = new Set(tx.next.files.map((f) => f.inputSha256));
     const before = tx.next.inputs.length;
     // an input record goes when none of its rows remain (or when named explicitly)
-    tx.next.inputs = tx.next.inputs.filter((i) => remaining.has(i.sha256) && !(opts.file && shas.has(i.sha256) && !opts.period));
-    const result = { files: matches.length, rows: matches.reduce((s, f) => s + f.rows, 0), inputs: before - tx.next.inputs.length };
+    tx.next.inputs = tx.next.inputs.filter(
+      (i) => remaining.has(i.sha256) && !(opts.file && shas.has(i.sha256) && !opts.period),
+    );
+    const result = {
+      files: matches.length,
+      rows: matches.reduce((s, f) => s + f.rows, 0),
+      inputs: before - tx.next.inputs.length,
+    };
     tx.commit();
     return result;
   } catch (e) {

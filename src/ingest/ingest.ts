@@ -15,8 +15,8 @@ import { type IngestedInput, readManifest } from '../store/manifest.js';
 import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
 import { discoverInputs } from './discover.js';
-import { applyReplacement, type WorkingFile } from './replace.js';
 import { pairCostReports } from './pairing.js';
+import { applyReplacement, type WorkingFile } from './replace.js';
 import { sniffFile } from './sniff.js';
 
 export interface IngestOptions {
@@ -56,7 +56,20 @@ export interface IngestReport {
 }
 
 function emptyReport(path: string, sourceId: string | null, status: FileReport['status']): FileReport {
-  return { path, sourceId, status, rowsIn: 0, rowsOut: 0, rejected: 0, skipped: 0, replaced: 0, duplicates: 0, reconciliation: [], warnings: [], notes: [] };
+  return {
+    path,
+    sourceId,
+    status,
+    rowsIn: 0,
+    rowsOut: 0,
+    rejected: 0,
+    skipped: 0,
+    replaced: 0,
+    duplicates: 0,
+    reconciliation: [],
+    warnings: [],
+    notes: [],
+  };
 }
 
 export async function ingest(opts: IngestOptions): Promise<IngestReport> {
@@ -73,7 +86,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const errors: InputError[] = [];
   try {
     await installPriceBook(db, book);
-    let working: WorkingFile[] = manifest.files.map((f) => ({ abs: join(home, f.path), file: f, staged: false }));
+    let working: WorkingFile[] = manifest.files.map((f) => ({
+      abs: join(home, f.path),
+      file: f,
+      staged: false,
+    }));
     const known = new Set(manifest.inputs.map((i) => `${i.sha256}:${i.sourceId}`));
     let n = 0;
     for (const input of inputs) {
@@ -91,7 +108,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       const sniff = sniffFile(input.path);
       if (sniff.format === 'parquet') {
         try {
-          sniff.parquetColumns = (await db.describe(`SELECT * FROM read_parquet(${lit(resolve(input.path))})`)).map((c) => c.name);
+          sniff.parquetColumns = (
+            await db.describe(`SELECT * FROM read_parquet(${lit(resolve(input.path))})`)
+          ).map((c) => c.name);
         } catch {
           sniff.format = 'unknown';
         }
@@ -100,8 +119,19 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       if (!detected) {
         if (input.explicit) {
           const { candidates } = detectSource(sniff);
-          errors.push(new InputError(`not a supported input (format ${sniff.format})`, { file: input.path }, candidates.length ? `closest candidates: ${candidates.join(', ')}; use --source ID` : 'aicost sources lists what is supported'));
-          reports.push({ ...emptyReport(input.path, null, 'failed'), error: { message: 'not a supported input' } });
+          errors.push(
+            new InputError(
+              `not a supported input (format ${sniff.format})`,
+              { file: input.path },
+              candidates.length
+                ? `closest candidates: ${candidates.join(', ')}; use --source ID`
+                : 'aicost sources lists what is supported',
+            ),
+          );
+          reports.push({
+            ...emptyReport(input.path, null, 'failed'),
+            error: { message: 'not a supported input' },
+          });
         } else skipped.push({ path: input.path, reason: `not a detectable input (format ${sniff.format})` });
         continue;
       }
@@ -125,7 +155,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         errors.push(e);
-        reports.push({ ...emptyReport(input.path, detected.id, 'failed'), error: { message: e.message, record: e.location.record, column: e.location.column } });
+        reports.push({
+          ...emptyReport(input.path, detected.id, 'failed'),
+          error: { message: e.message, record: e.location.record, column: e.location.column },
+        });
         continue;
       }
       const incoming: WorkingFile[] = staged.parts.map((p, i) => ({
@@ -158,7 +191,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         warnings: staged.warnings,
         notes: staged.notes,
       };
-      if (rep.duplicates > 0) report.notes.push(`${rep.duplicates} rows identical to stored rows dropped (BilledCost ${rep.duplicateCost})`);
+      if (rep.duplicates > 0)
+        report.notes.push(
+          `${rep.duplicates} rows identical to stored rows dropped (BilledCost ${rep.duplicateCost})`,
+        );
       reports.push(report);
       known.add(`${sha}:${detected.id}`);
       if (tx) {
@@ -167,7 +203,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           path: input.path,
           bytes: statSync(input.path).size,
           sourceId: detected.id,
-          replacementKey: detected.replace.kind === 'rows' ? `${detected.id}:rows(${detected.replace.key.join(',')})` : `${detected.id}:${detected.replace.kind}`,
+          replacementKey:
+            detected.replace.kind === 'rows'
+              ? `${detected.id}:rows(${detected.replace.key.join(',')})`
+              : `${detected.id}:${detected.replace.kind}`,
           rowsIn: staged.rowsIn,
           rowsOut: report.rowsOut,
           rejected: 0,
@@ -203,7 +242,13 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       // already closed
     }
     tx?.abort();
-    if (e instanceof InputError) (e as InputError & { report?: IngestReport }).report = { files: reports, skipped, committed: false, dryRun: !!opts.dryRun };
+    if (e instanceof InputError)
+      (e as InputError & { report?: IngestReport }).report = {
+        files: reports,
+        skipped,
+        committed: false,
+        dryRun: !!opts.dryRun,
+      };
     throw e;
   } finally {
     if (scratchRoot) rmSync(scratchRoot, { recursive: true, force: true });

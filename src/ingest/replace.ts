@@ -15,7 +15,8 @@ export interface WorkingFile {
   staged: boolean;
 }
 
-const keyExpr = (cols: string[]) => `md5(concat_ws('|', ${cols.map((c) => `COALESCE(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')}))`;
+const keyExpr = (cols: string[]) =>
+  `md5(concat_ws('|', ${cols.map((c) => `COALESCE(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')}))`;
 const ROW_HASH = keyExpr(focusColumns('1.3').map((c) => c.id));
 
 /** Rewrites `target` without the rows matching `drop` (a SQL predicate); returns the replacement or null if empty. */
@@ -48,7 +49,13 @@ export async function applyReplacement(
   incoming: WorkingFile[],
   working: WorkingFile[],
   opts: { replacePeriod?: boolean },
-): Promise<{ working: WorkingFile[]; incoming: WorkingFile[]; replaced: number; duplicates: number; duplicateCost: string }> {
+): Promise<{
+  working: WorkingFile[];
+  incoming: WorkingFile[];
+  replaced: number;
+  duplicates: number;
+  duplicateCost: string;
+}> {
   const dataset = source.dataset;
   let replaced = 0;
   let duplicates = 0;
@@ -61,13 +68,16 @@ export async function applyReplacement(
     const key = keyExpr(source.replace.key);
     const partitions = new Set(incoming.map((f) => f.file.partition));
     for (const w of working) {
-      const candidate = w.file.dataset === dataset && w.file.sourceId === source.id && partitions.has(w.file.partition);
+      const candidate =
+        w.file.dataset === dataset && w.file.sourceId === source.id && partitions.has(w.file.partition);
       if (!candidate) {
         next.push(w);
         continue;
       }
       const drop = `${key} IN (SELECT ${key} FROM read_parquet(${incomingAbs}))`;
-      const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}) WHERE ${drop}`);
+      const hit = await db.one<{ n: string }>(
+        `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}) WHERE ${drop}`,
+      );
       const n = Number(hit?.n ?? 0);
       if (n === 0) {
         next.push(w);
@@ -86,7 +96,8 @@ export async function applyReplacement(
     if (opts.replacePeriod) {
       const periods = new Set(incoming.map((f) => f.file.partition));
       kept = working.filter((w) => {
-        const drop = w.file.dataset === 'focus' && w.file.sourceId === source.id && periods.has(w.file.partition);
+        const drop =
+          w.file.dataset === 'focus' && w.file.sourceId === source.id && periods.has(w.file.partition);
         if (drop) replaced += w.file.rows;
         return !drop;
       });
@@ -103,11 +114,19 @@ export async function applyReplacement(
           continue;
         }
         duplicates += n;
-        duplicateCost = (await db.one<{ s: string }>(`SELECT (${duplicateCost}::DECIMAL(38,18) + ${d?.cost ?? 0}::DECIMAL(38,18))::VARCHAR AS s`))!.s;
+        duplicateCost = (await db.one<{ s: string }>(
+          `SELECT (${duplicateCost}::DECIMAL(38,18) + ${d?.cost ?? 0}::DECIMAL(38,18))::VARCHAR AS s`,
+        ))!.s;
         const rewritten = await rewriteWithout(db, tx, f, `${ROW_HASH} IN (${storedHashes})`, 'dedup');
         if (rewritten) newIncoming.push(rewritten);
       }
-      return { working: [...kept, ...newIncoming], incoming: newIncoming, replaced, duplicates, duplicateCost };
+      return {
+        working: [...kept, ...newIncoming],
+        incoming: newIncoming,
+        replaced,
+        duplicates,
+        duplicateCost,
+      };
     }
     return { working: [...kept, ...incoming], incoming, replaced, duplicates, duplicateCost };
   }
@@ -117,13 +136,19 @@ export async function applyReplacement(
     `SELECT DISTINCT "BillingAccountId" AS a, strftime("BillingPeriodStart", '%Y-%m') AS p FROM read_parquet(${incomingAbs})`,
   );
   for (const w of working) {
-    if (w.file.dataset !== dataset || w.file.sourceId !== source.id || !accounts.some((a) => a.p === w.file.partition)) {
+    if (
+      w.file.dataset !== dataset ||
+      w.file.sourceId !== source.id ||
+      !accounts.some((a) => a.p === w.file.partition)
+    ) {
       next.push(w);
       continue;
     }
     const accs = accounts.filter((a) => a.p === w.file.partition).map((a) => a.a ?? '');
     const drop = `COALESCE("BillingAccountId", '') IN (${accs.map(lit).join(', ')})`;
-    const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}) WHERE ${drop}`);
+    const hit = await db.one<{ n: string }>(
+      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}) WHERE ${drop}`,
+    );
     const n = Number(hit?.n ?? 0);
     if (n === 0) next.push(w);
     else {

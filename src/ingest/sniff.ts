@@ -44,6 +44,8 @@ export function sniffFile(path: string): Sniff {
 
 /** True when the header holds every one of `names` (case-insensitive). */
 export function hasColumns(sniff: Sniff, names: string[]): boolean {
-  const cols = new Set((sniff.format === 'parquet' ? sniff.parquetColumns : sniff.header).map((h) => h.toLowerCase()));
+  const cols = new Set(
+    (sniff.format === 'parquet' ? sniff.parquetColumns : sniff.header).map((h) => h.toLowerCase()),
+  );
   return names.every((n) => cols.has(n.toLowerCase()));
 }

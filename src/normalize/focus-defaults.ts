@@ -7,7 +7,11 @@ export const FOCUS_DEFAULTS: { column: string; from: string[]; sql: string }[] =
   { column: 'PublisherName', from: ['ServiceProviderName'], sql: '"ServiceProviderName"' },
   { column: 'HostProviderName', from: ['ServiceProviderName'], sql: '"ServiceProviderName"' },
   { column: 'InvoiceIssuerName', from: ['ServiceProviderName'], sql: '"ServiceProviderName"' },
-  { column: 'BillingPeriodStart', from: ['ChargePeriodStart'], sql: `date_trunc('month', "ChargePeriodStart")` },
+  {
+    column: 'BillingPeriodStart',
+    from: ['ChargePeriodStart'],
+    sql: `date_trunc('month', "ChargePeriodStart")`,
+  },
   {
     column: 'BillingPeriodEnd',
     from: ['ChargePeriodStart'],
@@ -16,7 +20,11 @@ export const FOCUS_DEFAULTS: { column: string; from: string[]; sql: string }[] =
   { column: 'PricingCurrency', from: ['BillingCurrency'], sql: '"BillingCurrency"' },
   { column: 'PricingCurrencyEffectiveCost', from: ['EffectiveCost'], sql: '"EffectiveCost"' },
   { column: 'PricingCurrencyListUnitPrice', from: ['ListUnitPrice'], sql: '"ListUnitPrice"' },
-  { column: 'PricingCurrencyContractedUnitPrice', from: ['ContractedUnitPrice'], sql: '"ContractedUnitPrice"' },
+  {
+    column: 'PricingCurrencyContractedUnitPrice',
+    from: ['ContractedUnitPrice'],
+    sql: '"ContractedUnitPrice"',
+  },
   { column: 'ContractedCost', from: ['ListCost'], sql: '"ListCost"' },
 ];
 

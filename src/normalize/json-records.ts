@@ -78,8 +78,17 @@ function fieldValue(stack: Json[], spec: string): string | null {
  * Walks `spec.path` over the document and yields one flat record per leaf element.
  * A document of the wrong shape is an input error naming where the shape broke.
  */
-export function* flattenRecords(doc: Json, spec: JsonRecords, file: string): Generator<Record<string, string | null>> {
-  function* walk(node: Json, step: number, where: string, stack: Json[]): Generator<Record<string, string | null>> {
+export function* flattenRecords(
+  doc: Json,
+  spec: JsonRecords,
+  file: string,
+): Generator<Record<string, string | null>> {
+  function* walk(
+    node: Json,
+    step: number,
+    where: string,
+    stack: Json[],
+  ): Generator<Record<string, string | null>> {
     if (step === spec.path.length) {
       if (node === null || typeof node !== 'object' || Array.isArray(node)) {
         throw new InputError(`expected an object at ${where || '$'}`, { file, record: where });
@@ -95,7 +104,8 @@ export function* flattenRecords(doc: Json, spec: JsonRecords, file: string): Gen
       if (!Array.isArray(node)) {
         throw new InputError(`expected an array at ${where || '$'}`, { file, record: where || '$' });
       }
-      for (let i = 0; i < node.length; i++) yield* walk(node[i], step + 1, `${where}[${i}]`, [...stack, node[i]]);
+      for (let i = 0; i < node.length; i++)
+        yield* walk(node[i], step + 1, `${where}[${i}]`, [...stack, node[i]]);
       return;
     }
     if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object))) {
@@ -108,7 +118,10 @@ export function* flattenRecords(doc: Json, spec: JsonRecords, file: string): Gen
 }
 
 /** Writes the flattened records as NDJSON for DuckDB; returns the record count. */
-export async function writeNdjson(records: Iterable<Record<string, string | null>>, path: string): Promise<number> {
+export async function writeNdjson(
+  records: Iterable<Record<string, string | null>>,
+  path: string,
+): Promise<number> {
   const out = createWriteStream(path);
   let n = 0;
   let buf = '';

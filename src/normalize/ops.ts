@@ -23,8 +23,7 @@ export function decimal(name: string, divideBy?: number): string {
 }
 
 /** An integer count from text that may be quoted or in scientific notation; NULL when absent. */
-export const integer = (name: string): string =>
-  `CAST(TRY_CAST(${str(name)} AS DECIMAL(38,6)) AS BIGINT)`;
+export const integer = (name: string): string => `CAST(TRY_CAST(${str(name)} AS DECIMAL(38,6)) AS BIGINT)`;
 
 /** Integer count, absent = 0. */
 export const count = (name: string): string => `COALESCE(${integer(name)}, 0)`;
@@ -57,7 +56,11 @@ export const nextMonthStart = (ts: string): string => `(date_trunc('month', ${ts
 
 /** Row checks: the usual ways an input value is bad. */
 export const checks = {
-  required: (name: string) => ({ column: name, bad: `${str(name)} IS NULL`, problem: 'required value is missing' }),
+  required: (name: string) => ({
+    column: name,
+    bad: `${str(name)} IS NULL`,
+    problem: 'required value is missing',
+  }),
   number: (name: string) => ({
     column: name,
     bad: `${str(name)} IS NOT NULL AND TRY_CAST(${str(name)} AS ${MONEY}) IS NULL`,

@@ -7,9 +7,9 @@ import { focusStoredColumns, selectList } from '../focus/schema.js';
 import type { Sniff, SourceDefinition } from '../sources/types.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
 import { TOKEN_CLASSES, USAGE_COLUMNS } from '../usage/schema.js';
+import { focusModelSql, usagePricedSql } from './enrich.js';
 import { resolveDefaults } from './focus-defaults.js';
 import { type FileContext, readInput, throwOnRejects } from './read-input.js';
-import { focusModelSql, usagePricedSql } from './enrich.js';
 
 export interface StagedPart {
   staged: string;
@@ -53,7 +53,9 @@ function focusSelect(source: SourceDefinition, src: string, absent: Set<string>)
     .map(([c, e]) => `${e} AS ${ident(c)}`)
     .join(',\n    ');
   const where = source.where ? `WHERE ${source.where}` : '';
-  const resolved = resolveDefaults(new Set([...Object.keys(provided), ...Object.keys(LINEAGE_FOCUS(source))]));
+  const resolved = resolveDefaults(
+    new Set([...Object.keys(provided), ...Object.keys(LINEAGE_FOCUS(source))]),
+  );
   if ('x_ModelRaw' in provided) resolved.x_Model = focusModelSql('"x_ModelRaw"', '"ServiceProviderName"');
   return `SELECT ${selectList(focusStoredColumns(), resolved)}
     FROM (SELECT ${layer1} FROM ${src} ${where}) m`;
@@ -88,17 +90,25 @@ function usageSelect(source: SourceDefinition, src: string): string {
 }
 
 /** Checks declared on the source relation: the first offending record names file, record and column. */
-async function runSourceChecks(db: Db, source: SourceDefinition, src: string, ctx: FileContext): Promise<void> {
+async function runSourceChecks(
+  db: Db,
+  source: SourceDefinition,
+  src: string,
+  ctx: FileContext,
+): Promise<void> {
   const list = source.checks ?? [];
   if (list.length === 0) return;
   const where = source.where ? `WHERE ${source.where}` : '';
-  const recordExpr = source.recordKey ? `COALESCE(_record, CAST(${ident(source.recordKey)} AS VARCHAR))` : '_record';
+  const recordExpr = source.recordKey
+    ? `COALESCE(_record, CAST(${ident(source.recordKey)} AS VARCHAR))`
+    : '_record';
   const parts = list.map((c, i) => `min(${recordExpr}) FILTER (WHERE ${c.bad}) AS c${i}`).join(', ');
   const r = await db.one<Record<string, string | null>>(`SELECT ${parts} FROM ${src} ${where}`);
   for (const [i, c] of list.entries()) {
     const rec = r?.[`c${i}`];
     if (rec !== null && rec !== undefined) {
-      const line = source.recordKey && !/^\d+$/.test(rec) ? await locateLine(db, ctx, source.recordKey, rec) : null;
+      const line =
+        source.recordKey && !/^\d+$/.test(rec) ? await locateLine(db, ctx, source.recordKey, rec) : null;
       const record = line ?? (/^\d+$/.test(rec) ? Number(rec) : rec);
       const problem = line ? `${c.problem} (${source.recordKey} ${rec})` : c.problem;
       throw new InputError(problem, { file: ctx.displayPath, record, column: c.column });
@@ -123,16 +133,29 @@ async function locateLine(db: Db, ctx: FileContext, keyCol: string, value: strin
 }
 
 /** Checks on the produced rows that hold for every source of a dataset. */
-async function runOutputChecks(db: Db, dataset: 'focus' | 'usage', out: string, ctx: FileContext): Promise<void> {
+async function runOutputChecks(
+  db: Db,
+  dataset: 'focus' | 'usage',
+  out: string,
+  ctx: FileContext,
+): Promise<void> {
   const rules =
     dataset === 'usage'
       ? [
           { column: 'timestamp', bad: '"timestamp" IS NULL', problem: 'time is missing or not a date/time' },
-          ...TOKEN_CLASSES.map((t) => ({ column: t, bad: `${ident(t)} < 0`, problem: 'negative token count' })),
+          ...TOKEN_CLASSES.map((t) => ({
+            column: t,
+            bad: `${ident(t)} < 0`,
+            problem: 'negative token count',
+          })),
         ]
       : [
           { column: 'BilledCost', bad: '"BilledCost" IS NULL', problem: 'cost is missing or not a number' },
-          { column: 'ChargePeriodStart', bad: '"ChargePeriodStart" IS NULL', problem: 'charge period start is missing or not a date/time' },
+          {
+            column: 'ChargePeriodStart',
+            bad: '"ChargePeriodStart" IS NULL',
+            problem: 'charge period start is missing or not a date/time',
+          },
           { column: 'BillingCurrency', bad: '"BillingCurrency" IS NULL', problem: 'currency is missing' },
         ];
   const recordCol = dataset === 'usage' ? 'source_record' : 'x_SourceRecord';
@@ -152,7 +175,8 @@ function stagedFiles(dir: string): { partition: string; path: string }[] {
   for (const d of readdirSync(dir, { withFileTypes: true })) {
     if (!d.isDirectory() || !d.name.startsWith('_part=')) continue;
     const partition = decodeURIComponent(d.name.slice('_part='.length));
-    for (const f of readdirSync(join(dir, d.name))) if (f.endsWith('.parquet')) out.push({ partition, path: join(dir, d.name, f) });
+    for (const f of readdirSync(join(dir, d.name)))
+      if (f.endsWith('.parquet')) out.push({ partition, path: join(dir, d.name, f) });
   }
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
@@ -161,12 +185,19 @@ const FOCUS_TOTALS = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost
 const USAGE_TOTALS = [...TOKEN_CLASSES, 'source_cost', 'cost_estimate'];
 
 /** Reads, checks, maps, writes and reconciles one input file into staged Parquet parts. */
-export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition, ctx: FileContext): Promise<StagedInput> {
+export async function stageInput(
+  db: Db,
+  sniff: Sniff,
+  source: SourceDefinition,
+  ctx: FileContext,
+): Promise<StagedInput> {
   const reader = source.reader(sniff);
   const lineNumbers = source.dataset === 'focus' || reader.kind !== 'csv';
   const rel = await readInput(db, sniff, reader, ctx, { lineNumbers });
   if (source.let && Object.keys(source.let).length > 0) {
-    const lets = Object.entries(source.let).map(([c, e]) => `${e} AS ${ident(c)}`).join(', ');
+    const lets = Object.entries(source.let)
+      .map(([c, e]) => `${e} AS ${ident(c)}`)
+      .join(', ');
     await db.run(`CREATE TEMP VIEW ${rel.name}_l AS SELECT *, ${lets} FROM ${rel.name}`);
     rel.name = `${rel.name}_l`;
   }
@@ -176,11 +207,18 @@ export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition,
   if (inspected?.error) throw new InputError(inspected.error, { file: ctx.displayPath });
   warnings.push(...(inspected?.warnings ?? []));
   notes.push(...(inspected?.notes ?? []));
-  if (rel.unknown.length > 0) notes.push(`ignored columns: ${rel.unknown.slice(0, 8).join(', ')}${rel.unknown.length > 8 ? ', …' : ''}`);
+  if (rel.unknown.length > 0)
+    notes.push(
+      `ignored columns: ${rel.unknown.slice(0, 8).join(', ')}${rel.unknown.length > 8 ? ', …' : ''}`,
+    );
   await runSourceChecks(db, source, rel.name, ctx);
 
-  const select = source.dataset === 'focus' ? focusSelect(source, rel.name, new Set(rel.absent)) : usageSelect(source, rel.name);
-  const partExpr = source.dataset === 'focus' ? `strftime("BillingPeriodStart", '%Y-%m')` : `strftime("date", '%Y-%m-%d')`;
+  const select =
+    source.dataset === 'focus'
+      ? focusSelect(source, rel.name, new Set(rel.absent))
+      : usageSelect(source, rel.name);
+  const partExpr =
+    source.dataset === 'focus' ? `strftime("BillingPeriodStart", '%Y-%m')` : `strftime("date", '%Y-%m-%d')`;
   const outDir = ctx.scratch(`${ctx.tag}.out`);
   try {
     await db.run(
@@ -189,7 +227,8 @@ export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition,
     );
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0] ?? '';
-    if (/Conversion|Could not convert|Invalid Input|CSV/i.test(msg)) throw new InputError(msg, { file: ctx.displayPath });
+    if (/Conversion|Could not convert|Invalid Input|CSV/i.test(msg))
+      throw new InputError(msg, { file: ctx.displayPath });
     throw e;
   }
   await throwOnRejects(db, ctx);
@@ -206,7 +245,12 @@ export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition,
          FROM read_parquet(${lit(f.path)})`,
     );
     const { _rows, ...totals } = r ?? {};
-    parts.push({ staged: f.path, partition: f.partition, rows: Number(_rows ?? 0), totals: totals as Record<string, string> });
+    parts.push({
+      staged: f.path,
+      partition: f.partition,
+      rows: Number(_rows ?? 0),
+      totals: totals as Record<string, string>,
+    });
   }
   const rowsOut = parts.reduce((s, p) => s + p.rows, 0);
   const counted = await db.one<{ n: string; kept: string }>(
@@ -215,17 +259,24 @@ export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition,
   const rowsIn = Number(counted?.n ?? 0);
   const skipped = rowsIn - Number(counted?.kept ?? 0);
   if (rowsIn - skipped !== rowsOut) {
-    throw new InternalError(`${ctx.displayPath}: ${rowsIn - skipped} records read but ${rowsOut} rows written`);
+    throw new InternalError(
+      `${ctx.displayPath}: ${rowsIn - skipped} records read but ${rowsOut} rows written`,
+    );
   }
   const reconciliation = await reconcile(db, source, rel.name, out, new Set(rel.absent));
   for (const r of reconciliation) {
     if (r.source !== r.stored) {
-      throw new InternalError(`${ctx.displayPath}: reconciliation failed for ${r.measure}: source ${r.source} ≠ stored ${r.stored}`);
+      throw new InternalError(
+        `${ctx.displayPath}: reconciliation failed for ${r.measure}: source ${r.source} ≠ stored ${r.stored}`,
+      );
     }
   }
   if (source.dataset === 'focus' && ctx.account === null) {
-    const d = await db.one<{ n: string }>(`SELECT count(*) AS n FROM ${out} WHERE "BillingAccountId" = "ServiceProviderName"`);
-    if (d && d.n !== '0') warnings.push(`BillingAccountId defaulted to the provider name on ${d.n} rows: pass --account ID`);
+    const d = await db.one<{ n: string }>(
+      `SELECT count(*) AS n FROM ${out} WHERE "BillingAccountId" = "ServiceProviderName"`,
+    );
+    if (d && d.n !== '0')
+      warnings.push(`BillingAccountId defaulted to the provider name on ${d.n} rows: pass --account ID`);
   }
   if (source.dataset === 'usage') {
     const u = await db.one<{ n: string; models: string | null }>(
@@ -233,7 +284,18 @@ export async function stageInput(db: Db, sniff: Sniff, source: SourceDefinition,
     );
     if (u && u.n !== '0') warnings.push(`${u.n} usage rows unpriced (no price-book entry): ${u.models}`);
   }
-  return { source, dataset: source.dataset, parts, rowsIn, rowsOut, rejected: 0, skipped, reconciliation, notes, warnings };
+  return {
+    source,
+    dataset: source.dataset,
+    parts,
+    rowsIn,
+    rowsOut,
+    rejected: 0,
+    skipped,
+    reconciliation,
+    notes,
+    warnings,
+  };
 }
 
 /** Source totals (parsed from the input's own text) against the stored totals, as exact decimal strings. */

@@ -47,7 +47,10 @@ function requireColumns(spec: Record<string, InputColumn>, present: Set<string>,
 }
 
 /** Projects declared columns (absent -> NULL of the declared type) plus `_record` and the context columns. */
-function projection(spec: Record<string, InputColumn>, actual: Map<string, string>): { sql: string; absent: string[] } {
+function projection(
+  spec: Record<string, InputColumn>,
+  actual: Map<string, string>,
+): { sql: string; absent: string[] } {
   const absent: string[] = [];
   const cols = Object.entries(spec).map(([name, c]) => {
     const real = actual.get(name.toLowerCase());
@@ -60,7 +63,13 @@ function projection(spec: Record<string, InputColumn>, actual: Map<string, strin
   return { sql: cols.join(', '), absent };
 }
 
-async function readCsv(db: Db, sniff: Sniff, spec: Record<string, InputColumn>, ctx: FileContext, lineNumbers: boolean) {
+async function readCsv(
+  db: Db,
+  sniff: Sniff,
+  spec: Record<string, InputColumn>,
+  ctx: FileContext,
+  lineNumbers: boolean,
+) {
   const present = new Map(sniff.header.map((h) => [h.toLowerCase(), h]));
   requireColumns(spec, new Set(present.keys()), ctx.displayPath);
   const types = Object.entries(spec)
@@ -85,7 +94,9 @@ async function readCsv(db: Db, sniff: Sniff, spec: Record<string, InputColumn>, 
     // Big request logs: one typed pass of the CSV into a staged Parquet (the same work as a plain COPY), so checks,
     // mapping and reconciliation read fast columnar data instead of re-parsing text.
     const staged = ctx.scratch(`${ctx.tag}.src.parquet`);
-    await db.run(`COPY (SELECT ${proj.sql} FROM ${reader}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION lz4_raw)`);
+    await db.run(
+      `COPY (SELECT ${proj.sql} FROM ${reader}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION lz4_raw)`,
+    );
     await db.run(
       `CREATE TEMP VIEW ${name} AS SELECT *, NULL::VARCHAR AS _record, ${CONTEXT_COLS(ctx)} FROM read_parquet(${lit(staged)})`,
     );
@@ -100,24 +111,40 @@ export async function throwOnRejects(db: Db, ctx: FileContext): Promise<void> {
     `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = ${lit(rej)}`,
   );
   if (!exists || exists.n === '0') return;
-  const r = await db.one<{ line: string; column_name: string | null; error_type: string; error_message: string }>(
-    `SELECT line, column_name, error_type, error_message FROM ${rej} ORDER BY line LIMIT 1`,
-  );
+  const r = await db.one<{
+    line: string;
+    column_name: string | null;
+    error_type: string;
+    error_message: string;
+  }>(`SELECT line, column_name, error_type, error_message FROM ${rej} ORDER BY line LIMIT 1`);
   if (!r) return;
   const message =
     r.error_type === 'INVALID_UNICODE'
       ? 'not valid UTF-8 text'
-      : r.error_message.replace(/\s+/g, ' ').replace(/Column .* is being converted as type .*$/, '').trim();
-  throw new InputError(message, { file: ctx.displayPath, record: Number(r.line), column: r.column_name ?? undefined });
+      : r.error_message
+          .replace(/\s+/g, ' ')
+          .replace(/Column .* is being converted as type .*$/, '')
+          .trim();
+  throw new InputError(message, {
+    file: ctx.displayPath,
+    record: Number(r.line),
+    column: r.column_name ?? undefined,
+  });
 }
 
-async function readJson(db: Db, sniff: Sniff, reader: Extract<ReaderSpec, { kind: 'json' }>, ctx: FileContext) {
+async function readJson(
+  db: Db,
+  sniff: Sniff,
+  reader: Extract<ReaderSpec, { kind: 'json' }>,
+  ctx: FileContext,
+) {
   const text = readFileSync(ctx.absPath, 'utf8');
   if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(readFileSync(ctx.absPath))) {
     throw new InputError('not valid UTF-8 text', { file: ctx.displayPath });
   }
   const trimmed = text.trimStart();
-  const isNdjson = /\.(jsonl|ndjson)$/i.test(ctx.absPath) || (trimmed.startsWith('{') && /}\s*\r?\n\s*{/.test(text));
+  const isNdjson =
+    /\.(jsonl|ndjson)$/i.test(ctx.absPath) || (trimmed.startsWith('{') && /}\s*\r?\n\s*{/.test(text));
   const docs = isNdjson ? parseNdjson(text, ctx.displayPath) : [parseLossless(text, ctx.displayPath)];
   const scratch = ctx.scratch(`${ctx.tag}.ndjson`);
   const records = (function* () {
@@ -149,7 +176,9 @@ async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileC
   try {
     cols = await db.describe(`SELECT * FROM read_parquet(${lit(ctx.absPath)})`);
   } catch (e) {
-    throw new InputError(`not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, { file: ctx.displayPath });
+    throw new InputError(`not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, {
+      file: ctx.displayPath,
+    });
   }
   const present = new Map(cols.map((c) => [c.name.toLowerCase(), c.name]));
   requireColumns(spec, new Set(present.keys()), ctx.displayPath);
@@ -181,9 +210,12 @@ export async function readInput(
     const r = await db.one<{ n: string }>(`SELECT count(*) AS n FROM ${rel.name}`);
     rowsIn = Number(r?.n ?? 0);
   } catch (e) {
-    throw new InputError(`cannot be read as ${reader.kind.toUpperCase()}: ${(e as Error).message.split('\n')[0]}`, {
-      file: ctx.displayPath,
-    });
+    throw new InputError(
+      `cannot be read as ${reader.kind.toUpperCase()}: ${(e as Error).message.split('\n')[0]}`,
+      {
+        file: ctx.displayPath,
+      },
+    );
   }
   await throwOnRejects(db, ctx);
   return { ...rel, rowsIn };

@@ -11,7 +11,16 @@ export const bucketId = (exprs: string[]): string =>
   `md5(concat_ws('|', ${exprs.map((e) => `COALESCE(CAST(${e} AS VARCHAR), '')`).join(', ')}))`;
 
 /** Keys that carry content and never become tags (PRODUCT §3), removed by a JSON merge patch with nulls. */
-export const CONTENT_KEYS = ['input', 'output', 'messages', 'prompt', 'completion', 'content', 'input.value', 'output.value'];
+export const CONTENT_KEYS = [
+  'input',
+  'output',
+  'messages',
+  'prompt',
+  'completion',
+  'content',
+  'input.value',
+  'output.value',
+];
 const REMOVE_CONTENT = lit(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k) => [k, null]))));
 
 /**

@@ -138,12 +138,14 @@ const QUANTITIES: { column: string; price: WideColumn; decimal?: boolean }[] = [
  * Long-context tiers are not applied: requests are priced at the base tier.
  */
 export function priceUsageSql(input: string): string {
-  const terms = QUANTITIES.map(({ column, price, decimal }) =>
-    // DECIMAL(38,18) x DECIMAL(38,18) overflows (scales add): audio seconds go down to 6 decimals first.
-    decimal
-      ? `CAST(CAST(coalesce(u.${column}, 0) AS DECIMAL(38,6)) * coalesce(p.${price}, 0) AS ${PRICE})`
-      : `coalesce(u.${column}, 0) * coalesce(p.${price}, 0)`,
-  );
+  // Zero and NULL quantities skip the multiplication (most rows use a few classes). DECIMAL(38,18) x DECIMAL(38,18)
+  // overflows (scales add), so audio seconds go down to 6 decimals first; BIGINT counts multiply as DECIMAL(18,0).
+  const terms = QUANTITIES.map(({ column, price, decimal }) => {
+    const product = decimal
+      ? `CAST(CAST(u.${column} AS DECIMAL(38,6)) * coalesce(p.${price}, 0) AS ${PRICE})`
+      : `CAST(u.${column} AS DECIMAL(18,0)) * coalesce(p.${price}, 0)`;
+    return `CASE WHEN coalesce(u.${column}, 0) = 0 THEN 0::${PRICE} ELSE ${product} END`;
+  });
   const missing = QUANTITIES.map(
     ({ column, price }) => `CASE WHEN u.${column} <> 0 AND p.${price} IS NULL THEN '${column}' END`,
   );

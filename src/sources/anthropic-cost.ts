@@ -7,18 +7,23 @@ import type { SourceDefinition } from './types.js';
 
 const cost = decimal('amount', 100);
 const tokenClass = `CASE
-  WHEN ${str('token_type')} IS NOT NULL THEN ${valueMap(str('token_type'), {
-    uncached_input_tokens: 'input',
-    output_tokens: 'output',
-    cache_read_input_tokens: 'cache_read',
-    'cache_creation.ephemeral_5m_input_tokens': 'cache_write_5m',
-    'cache_creation.ephemeral_1h_input_tokens': 'cache_write_1h',
-  }, `'other'`)}
+  WHEN ${str('token_type')} IS NOT NULL THEN ${valueMap(
+    str('token_type'),
+    {
+      uncached_input_tokens: 'input',
+      output_tokens: 'output',
+      cache_read_input_tokens: 'cache_read',
+      'cache_creation.ephemeral_5m_input_tokens': 'cache_write_5m',
+      'cache_creation.ephemeral_1h_input_tokens': 'cache_write_1h',
+    },
+    `'other'`,
+  )}
   WHEN ${str('cost_type')} IS NOT NULL AND ${str('cost_type')} <> 'tokens' THEN 'other' END`;
 const itemized = `(${str('model')} IS NOT NULL AND ${str('token_type')} IS NOT NULL)`;
 const un = unitemized('anthropic', cost);
 // Until paired with usage (pairing.ts), a token line's quantity is unknown: it keeps the unitemized shape.
-const pick = (col: string, whenItemized: string) => `CASE WHEN ${itemized} THEN ${whenItemized} ELSE ${un[col]} END`;
+const pick = (col: string, whenItemized: string) =>
+  `CASE WHEN ${itemized} THEN ${whenItemized} ELSE ${un[col]} END`;
 const sku = `'anthropic:' || lower(${str('model')}) || ':' || (${tokenClass})`;
 
 export const anthropicCost: SourceDefinition = {
@@ -27,9 +32,13 @@ export const anthropicCost: SourceDefinition = {
   family: 'llm-billing',
   dataset: 'focus',
   formats: ['json'],
-  detects: 'JSON cost_report page: buckets with starting_at and results holding amount (cents, string) and currency',
+  detects:
+    'JSON cost_report page: buckets with starting_at and results holding amount (cents, string) and currency',
   detect: (s) =>
-    s.format === 'json' && s.head.includes('"starting_at"') && /"amount"\s*:\s*"/.test(s.head) && s.head.includes('"currency"')
+    s.format === 'json' &&
+    s.head.includes('"starting_at"') &&
+    /"amount"\s*:\s*"/.test(s.head) &&
+    s.head.includes('"currency"')
       ? 1
       : 0,
   reader: () => ({
@@ -52,13 +61,28 @@ export const anthropicCost: SourceDefinition = {
       },
     },
     columns: Object.fromEntries(
-      ['starting_at', 'ending_at', 'amount', 'currency', 'workspace_id', 'description', 'cost_type', 'context_window', 'model', 'service_tier', 'token_type', 'inference_geo'].map((c) => [
-        c,
-        { type: 'VARCHAR', required: ['starting_at', 'amount'].includes(c) },
-      ]),
+      [
+        'starting_at',
+        'ending_at',
+        'amount',
+        'currency',
+        'workspace_id',
+        'description',
+        'cost_type',
+        'context_window',
+        'model',
+        'service_tier',
+        'token_type',
+        'inference_geo',
+      ].map((c) => [c, { type: 'VARCHAR', required: ['starting_at', 'amount'].includes(c) }]),
     ),
   }),
-  checks: [checks.isoTime('starting_at'), checks.required('amount'), checks.number('amount'), checks.required('currency')],
+  checks: [
+    checks.isoTime('starting_at'),
+    checks.required('amount'),
+    checks.number('amount'),
+    checks.required('currency'),
+  ],
   map: {
     ...providerCharge('Anthropic', 'Claude API'),
     BillingAccountId: `COALESCE(_account, 'Anthropic')`,
@@ -74,7 +98,10 @@ export const anthropicCost: SourceDefinition = {
     SubAccountType: `CASE WHEN ${str('workspace_id')} IS NOT NULL THEN 'Workspace' END`,
     RegionId: str('inference_geo'),
     SkuId: pick('SkuId', sku),
-    SkuPriceId: pick('SkuPriceId', `${sku} || ':' || COALESCE(${str('service_tier')}, 'standard') || ':' || COALESCE(${str('context_window')}, 'any')`),
+    SkuPriceId: pick(
+      'SkuPriceId',
+      `${sku} || ':' || COALESCE(${str('service_tier')}, 'standard') || ':' || COALESCE(${str('context_window')}, 'any')`,
+    ),
     SkuMeter: pick('SkuMeter', meterFor(`(${tokenClass})`)),
     SkuPriceDetails: `CASE WHEN ${itemized} THEN json_object('TokenClass', ${tokenClass}, 'ServiceTier', ${str('service_tier')}, 'ContextWindow', ${str('context_window')})::VARCHAR END`,
     PricingUnit: un.PricingUnit!,
@@ -96,7 +123,15 @@ export const anthropicCost: SourceDefinition = {
   reconcileTo: 'BilledCost',
   replace: {
     kind: 'rows',
-    key: ['ChargePeriodStart', 'x_ProjectId', 'ChargeDescription', 'x_Model', 'x_TokenClass', 'x_ServiceTier', 'SkuPriceId'],
+    key: [
+      'ChargePeriodStart',
+      'x_ProjectId',
+      'ChargeDescription',
+      'x_Model',
+      'x_TokenClass',
+      'x_ServiceTier',
+      'SkuPriceId',
+    ],
   },
   pairWith: 'anthropic-usage',
 };

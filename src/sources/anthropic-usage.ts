@@ -21,7 +21,14 @@ const FIELDS: Record<string, string> = {
   inference_geo: 'inference_geo',
   account_id: 'account_id',
 };
-const TOKEN_FIELDS = ['uncached_input_tokens', 'cache_5m', 'cache_1h', 'cache_read_input_tokens', 'output_tokens', 'web_search_requests'];
+const TOKEN_FIELDS = [
+  'uncached_input_tokens',
+  'cache_5m',
+  'cache_1h',
+  'cache_read_input_tokens',
+  'output_tokens',
+  'web_search_requests',
+];
 
 export const anthropicUsage: SourceDefinition = {
   id: 'anthropic-usage',
@@ -30,16 +37,32 @@ export const anthropicUsage: SourceDefinition = {
   dataset: 'usage',
   formats: ['json'],
   detects: 'JSON usage_report page: buckets with starting_at and results holding uncached_input_tokens',
-  detect: (s) => (s.format === 'json' && s.head.includes('"uncached_input_tokens"') && s.head.includes('"starting_at"') ? 1 : 0),
+  detect: (s) =>
+    s.format === 'json' && s.head.includes('"uncached_input_tokens"') && s.head.includes('"starting_at"')
+      ? 1
+      : 0,
   reader: () => ({
     kind: 'json',
     records: { path: ['data', '*', 'results', '*'], fields: FIELDS },
-    columns: Object.fromEntries(Object.keys(FIELDS).map((f) => [f, { type: 'VARCHAR', required: f === 'starting_at' }])),
+    columns: Object.fromEntries(
+      Object.keys(FIELDS).map((f) => [f, { type: 'VARCHAR', required: f === 'starting_at' }]),
+    ),
   }),
   checks: [checks.isoTime('starting_at'), ...TOKEN_FIELDS.map(checks.count)],
   map: {
     grain: `'bucket'`,
-    request_id: bucketId(['starting_at', 'api_key_id', 'workspace_id', 'model', 'service_tier', 'context_window', 'inference_geo', 'account_id'].map(str)),
+    request_id: bucketId(
+      [
+        'starting_at',
+        'api_key_id',
+        'workspace_id',
+        'model',
+        'service_tier',
+        'context_window',
+        'inference_geo',
+        'account_id',
+      ].map(str),
+    ),
     timestamp: isoTime('starting_at'),
     provider: `'anthropic'`,
     model_raw: str('model'),

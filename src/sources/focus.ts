@@ -34,27 +34,61 @@ export const focus: SourceDefinition = {
   family: 'focus',
   dataset: 'focus',
   formats: ['csv', 'parquet'],
-  detects: 'CSV or Parquet whose header has FOCUS columns (ChargePeriodStart and BilledCost or EffectiveCost, ...)',
+  detects:
+    'CSV or Parquet whose header has FOCUS columns (ChargePeriodStart and BilledCost or EffectiveCost, ...)',
   detect: (s) => {
     const cols = new Set((s.format === 'parquet' ? s.parquetColumns : s.header).map((h) => h.toLowerCase()));
-    const hits = ['chargeperiodstart', 'billedcost', 'effectivecost', 'chargecategory', 'billingcurrency', 'servicename'].filter((c) => cols.has(c)).length;
+    const hits = [
+      'chargeperiodstart',
+      'billedcost',
+      'effectivecost',
+      'chargecategory',
+      'billingcurrency',
+      'servicename',
+    ].filter((c) => cols.has(c)).length;
     return hits >= 3 ? 0.9 : hits >= 2 ? 0.5 : 0;
   },
   reader: (s) => (s.format === 'parquet' ? { kind: 'parquet', columns } : { kind: 'csv', columns }),
   inspect(absent) {
     const missing = new Set(absent);
     const presentCost = COST_COLUMNS.filter((c) => !missing.has(c));
-    if (presentCost.length === 0) return { error: `no cost column (${COST_COLUMNS.join(', ')})`, warnings: [], notes: [] };
-    const lacking = MANDATORY.filter((c) => missing.has(c) && !['ServiceProviderName', 'HostProviderName', 'InvoiceIssuerName', 'PricingCurrency', 'PricingCurrencyEffectiveCost'].includes(c));
-    const version = !missing.has('ServiceProviderName') ? '1.3' : !missing.has('InvoiceId') || !missing.has('PricingCurrency') ? '1.2' : !missing.has('SkuMeter') ? '1.1' : '1.0';
+    if (presentCost.length === 0)
+      return { error: `no cost column (${COST_COLUMNS.join(', ')})`, warnings: [], notes: [] };
+    const lacking = MANDATORY.filter(
+      (c) =>
+        missing.has(c) &&
+        ![
+          'ServiceProviderName',
+          'HostProviderName',
+          'InvoiceIssuerName',
+          'PricingCurrency',
+          'PricingCurrencyEffectiveCost',
+        ].includes(c),
+    );
+    const version = !missing.has('ServiceProviderName')
+      ? '1.3'
+      : !missing.has('InvoiceId') || !missing.has('PricingCurrency')
+        ? '1.2'
+        : !missing.has('SkuMeter')
+          ? '1.1'
+          : '1.0';
     return {
-      warnings: lacking.length > 0 ? [`missing mandatory FOCUS columns (kept NULL): ${lacking.join(', ')}`] : [],
+      warnings:
+        lacking.length > 0 ? [`missing mandatory FOCUS columns (kept NULL): ${lacking.join(', ')}`] : [],
       notes: [`FOCUS ${version} input upgraded to 1.3`],
     };
   },
   checks: [
-    ...COST_COLUMNS.map((c) => ({ column: c, bad: `${text(c)} IS NOT NULL AND ${num(c)} IS NULL`, problem: 'not a number' })),
-    { column: 'ChargePeriodStart', bad: `${time('ChargePeriodStart')} IS NULL`, problem: 'missing or not a date/time' },
+    ...COST_COLUMNS.map((c) => ({
+      column: c,
+      bad: `${text(c)} IS NOT NULL AND ${num(c)} IS NULL`,
+      problem: 'not a number',
+    })),
+    {
+      column: 'ChargePeriodStart',
+      bad: `${time('ChargePeriodStart')} IS NULL`,
+      problem: 'missing or not a date/time',
+    },
   ],
   map: {
     ...Object.fromEntries(COLS.map((c) => [c.id, c.id in columns ? expr(c.id, c.dataType) : 'NULL'])),

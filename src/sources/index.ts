@@ -8,14 +8,25 @@ import { openaiCosts } from './openai-costs.js';
 import { openaiUsage } from './openai-usage.js';
 import type { Sniff, SourceDefinition } from './types.js';
 
-export const SOURCES: SourceDefinition[] = [openaiCosts, openaiUsage, anthropicCost, anthropicUsage, litellm, focus];
+export const SOURCES: SourceDefinition[] = [
+  openaiCosts,
+  openaiUsage,
+  anthropicCost,
+  anthropicUsage,
+  litellm,
+  focus,
+];
 
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++)
     for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      d[i]![j] = Math.min(
+        d[i - 1]![j]! + 1,
+        d[i]![j - 1]! + 1,
+        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
   return d[a.length]![b.length]!;
 }
 
@@ -23,14 +34,19 @@ export function sourceById(id: string): SourceDefinition {
   const s = SOURCES.find((x) => x.id === id);
   if (s) return s;
   const nearest = [...SOURCES].sort((a, b) => distance(id, a.id) - distance(id, b.id))[0];
-  throw new InputError(`unknown source "${id}"`, {}, nearest ? `did you mean "${nearest.id}"? (aicost sources lists them)` : undefined);
+  throw new InputError(
+    `unknown source "${id}"`,
+    {},
+    nearest ? `did you mean "${nearest.id}"? (aicost sources lists them)` : undefined,
+  );
 }
 
 /** The best definition for a sniffed file, or null with the scores (for the "closest candidates" message). */
 export function detectSource(sniff: Sniff): { source: SourceDefinition | null; candidates: string[] } {
-  const scored = SOURCES.map((s) => ({ s, score: s.formats.includes(sniff.format as never) ? s.detect(sniff) : 0 })).sort(
-    (a, b) => b.score - a.score,
-  );
+  const scored = SOURCES.map((s) => ({
+    s,
+    score: s.formats.includes(sniff.format as never) ? s.detect(sniff) : 0,
+  })).sort((a, b) => b.score - a.score);
   const best = scored[0];
   if (best && best.score >= 0.5) return { source: best.s, candidates: [] };
   const candidates = SOURCES.filter((s) => s.formats.includes(sniff.format as never)).map((s) => s.id);

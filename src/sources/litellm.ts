@@ -2,10 +2,11 @@
 // `/spend/logs` JSON response (a list of the same rows). One row per proxied request (samples/litellm/FORMAT.md).
 // `spend` is LiteLLM's own estimate (kept as source_cost, never money of record). `prompt_tokens` follows the OpenAI
 // shape: cached (`usage_object.prompt_tokens_details.cached_tokens`) and cache-write tokens are inside it.
-import { lit } from '../store/duckdb.js';
+
 import { str } from '../normalize/ops.js';
 import { derivedTags, hashKey, mergeTags, metadataTags, stringListTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
+import { lit } from '../store/duckdb.js';
 import type { InputColumn, SourceDefinition } from './types.js';
 
 const COLUMNS: Record<string, InputColumn> = {
@@ -77,7 +78,12 @@ export const litellm: SourceDefinition = {
       const h = new Set(s.header.map((x) => x.toLowerCase()));
       return h.has('request_id') && h.has('spend') && (h.has('starttime') || h.has('call_type')) ? 1 : 0;
     }
-    return s.format === 'json' && s.head.includes('"request_id"') && s.head.includes('"spend"') && s.head.includes('"startTime"') ? 1 : 0;
+    return s.format === 'json' &&
+      s.head.includes('"request_id"') &&
+      s.head.includes('"spend"') &&
+      s.head.includes('"startTime"')
+      ? 1
+      : 0;
   },
   reader: (s) =>
     s.format === 'csv'
@@ -90,23 +96,33 @@ export const litellm: SourceDefinition = {
               Object.keys(COLUMNS).map((c) => [c, c === 'metadata' || c === 'request_tags' ? `${c}{}` : c]),
             ),
           },
-          columns: Object.fromEntries(Object.entries(COLUMNS).map(([c, v]) => [c, { ...v, type: 'VARCHAR' }])),
+          columns: Object.fromEntries(
+            Object.entries(COLUMNS).map(([c, v]) => [c, { ...v, type: 'VARCHAR' }]),
+          ),
         },
   checks: [
     { column: 'request_id', bad: `${str('request_id')} IS NULL`, problem: 'required value is missing' },
     { column: 'startTime', bad: `TRY_CAST("startTime" AS TIMESTAMPTZ) IS NULL`, problem: 'not a date/time' },
     intCheck('prompt_tokens'),
     intCheck('completion_tokens'),
-    { column: 'spend', bad: `${str('spend')} IS NOT NULL AND TRY_CAST(${str('spend')} AS DECIMAL(38,18)) IS NULL`, problem: 'not a number' },
+    {
+      column: 'spend',
+      bad: `${str('spend')} IS NOT NULL AND TRY_CAST(${str('spend')} AS DECIMAL(38,18)) IS NULL`,
+      problem: 'not a number',
+    },
   ],
   recordKey: 'request_id',
-  let: { _meta: `json_extract(TRY_CAST("metadata" AS JSON), ${lit(`[${META_PATHS.map((p) => `"${p}"`).join(',')}]`)}::VARCHAR[])` },
+  let: {
+    _meta: `json_extract(TRY_CAST("metadata" AS JSON), ${lit(`[${META_PATHS.map((p) => `"${p}"`).join(',')}]`)}::VARCHAR[])`,
+  },
   map: {
     grain: `'request'`,
     request_id: str('request_id'),
     trace_id: str('session_id'),
     timestamp: `TRY_CAST("startTime" AS TIMESTAMPTZ)`,
-    provider: normalizeProviderSql(`COALESCE(${str('custom_llm_provider')}, regexp_extract(${str('model')}, '^([a-z_]+)/', 1))`),
+    provider: normalizeProviderSql(
+      `COALESCE(${str('custom_llm_provider')}, regexp_extract(${str('model')}, '^([a-z_]+)/', 1))`,
+    ),
     model_raw: `COALESCE(${str('model')}, ${str('model_group')})`,
     operation: str('call_type'),
     input: `CASE WHEN ${folded} THEN ${tok('prompt_tokens')} - ${cacheRead} - ${cwTotal} ELSE ${tok('prompt_tokens')} END`,
@@ -140,7 +156,11 @@ export const litellm: SourceDefinition = {
       stored: '"input" + cache_read + cache_write + cache_write_5m + cache_write_1h',
     },
     { measure: 'completion tokens', source: `COALESCE(${tok('completion_tokens')}, 0)`, stored: '"output"' },
-    { measure: 'spend (source_cost)', source: `COALESCE(TRY_CAST(${str('spend')} AS DECIMAL(38,18)), 0)`, stored: 'COALESCE(source_cost, 0)' },
+    {
+      measure: 'spend (source_cost)',
+      source: `COALESCE(TRY_CAST(${str('spend')} AS DECIMAL(38,18)), 0)`,
+      stored: 'COALESCE(source_cost, 0)',
+    },
   ],
   replace: { kind: 'rows', key: ['trace_id', 'request_id'] },
 };

@@ -22,7 +22,8 @@ const perMillion = `CAST(${tokenQty} / 1000000 AS DECIMAL(38,18))`;
 const itemizedWithQty = `(${itemized} AND ${tokens} AND ${decimal('quantity')} > 0)`;
 const derivedPrice = `CAST(${cost} / ${perMillion} AS DECIMAL(38,18))`;
 const un = unitemized('openai', cost);
-const pick = (col: string, whenItemized: string) => `CASE WHEN ${itemizedWithQty} THEN ${whenItemized} ELSE ${un[col]} END`;
+const pick = (col: string, whenItemized: string) =>
+  `CASE WHEN ${itemizedWithQty} THEN ${whenItemized} ELSE ${un[col]} END`;
 
 export const openaiCosts: SourceDefinition = {
   id: 'openai-costs',

@@ -7,12 +7,43 @@ import { bucketId, derivedTags, hashKey, mergeTags } from '../normalize/usage-op
 import type { SourceDefinition } from './types.js';
 
 const RESULT_FIELDS = [
-  'object', 'input_tokens', 'input_cached_tokens', 'input_cache_write_tokens', 'input_uncached_tokens', 'output_tokens',
-  'num_model_requests', 'images', 'characters', 'seconds', 'usage_bytes', 'num_sessions', 'num_requests', 'project_id',
-  'user_id', 'api_key_id', 'model', 'batch', 'service_tier', 'size', 'source', 'vector_store_id', 'context_level',
+  'object',
+  'input_tokens',
+  'input_cached_tokens',
+  'input_cache_write_tokens',
+  'input_uncached_tokens',
+  'output_tokens',
+  'num_model_requests',
+  'images',
+  'characters',
+  'seconds',
+  'usage_bytes',
+  'num_sessions',
+  'num_requests',
+  'project_id',
+  'user_id',
+  'api_key_id',
+  'model',
+  'batch',
+  'service_tier',
+  'size',
+  'source',
+  'vector_store_id',
+  'context_level',
 ];
-const COUNTS = ['input_tokens', 'input_cached_tokens', 'input_cache_write_tokens', 'input_uncached_tokens', 'output_tokens',
-  'num_model_requests', 'images', 'characters', 'usage_bytes', 'num_sessions', 'num_requests'];
+const COUNTS = [
+  'input_tokens',
+  'input_cached_tokens',
+  'input_cache_write_tokens',
+  'input_uncached_tokens',
+  'output_tokens',
+  'num_model_requests',
+  'images',
+  'characters',
+  'usage_bytes',
+  'num_sessions',
+  'num_requests',
+];
 const FIELDS: Record<string, string> = {
   start_time: '../start_time',
   end_time: '../end_time',
@@ -34,7 +65,9 @@ export const openaiUsage: SourceDefinition = {
   reader: () => ({
     kind: 'json',
     records: { path: ['data', '*', 'results', '*'], fields: FIELDS },
-    columns: Object.fromEntries(Object.keys(FIELDS).map((f) => [f, { type: 'VARCHAR', required: f === 'start_time' }])),
+    columns: Object.fromEntries(
+      Object.keys(FIELDS).map((f) => [f, { type: 'VARCHAR', required: f === 'start_time' }]),
+    ),
   }),
   checks: [
     checks.unixSeconds('start_time'),
@@ -49,7 +82,22 @@ export const openaiUsage: SourceDefinition = {
   ],
   map: {
     grain: `'bucket'`,
-    request_id: bucketId([str('object'), str('start_time'), ...['project_id', 'user_id', 'api_key_id', 'model', 'batch', 'service_tier', 'size', 'source', 'vector_store_id', 'context_level'].map(str)]),
+    request_id: bucketId([
+      str('object'),
+      str('start_time'),
+      ...[
+        'project_id',
+        'user_id',
+        'api_key_id',
+        'model',
+        'batch',
+        'service_tier',
+        'size',
+        'source',
+        'vector_store_id',
+        'context_level',
+      ].map(str),
+    ]),
     timestamp: unixSeconds('start_time'),
     provider: `'openai'`,
     model_raw: str('model'),
@@ -81,10 +129,18 @@ export const openaiUsage: SourceDefinition = {
     ]),
   },
   reconcile: [
-    { measure: 'input tokens incl. cached (source input_tokens)', source: count('input_tokens'), stored: '"input" + cache_read + cache_write' },
+    {
+      measure: 'input tokens incl. cached (source input_tokens)',
+      source: count('input_tokens'),
+      stored: '"input" + cache_read + cache_write',
+    },
     { measure: 'cached tokens', source: cached, stored: 'cache_read' },
     { measure: 'output tokens', source: count('output_tokens'), stored: '"output"' },
-    { measure: 'model requests', source: count('num_model_requests'), stored: `CASE WHEN operation IN ('completions','embeddings','moderations','images','audio_speeches','audio_transcriptions','web_searches') THEN COALESCE(request_count, 0) ELSE 0 END` },
+    {
+      measure: 'model requests',
+      source: count('num_model_requests'),
+      stored: `CASE WHEN operation IN ('completions','embeddings','moderations','images','audio_speeches','audio_transcriptions','web_searches') THEN COALESCE(request_count, 0) ELSE 0 END`,
+    },
   ],
   replace: { kind: 'rows', key: ['request_id'] },
 };

@@ -6,13 +6,23 @@ import type { Dataset } from './manifest.js';
 
 export const TOTAL_COLUMNS: Record<string, string[]> = {
   focus: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
-  usage: ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write', 'output', 'source_cost', 'cost_estimate'],
+  usage: [
+    'input',
+    'cache_read',
+    'cache_write_5m',
+    'cache_write_1h',
+    'cache_write',
+    'output',
+    'source_cost',
+    'cost_estimate',
+  ],
   allocated: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
 };
 
 /** Relative path of a stored file: hive-style partition folders with the lakehouse-safe names of PRODUCT §2. */
 export function storedPath(dataset: Dataset, partition: string, sourceId: string, name: string): string {
-  if (dataset === 'focus' || dataset === 'allocated') return `${dataset}/x_BillingPeriod=${partition}/x_SourceId=${sourceId}/${name}.parquet`;
+  if (dataset === 'focus' || dataset === 'allocated')
+    return `${dataset}/x_BillingPeriod=${partition}/x_SourceId=${sourceId}/${name}.parquet`;
   return `${dataset}/date=${partition}/source_id=${sourceId}/${name}.parquet`;
 }
 
@@ -27,7 +37,11 @@ export function shortHash(...parts: string[]): string {
 }
 
 /** Row count and exact column sums of one Parquet file, as decimal strings. */
-export async function fileTotals(db: Db, dataset: string, path: string): Promise<{ rows: number; totals: Record<string, string> }> {
+export async function fileTotals(
+  db: Db,
+  dataset: string,
+  path: string,
+): Promise<{ rows: number; totals: Record<string, string> }> {
   const cols = TOTAL_COLUMNS[dataset] ?? [];
   const r = await db.one<Record<string, string>>(
     `SELECT count(*)::VARCHAR AS _rows${cols.map((c) => `, COALESCE(SUM(${ident(c)}), 0)::VARCHAR AS ${ident(c)}`).join('')}

@@ -56,7 +56,14 @@ export const ManifestSchema = z.object({
 export type Manifest = z.infer<typeof ManifestSchema>;
 
 export function emptyManifest(): Manifest {
-  return { formatVersion: 1, focusVersion: '1.3', salt: randomBytes(16).toString('hex'), files: [], inputs: [], allocations: [] };
+  return {
+    formatVersion: 1,
+    focusVersion: '1.3',
+    salt: randomBytes(16).toString('hex'),
+    files: [],
+    inputs: [],
+    allocations: [],
+  };
 }
 
 export function manifestPath(home: string): string {
@@ -76,9 +83,12 @@ export function readManifest(home: string): Manifest {
   const parsed = ManifestSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InputError(`manifest does not match the expected shape at ${issue?.path.join('.')}: ${issue?.message}`, {
-      file: path,
-    });
+    throw new InputError(
+      `manifest does not match the expected shape at ${issue?.path.join('.')}: ${issue?.message}`,
+      {
+        file: path,
+      },
+    );
   }
   return parsed.data;
 }

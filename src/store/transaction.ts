@@ -67,7 +67,11 @@ export class Transaction {
   }
 
   get changed(): boolean {
-    return this.staged.length > 0 || this.removed.size > 0 || JSON.stringify(this.next) !== JSON.stringify(this.previous);
+    return (
+      this.staged.length > 0 ||
+      this.removed.size > 0 ||
+      JSON.stringify(this.next) !== JSON.stringify(this.previous)
+    );
   }
 
   /** fsync, rename staged files into place, swap the manifest, then delete what it no longer lists. */

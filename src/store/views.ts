@@ -8,10 +8,7 @@ import { type Dataset, type Manifest, readManifest } from './manifest.js';
 export const DATASET_COLUMNS: Record<'focus' | 'usage' | 'allocated', StoredColumn[]> = {
   focus: focusStoredColumns(),
   usage: USAGE_COLUMNS,
-  allocated: [
-    ...focusStoredColumns(),
-    ...X_ALLOCATED_COLUMNS.map((c) => ({ name: c.id, type: c.type })),
-  ],
+  allocated: [...focusStoredColumns(), ...X_ALLOCATED_COLUMNS.map((c) => ({ name: c.id, type: c.type }))],
 };
 
 function emptySelect(columns: StoredColumn[]): string {
@@ -19,7 +16,12 @@ function emptySelect(columns: StoredColumn[]): string {
 }
 
 /** SQL reading one dataset's committed files, or an empty relation of the right shape. */
-export function datasetSql(home: string, manifest: Manifest, dataset: Dataset, columns: StoredColumn[]): string {
+export function datasetSql(
+  home: string,
+  manifest: Manifest,
+  dataset: Dataset,
+  columns: StoredColumn[],
+): string {
   const files = manifest.files.filter((f) => f.dataset === dataset).map((f) => join(home, f.path));
   if (files.length === 0) return emptySelect(columns);
   const cols = columns.map((c) => ident(c.name)).join(', ');
@@ -27,7 +29,11 @@ export function datasetSql(home: string, manifest: Manifest, dataset: Dataset, c
 }
 
 /** Creates views focus, usage, allocated, attributed in the connection; returns their names. */
-export async function attachViews(db: Db, home: string, manifest: Manifest = readManifest(home)): Promise<string[]> {
+export async function attachViews(
+  db: Db,
+  home: string,
+  manifest: Manifest = readManifest(home),
+): Promise<string[]> {
   const focus = datasetSql(home, manifest, 'focus', DATASET_COLUMNS.focus);
   const usage = datasetSql(home, manifest, 'usage', DATASET_COLUMNS.usage);
   const allocated = datasetSql(home, manifest, 'allocated', DATASET_COLUMNS.allocated);

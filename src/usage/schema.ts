@@ -3,7 +3,14 @@
 import type { StoredColumn } from '../focus/schema.js';
 
 /** Closed, non-overlapping token classes; each is also a BIGINT column of usage/. */
-export const TOKEN_CLASSES = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write', 'output'] as const;
+export const TOKEN_CLASSES = [
+  'input',
+  'cache_read',
+  'cache_write_5m',
+  'cache_write_1h',
+  'cache_write',
+  'output',
+] as const;
 export type TokenClass = (typeof TOKEN_CLASSES)[number];
 
 /** Non-token units carried on usage rows, with the column holding each. */

@@ -69,6 +69,27 @@ const usage: Row = {
   ResourceId: null,
   ResourceName: null,
   ResourceType: null,
+  // Contract commitment applied (1.3 JsonObjectFormat, keys spelled `…Id` per ERRATA) and split cost allocation.
+  ContractApplied: JSON.stringify({
+    Elements: [
+      {
+        ContractId: 'ctr-2025',
+        ContractCommitmentId: 'ctr-2025-spend',
+        ContractCommitmentAppliedCost: 3.0864175,
+        ContractCommitmentAppliedQuantity: 3.0864175,
+        ContractCommitmentAppliedUnit: 'USD',
+      },
+    ],
+  }),
+  AllocatedMethodId: 'tokens-by-project',
+  AllocatedMethodDetails: JSON.stringify({
+    Elements: [
+      { AllocatedRatio: 0.25, UsageQuantity: 308641.75, UsageUnit: 'Tokens', x_Basis: 'input tokens' },
+    ],
+  }),
+  AllocatedResourceId: 'team-search',
+  AllocatedResourceName: 'Search team',
+  AllocatedTags: '{"team":"search"}',
   x_RowId: 'r-usage-1',
   x_SourceRecord: '1',
   x_CostSource: 'cost-report',
@@ -258,6 +279,35 @@ describe('carried-over vs derived findings', () => {
     expect(carried.totals).toMatchObject({ derivedViolations: 0, carriedViolations: 2 });
     expect(carried.exitCode).toBe(0);
     // --strict (every finding counts) is exercised through the command in validate-command.test.ts.
+  });
+});
+
+describe('JSON object columns (ContractApplied, AllocatedMethodDetails)', () => {
+  it('checks keys, types and the x_ prefix of elements; the ContractCommitmentID spelling is not accepted', async () => {
+    const contract = {
+      ContractId: 'ctr-2025',
+      ContractCommitmentID: 'ctr-2025-spend',
+      ContractCommitmentAppliedCost: 3.0864175,
+      ContractCommitmentAppliedQuantity: 3.0864175,
+      ContractCommitmentAppliedUnit: 'USD',
+    };
+    const allocation = { AllocatedRatio: '0.25', Basis: 'input tokens' };
+    await createFocusTable(db, 'json_bad', [
+      usage,
+      {
+        ...usage,
+        x_RowId: 'r-json-bad',
+        ContractApplied: JSON.stringify({ Elements: [contract] }),
+        AllocatedMethodDetails: JSON.stringify({ Elements: [allocation] }),
+      },
+    ]);
+    const rep = await validateRelation(db, 'json_bad', { version: '1.3' });
+    const ids = findings(rep).map((r) => r.id);
+    expect(ids).toContain('CAU-ContractAppliedObject-O-029-C'); // ContractCommitmentId must be present
+    expect(ids).toContain('CAU-ContractAppliedObject-O-010-M'); // "ContractCommitmentID" is then a custom key
+    expect(ids).toContain('CAU-AllocatedMethodDetailsObject-O-013-M'); // AllocatedRatio must be a number
+    expect(ids).toContain('CAU-AllocatedMethodDetailsObject-O-009-C'); // custom key without x_
+    expect(findings(rep).every((r) => r.samples.every((s) => s.x_RowId === 'r-json-bad'))).toBe(true);
   });
 });
 

@@ -20,7 +20,11 @@ describe('bad input', () => {
     ['truncated.csv', /Expected Number of Columns/, { record: 3 }],
     ['truncated.json', /malformed JSON/, { record: 24 }],
     ['non_utf8.csv', /utf-8|UTF-8|unicode/i, { record: 2, column: 'user' }],
-    ['missing_required_column.csv', /required column "prompt_tokens" is missing/, { column: 'prompt_tokens' }],
+    [
+      'missing_required_column.csv',
+      /required column "prompt_tokens" is missing/,
+      { column: 'prompt_tokens' },
+    ],
     ['negative_tokens.csv', /non-negative whole number/, { record: 3, column: 'completion_tokens' }],
     ['non_numeric_tokens.csv', /"abc"/, { record: 3, column: 'prompt_tokens' }],
     ['unparseable_date.csv', /yesterday noon/, { record: 3, column: 'startTime' }],
@@ -42,13 +46,21 @@ describe('bad input', () => {
   }
 
   it('left the data home empty after all of them', async () => {
-    const r = await one<{ f: string; u: string }>(home, 'SELECT (SELECT count(*) FROM focus)::VARCHAR f, (SELECT count(*) FROM usage)::VARCHAR u');
+    const r = await one<{ f: string; u: string }>(
+      home,
+      'SELECT (SELECT count(*) FROM focus)::VARCHAR f, (SELECT count(*) FROM usage)::VARCHAR u',
+    );
     expect(r).toEqual({ f: '0', u: '0' });
   });
 });
 
 describe('quirks that must ingest', () => {
-  for (const file of ['litellm_bom_crlf.csv', 'litellm_quoted_numbers.csv', 'litellm_scientific.csv', 'litellm_extra_columns.csv']) {
+  for (const file of [
+    'litellm_bom_crlf.csv',
+    'litellm_quoted_numbers.csv',
+    'litellm_scientific.csv',
+    'litellm_extra_columns.csv',
+  ]) {
     it(`${file} gives the clean file's values`, async () => {
       const h = tmpHome();
       try {
@@ -68,7 +80,10 @@ describe('quirks that must ingest', () => {
     const h = tmpHome();
     try {
       await ingestInto(h.home, [fixture('quirks', 'focus_semicolon.csv')]);
-      const r = await one<Record<string, string>>(h.home, 'SELECT count(*)::VARCHAR n, SUM(BilledCost)::VARCHAR b FROM focus');
+      const r = await one<Record<string, string>>(
+        h.home,
+        'SELECT count(*)::VARCHAR n, SUM(BilledCost)::VARCHAR b FROM focus',
+      );
       expect(r).toEqual({ n: '5', b: '0.000017273600000000' });
     } finally {
       h.cleanup();
@@ -76,7 +91,9 @@ describe('quirks that must ingest', () => {
   });
 
   it('the quirk files really carry their quirk', () => {
-    expect(readFileSync(fixture('quirks', 'litellm_bom_crlf.csv')).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(readFileSync(fixture('quirks', 'litellm_bom_crlf.csv')).subarray(0, 3)).toEqual(
+      Buffer.from([0xef, 0xbb, 0xbf]),
+    );
     expect(readFileSync(fixture('quirks', 'litellm_bom_crlf.csv'), 'utf8')).toContain('\r\n');
     expect(readFileSync(join(fixture('quirks'), 'litellm_scientific.csv'), 'utf8')).toContain('1.2e3');
   });

@@ -47,13 +47,32 @@ describe('litellm', () => {
   });
 
   it('builds tags by the conventions: metadata > key:value tags > derived', async () => {
-    const r = await one<{ tags: string }>(home, "SELECT tags FROM usage WHERE request_id = 'chatcmpl-BxQ2mini0002'");
+    const r = await one<{ tags: string }>(
+      home,
+      "SELECT tags FROM usage WHERE request_id = 'chatcmpl-BxQ2mini0002'",
+    );
     expect(JSON.parse(r.tags)).toEqual({
-      team: 'search', customer: 'acme-corp', user: 'alice', key_alias: 'search-svc', beta: true, feature: 'search', customer_email: 'a@example.com',
+      team: 'search',
+      customer: 'acme-corp',
+      user: 'alice',
+      key_alias: 'search-svc',
+      beta: true,
+      feature: 'search',
+      customer_email: 'a@example.com',
     });
-    const s = await one<{ tags: string }>(home, "SELECT tags FROM usage WHERE request_id = 'msg_01Sonnet0003'");
+    const s = await one<{ tags: string }>(
+      home,
+      "SELECT tags FROM usage WHERE request_id = 'msg_01Sonnet0003'",
+    );
     // nested values and content keys (`messages`) never become tags
-    expect(JSON.parse(s.tags)).toEqual({ team: 'search', customer: 'acme-corp', user: 'alice', agent: 'agent-7', feature: 'summarize', env: 'prod' });
+    expect(JSON.parse(s.tags)).toEqual({
+      team: 'search',
+      customer: 'acme-corp',
+      user: 'alice',
+      agent: 'agent-7',
+      feature: 'summarize',
+      env: 'prod',
+    });
   });
 
   it('resolves models through aliases, estimates cost and hashes keys', async () => {
@@ -62,9 +81,19 @@ describe('litellm', () => {
       "SELECT provider, model, model_raw, cost_estimate::VARCHAR c, api_key_hash, latency_ms::VARCHAR l, trace_id FROM usage WHERE request_id = 'msg_01Sonnet0003'",
     );
     // 1700×3 + 1000×0.30 + 500×3.75 + 400×15 per 1M
-    expect(r).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-20250514', model_raw: 'anthropic/claude-sonnet-4-20250514', c: '0.013275000000000000', l: '7000', trace_id: 'trace-aaa' });
+    expect(r).toMatchObject({
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-20250514',
+      model_raw: 'anthropic/claude-sonnet-4-20250514',
+      c: '0.013275000000000000',
+      l: '7000',
+      trace_id: 'trace-aaa',
+    });
     expect(r.api_key_hash).toMatch(/^[0-9a-f]{64}$/);
-    const groq = await one<Record<string, string | null>>(home, "SELECT cost_estimate, unpriced FROM usage WHERE request_id = 'chatcmpl-9f1c2d3e-0001'");
+    const groq = await one<Record<string, string | null>>(
+      home,
+      "SELECT cost_estimate, unpriced FROM usage WHERE request_id = 'chatcmpl-9f1c2d3e-0001'",
+    );
     expect(groq).toEqual({ cost_estimate: null, unpriced: 'input,output' });
   });
 
@@ -100,15 +129,20 @@ describe('focus input', () => {
       `SELECT strftime(ChargePeriodStart, '%Y-%m-%d') d, PricingCurrency, PricingCurrencyEffectiveCost::VARCHAR pcec, BilledCost::VARCHAR b
          FROM focus WHERE x_SourceFile LIKE '%virtual_currency%' ORDER BY 1, 3`,
     );
-    expect(rows.map((r) => [r.d, r.PricingCurrency, r.pcec, r.b])).toEqual([
-      ['2025-04-01', 'Token', '10.000000000000000000', '0.000000000000000000'],
-      ['2025-04-01', 'Token', '245.000000000000000000', '0.000000000000000000'],
-      ['2025-04-01', 'Token', '360.000000000000000000', '0.000000000000000000'],
-    ].sort());
+    expect(rows.map((r) => [r.d, r.PricingCurrency, r.pcec, r.b])).toEqual(
+      [
+        ['2025-04-01', 'Token', '10.000000000000000000', '0.000000000000000000'],
+        ['2025-04-01', 'Token', '245.000000000000000000', '0.000000000000000000'],
+        ['2025-04-01', 'Token', '360.000000000000000000', '0.000000000000000000'],
+      ].sort(),
+    );
   });
 
   it('marks carried-over rows as x_CostSource = focus', async () => {
-    const r = await one<{ n: string }>(home, "SELECT count(*)::VARCHAR n FROM focus WHERE x_CostSource <> 'focus'");
+    const r = await one<{ n: string }>(
+      home,
+      "SELECT count(*)::VARCHAR n FROM focus WHERE x_CostSource <> 'focus'",
+    );
     expect(r.n).toBe('0');
   });
 });

@@ -5,19 +5,29 @@ import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 describe('openai-costs and anthropic-cost', () => {
   const { home, cleanup } = tmpHome();
   beforeAll(async () => {
-    await ingestInto(home, [fixture('openai/costs_ungrouped.json'), fixture('openai/costs_by_line_item.json'), fixture('anthropic/cost_report.json')]);
+    await ingestInto(home, [
+      fixture('openai/costs_ungrouped.json'),
+      fixture('openai/costs_by_line_item.json'),
+      fixture('anthropic/cost_report.json'),
+    ]);
   });
   afterAll(cleanup);
 
   it('sums the OpenAI dollar amounts exactly', async () => {
-    const r = await one<{ s: string; n: string }>(home, "SELECT SUM(BilledCost)::VARCHAR s, count(*)::VARCHAR n FROM focus WHERE x_SourceId = 'openai-costs'");
+    const r = await one<{ s: string; n: string }>(
+      home,
+      "SELECT SUM(BilledCost)::VARCHAR s, count(*)::VARCHAR n FROM focus WHERE x_SourceId = 'openai-costs'",
+    );
     // 0.06 + (0.0003 + 0.00018 + 0.000015 + 0.06 + 1.23456789012345 + 0.5)
     expect(r.s).toBe('1.855062890123450000');
     expect(r.n).toBe('7');
   });
 
   it('reads the Anthropic amount as cents: "123.78912" is 1.2378912 USD', async () => {
-    const r = await one<{ s: string }>(home, "SELECT SUM(BilledCost)::VARCHAR s FROM focus WHERE x_SourceId = 'anthropic-cost'");
+    const r = await one<{ s: string }>(
+      home,
+      "SELECT SUM(BilledCost)::VARCHAR s FROM focus WHERE x_SourceId = 'anthropic-cost'",
+    );
     expect(r.s).toBe('1.237891200000000000');
   });
 
@@ -64,15 +74,28 @@ describe('openai-costs and anthropic-cost', () => {
          FROM focus WHERE x_SourceId = 'anthropic-cost'`,
     );
     expect(r).toMatchObject({
-      ServiceProviderName: 'Anthropic', HostProviderName: 'Anthropic', InvoiceIssuerName: 'Anthropic', ProviderName: 'Anthropic',
-      PublisherName: 'Anthropic', BillingCurrency: 'USD', PricingCurrency: 'USD', cps: '2025-08-01T00:00:00Z', bps: '2025-08-01',
-      bpe: '2025-09-01', x_ModelRaw: 'claude-sonnet-4-20250514', x_TokenClass: 'input', x_ProjectId: 'wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ',
+      ServiceProviderName: 'Anthropic',
+      HostProviderName: 'Anthropic',
+      InvoiceIssuerName: 'Anthropic',
+      ProviderName: 'Anthropic',
+      PublisherName: 'Anthropic',
+      BillingCurrency: 'USD',
+      PricingCurrency: 'USD',
+      cps: '2025-08-01T00:00:00Z',
+      bps: '2025-08-01',
+      bpe: '2025-09-01',
+      x_ModelRaw: 'claude-sonnet-4-20250514',
+      x_TokenClass: 'input',
+      x_ProjectId: 'wrkspc_01JwQvzr7rXLA5AGx3HKfFUJ',
     });
     expect(r.pcec).toBe(r.ec);
   });
 
   it('gives every row a stable x_RowId and its lineage', async () => {
-    const rows = await q<{ x_RowId: string; x_SourceFile: string; x_SourceRecord: string }>(home, 'SELECT x_RowId, x_SourceFile, x_SourceRecord FROM focus');
+    const rows = await q<{ x_RowId: string; x_SourceFile: string; x_SourceRecord: string }>(
+      home,
+      'SELECT x_RowId, x_SourceFile, x_SourceRecord FROM focus',
+    );
     expect(new Set(rows.map((r) => r.x_RowId)).size).toBe(rows.length);
     expect(rows.every((r) => /^[0-9a-f]{32}$/.test(r.x_RowId))).toBe(true);
     expect(rows.some((r) => r.x_SourceRecord === 'data[0].results[4]')).toBe(true);
@@ -103,8 +126,16 @@ describe('openai-usage (every endpoint) and anthropic-usage', () => {
     );
     const by = Object.fromEntries(rows.map((r) => [r.operation, r]));
     expect(Object.keys(by)).toEqual([
-      'audio_speeches', 'audio_transcriptions', 'code_interpreter_sessions', 'completions', 'embeddings', 'file_searches',
-      'images', 'moderations', 'vector_stores', 'web_searches',
+      'audio_speeches',
+      'audio_transcriptions',
+      'code_interpreter_sessions',
+      'completions',
+      'embeddings',
+      'file_searches',
+      'images',
+      'moderations',
+      'vector_stores',
+      'web_searches',
     ]);
     expect(by.audio_speeches!.ch).toBe('45');
     expect(by.audio_transcriptions!.a).toBe('20.000000000000000000');
@@ -124,17 +155,32 @@ describe('openai-usage (every endpoint) and anthropic-usage', () => {
       `SELECT input::VARCHAR i, cache_read::VARCHAR cr, cache_write_5m::VARCHAR w5, cache_write_1h::VARCHAR w1, output::VARCHAR o,
               tool_calls::VARCHAR t, model, workspace_id, grain, api_key_hash FROM usage WHERE source_id = 'anthropic-usage'`,
     );
-    expect(r).toMatchObject({ i: '1500', cr: '200', w5: '500', w1: '1000', o: '500', t: '10', grain: 'bucket', model: 'claude-sonnet-4-20250514' });
+    expect(r).toMatchObject({
+      i: '1500',
+      cr: '200',
+      w5: '500',
+      w1: '1000',
+      o: '500',
+      t: '10',
+      grain: 'bucket',
+      model: 'claude-sonnet-4-20250514',
+    });
     expect(r.api_key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(r.api_key_hash).not.toContain('apikey_01Rj2N8SVvo6BePZj99NhmiT');
   });
 
   it('prices known models and leaves unknown ones unpriced (never 0)', async () => {
-    const r = await one<Record<string, string | null>>(home, "SELECT cost_estimate::VARCHAR c, unpriced FROM usage WHERE source_id = 'anthropic-usage'");
+    const r = await one<Record<string, string | null>>(
+      home,
+      "SELECT cost_estimate::VARCHAR c, unpriced FROM usage WHERE source_id = 'anthropic-usage'",
+    );
     // web search requests are not priced by the book: the row is unpriced as a whole
     expect(r.unpriced).toContain('tool_calls');
     expect(r.c).toBeNull();
-    const c = await one<Record<string, string | null>>(home, "SELECT cost_estimate, unpriced FROM usage WHERE operation = 'completions'");
+    const c = await one<Record<string, string | null>>(
+      home,
+      "SELECT cost_estimate, unpriced FROM usage WHERE operation = 'completions'",
+    );
     expect(c.cost_estimate).toBeNull();
     expect(c.unpriced).toContain('input');
   });

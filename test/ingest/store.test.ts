@@ -37,8 +37,13 @@ describe('data home', () => {
     await ingestInto(h, [fixture('anthropic/cost_report.json')]);
     const m = readManifest(h);
     expect(m.inputs).toHaveLength(1);
-    expect(m.inputs[0]!.reconciliation[0]).toMatchObject({ source: '123.789120000000000000', stored: '123.789120000000000000' });
-    expect(m.files[0]!.path).toMatch(/^focus\/x_BillingPeriod=2025-08\/x_SourceId=anthropic-cost\/[0-9a-f]{20}-0\.parquet$/);
+    expect(m.inputs[0]!.reconciliation[0]).toMatchObject({
+      source: '123.789120000000000000',
+      stored: '123.789120000000000000',
+    });
+    expect(m.files[0]!.path).toMatch(
+      /^focus\/x_BillingPeriod=2025-08\/x_SourceId=anthropic-cost\/[0-9a-f]{20}-0\.parquet$/,
+    );
     expect(m.files[0]!.totals.BilledCost).toBe('1.237891200000000000');
   });
 
@@ -52,7 +57,10 @@ describe('data home', () => {
     await ingestInto(h, [join(dir, 'v1.json')]);
     const r = await ingestInto(h, [join(dir, 'v2.json')]);
     expect(r.files[0]!.replaced).toBe(1);
-    const t = await one<{ s: string; n: string }>(h, 'SELECT SUM(BilledCost)::VARCHAR s, count(*)::VARCHAR n FROM focus');
+    const t = await one<{ s: string; n: string }>(
+      h,
+      'SELECT SUM(BilledCost)::VARCHAR s, count(*)::VARCHAR n FROM focus',
+    );
     expect(t).toEqual({ s: '2.005000000000000000', n: '1' });
   });
 
@@ -78,7 +86,9 @@ describe('data home', () => {
     const h = home();
     await ingestInto(h, [fixture('anthropic/cost_report.json')]);
     const before = readFileSync(join(h, 'manifest.json'), 'utf8');
-    await expect(ingestInto(h, [fixture('openai/costs_ungrouped.json'), fixture('bad/negative_tokens.csv')])).rejects.toThrow(InputError);
+    await expect(
+      ingestInto(h, [fixture('openai/costs_ungrouped.json'), fixture('bad/negative_tokens.csv')]),
+    ).rejects.toThrow(InputError);
     expect(readFileSync(join(h, 'manifest.json'), 'utf8')).toBe(before);
     const t = await one<{ n: string }>(h, 'SELECT count(*)::VARCHAR n FROM focus');
     expect(t.n).toBe('1');
@@ -87,9 +97,13 @@ describe('data home', () => {
 
   it('--keep-going commits the good files and still fails naming the bad ones', async () => {
     const h = home();
-    const err = await ingestInto(h, [fixture('openai/costs_ungrouped.json'), fixture('bad/negative_tokens.csv'), fixture('bad/empty.json')], {
-      keepGoing: true,
-    }).catch((e) => e);
+    const err = await ingestInto(
+      h,
+      [fixture('openai/costs_ungrouped.json'), fixture('bad/negative_tokens.csv'), fixture('bad/empty.json')],
+      {
+        keepGoing: true,
+      },
+    ).catch((e) => e);
     expect(err).toBeInstanceOf(MultiInputError);
     expect(err.message).toContain('negative_tokens.csv');
     expect(err.message).toContain('empty.json');
@@ -108,7 +122,9 @@ describe('data home', () => {
     const h = home();
     writeFileSync(join(h, '.lock'), JSON.stringify({ pid: process.pid, since: 'now' }));
     // our own pid is alive, so the lock is held by a live writer
-    await expect(ingestInto(h, [fixture('openai/costs_ungrouped.json')])).rejects.toThrow(/locked by another writer/);
+    await expect(ingestInto(h, [fixture('openai/costs_ungrouped.json')])).rejects.toThrow(
+      /locked by another writer/,
+    );
     expect(existsSync(join(h, 'manifest.json'))).toBe(false);
   });
 
