@@ -47,7 +47,7 @@ export const KNOWN_PROVIDERS = Object.keys(PROVIDER_SPELLINGS);
  */
 export function normalizeProvider(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;
-  const key = raw.trim().toLowerCase();
+  const key = trimSpaces(raw).toLowerCase();
   if (key === '') return null;
   return PROVIDER_BY_SPELLING.get(key) ?? key;
 }
@@ -56,9 +56,18 @@ function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** Strips leading and trailing spaces (only spaces, as in SQL); trim() is costly in DuckDB, so it is guarded. */
+function trimSpaces(value: string): string {
+  return value.replace(/^ +| +$/g, '');
+}
+
+function trimSpacesSql(expr: string): string {
+  return `(CASE WHEN starts_with(${expr}, ' ') OR ends_with(${expr}, ' ') THEN trim(${expr}) ELSE ${expr} END)`;
+}
+
 /** SQL CASE expression equivalent to {@link normalizeProvider} over a VARCHAR expression. */
 export function normalizeProviderSql(expr: string): string {
-  const key = `lower(trim(${expr}))`;
+  const key = `lower(${trimSpacesSql(expr)})`;
   const whens = Object.entries(PROVIDER_SPELLINGS)
     .map(([id, spellings]) => `WHEN ${key} IN (${spellings.map(sqlString).join(', ')}) THEN ${sqlString(id)}`)
     .join(' ');
@@ -90,13 +99,13 @@ const ROUTE_PREFIX_RE = new RegExp(ROUTE_PREFIX_PATTERN);
 
 /** Lowercases a raw model id and strips gateway route prefixes: `Bedrock/US.Anthropic.X` -> `us.anthropic.x`. */
 export function cleanModelId(raw: string): string {
-  return raw.trim().toLowerCase().replace(ROUTE_PREFIX_RE, '');
+  return trimSpaces(raw).toLowerCase().replace(ROUTE_PREFIX_RE, '');
 }
 
 /** SQL equivalent of {@link cleanModelId}; the regex runs only on ids that contain a slash. */
 export function cleanModelIdSql(expr: string): string {
-  const lowered = `lower(trim(${expr}))`;
-  return `(CASE WHEN contains(${lowered}, '/') THEN regexp_replace(${lowered}, ${sqlString(ROUTE_PREFIX_PATTERN)}, '') ELSE ${lowered} END)`;
+  const lowered = `lower(${trimSpacesSql(expr)})`;
+  return `(CASE WHEN contains(${expr}, '/') THEN regexp_replace(${lowered}, ${sqlString(ROUTE_PREFIX_PATTERN)}, '') ELSE ${lowered} END)`;
 }
 
 /** Service tiers that can carry their own price; anything else (default, standard, auto, scale...) is the default tier. */
@@ -105,13 +114,13 @@ export type ServiceTier = (typeof SERVICE_TIERS)[number];
 
 /** Maps a raw service tier to a priced tier, or null for the default tier. */
 export function normalizeServiceTier(raw: string | null | undefined): ServiceTier | null {
-  const key = raw?.trim().toLowerCase();
+  const key = raw === null || raw === undefined ? undefined : trimSpaces(raw).toLowerCase();
   return (SERVICE_TIERS as readonly string[]).includes(key ?? '') ? (key as ServiceTier) : null;
 }
 
 /** SQL equivalent of {@link normalizeServiceTier}, with '' for the default tier (a join key must not be NULL). */
 export function serviceTierKeySql(expr: string): string {
-  return `(CASE lower(trim(${expr})) ${SERVICE_TIERS.map((t) => `WHEN '${t}' THEN '${t}'`).join(' ')} ELSE '' END)`;
+  return `(CASE lower(${trimSpacesSql(expr)}) ${SERVICE_TIERS.map((t) => `WHEN '${t}' THEN '${t}'`).join(' ')} ELSE '' END)`;
 }
 
 /**
