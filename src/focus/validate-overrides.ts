@@ -93,6 +93,13 @@ export const RULE_OVERRIDES: RuleOverride[] = [
       'focus-notes §7.4 / ERRATA 1.2 D#1: the model condition names a column "None"; the requirement is "when ResourceId is not null"',
   },
   {
+    id: 'ConsumedQuantity-C-006-C',
+    versions: BOTH,
+    condition: 'ChargeClass != "Correction"',
+    reason:
+      'model condition is \'ChargeClass == "Correction"\'; the requirement applies when ChargeClass is not "Correction"',
+  },
+  {
     id: 'InvoiceId-C-004-C',
     versions: ['1.2'],
     type: 'Dynamic',

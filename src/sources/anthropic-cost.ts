@@ -85,7 +85,6 @@ export const anthropicCost: SourceDefinition = {
   ],
   map: {
     ...providerCharge('Anthropic', 'Claude API'),
-    BillingAccountId: `COALESCE(_account, 'Anthropic')`,
     BillingCurrency: `upper(${str('currency')})`,
     ChargePeriodStart: isoTime('starting_at'),
     ChargePeriodEnd: `COALESCE(${isoTime('ending_at')}, ${isoTime('starting_at')} + INTERVAL 1 DAY)`,
@@ -95,6 +94,7 @@ export const anthropicCost: SourceDefinition = {
     ListCost: cost,
     ContractedCost: cost,
     SubAccountId: str('workspace_id'),
+    SubAccountName: str('workspace_id'),
     SubAccountType: `CASE WHEN ${str('workspace_id')} IS NOT NULL THEN 'Workspace' END`,
     RegionId: str('inference_geo'),
     SkuId: pick('SkuId', sku),

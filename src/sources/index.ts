@@ -3,9 +3,13 @@ import { InputError } from '../errors.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
 import { focus } from './focus.js';
+import { gatewayCsv } from './gateway-csv.js';
+import { helicone } from './helicone.js';
+import { langfuse } from './langfuse.js';
 import { litellm } from './litellm.js';
 import { openaiCosts } from './openai-costs.js';
 import { openaiUsage } from './openai-usage.js';
+import { otelGenai } from './otel-genai.js';
 import type { Sniff, SourceDefinition } from './types.js';
 
 export const SOURCES: SourceDefinition[] = [

@@ -4,7 +4,13 @@ import { constant, valueMap } from '../normalize/ops.js';
 
 /** The FOCUS columns that are fixed for API charges of one provider. */
 export function providerCharge(provider: string, serviceName: string): Record<string, string> {
+  // BillingAccountId from --account, else the provider's name (the pipeline warns); the API's billing account is the
+  // organization, and it has no display name of its own in these reports, so the name repeats the id.
+  const account = `COALESCE(_account, ${constant(provider)})`;
   return {
+    BillingAccountId: account,
+    BillingAccountName: account,
+    BillingAccountType: constant('Organization'),
     ServiceProviderName: constant(provider),
     HostProviderName: constant(provider),
     InvoiceIssuerName: constant(provider),

@@ -70,7 +70,6 @@ export const openaiCosts: SourceDefinition = {
   ],
   map: {
     ...providerCharge('OpenAI', 'OpenAI API'),
-    BillingAccountId: `COALESCE(_account, 'OpenAI')`,
     BillingCurrency: `upper(${str('amount_currency')})`,
     ChargePeriodStart: unixSeconds('start_time'),
     ChargePeriodEnd: `COALESCE(${unixSeconds('end_time')}, ${unixSeconds('start_time')} + INTERVAL 1 DAY)`,
@@ -80,6 +79,7 @@ export const openaiCosts: SourceDefinition = {
     ListCost: cost,
     ContractedCost: cost,
     SubAccountId: str('project_id'),
+    SubAccountName: str('project_id'),
     SubAccountType: `CASE WHEN ${str('project_id')} IS NOT NULL THEN 'Project' END`,
     ResourceId: str('api_key_id'),
     ResourceType: `CASE WHEN ${str('api_key_id')} IS NOT NULL THEN 'API Key' END`,

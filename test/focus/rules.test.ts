@@ -100,6 +100,7 @@ describe('loadRules', () => {
     expect(rules.get('CAU-CapacityReservationStatus-C-004-C')?.conditionText).toBe(
       'AND(CapacityReservationId != null, ChargeCategory == "Usage")',
     );
+    expect(rules.get('CAU-ConsumedQuantity-C-006-C')?.conditionText).toBe('ChargeClass != "Correction"');
     expect(rules.get('CAU-PricingCurrency-C-004-M')?.overridden).toMatch(/not nullable/);
     expect(rules.get('CAU-PricingCurrencyEffectiveCost-C-003-M')?.overridden).toMatch(/not nullable/);
     expect(rules.get('CAU-ContractAppliedObject-O-030-M')?.checkText).toContain(

@@ -1,0 +1,15 @@
+// PLACEHOLDER: the langfuse source definition (issue 3) is being written; until then it detects nothing.
+import type { SourceDefinition } from './types.js';
+
+export const langfuse: SourceDefinition = {
+  id: 'langfuse',
+  title: 'langfuse (not yet implemented)',
+  family: 'gateway',
+  dataset: 'usage',
+  formats: ['json'],
+  detects: 'not yet implemented',
+  detect: () => 0,
+  reader: () => ({ kind: 'json', records: { path: ['*'], fields: {} }, columns: {} }),
+  map: {},
+  replace: { kind: 'rows', key: ['trace_id', 'request_id'] },
+};
