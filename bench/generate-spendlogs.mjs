@@ -182,20 +182,39 @@ export function pgFloat(x) {
   return `${m}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
 }
 
+const P2 = Array.from({ length: 60 }, (_, k) => String(k).padStart(2, '0'));
+// '.123', '.12' for 120, '.1' for 100, '' for 0: Postgres drops trailing fractional zeros
+const FRAC = Array.from({ length: 1000 }, (_, k) => (k === 0 ? '' : `.${String(k).padStart(3, '0')}`.replace(/0+$/, '')));
+const DAYS = new Map();
+
 /** timestamp(3) as Postgres prints it: `2025-08-01 10:00:00.12` (fraction trimmed, none when .000). */
-function pgTs(ms) {
-  const iso = new Date(ms).toISOString(); // 2025-08-01T10:00:00.120Z
-  const frac = ms % 1000;
-  let f = '';
-  if (frac !== 0) {
-    f = iso.slice(19, 23);
-    if (f.endsWith('00')) f = f.slice(0, 2);
-    else if (f.endsWith('0')) f = f.slice(0, 3);
+export function pgTs(ms) {
+  const d = Math.floor(ms / DAY_MS);
+  let day = DAYS.get(d);
+  if (day === undefined) {
+    day = `${new Date(d * DAY_MS).toISOString().slice(0, 10)} `;
+    DAYS.set(d, day);
   }
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${f}`;
+  const inDay = ms - d * DAY_MS;
+  const sec = Math.floor(inDay / 1000);
+  return `${day}${P2[Math.floor(sec / 3600)]}:${P2[Math.floor(sec / 60) % 60]}:${P2[sec % 60]}${FRAC[inDay - sec * 1000]}`;
 }
 
-// JSON text of a JS string, jsonb style (JSON.stringify escapes exactly what jsonb does for our values).
+// JSON inside a quoted CSV field: every `"` doubled. jq() renders a JS string (or null) that way; J`...` is a
+// template whose literal parts are written with plain quotes and doubled once per call site, its values being
+// numbers or jq()/J`` output. This keeps the per-row work free of a replaceAll over the whole metadata text.
+export const jq = (s) => (s === null || s === undefined ? 'null' : JSON.stringify(s).replaceAll('"', '""'));
+const DOUBLED = new WeakMap();
+function J(strings, ...vals) {
+  let d = DOUBLED.get(strings);
+  if (d === undefined) {
+    d = strings.map((x) => x.replaceAll('"', '""'));
+    DOUBLED.set(strings, d);
+  }
+  let out = d[0];
+  for (let k = 0; k < vals.length; k++) out += vals[k] + d[k + 1];
+  return out;
+}
 const js = (s) => (s === null || s === undefined ? 'null' : JSON.stringify(s));
 
 // ---------- the world: models, teams, keys, customers ----------
@@ -342,7 +361,19 @@ function buildWorld(rng) {
     if (tags.length === 0) tags.push(BARE_TAGS[k % BARE_TAGS.length]);
     tagSets.push(csvJson(`[${tags.map(js).join(', ')}]`));
   }
+  // pool values pre-rendered for J`` templates
+  for (const k of keys) {
+    k.aliasQ = jq(k.alias);
+    k.userQ = jq(k.user);
+    k.teamIdQ = jq(k.team ? k.team.id : null);
+    k.teamAliasQ = jq(k.team ? k.team.alias : null);
+  }
   return {
+    featureQ: new Map(FEATURES.map((f) => [f, jq(f)])),
+    companiesQ: COMPANIES.map(jq),
+    customersQ: new Map(customers.map((c) => [c, jq(c)])),
+    notesQ: notes.map(jq),
+    errorsQ: ERRORS.map(([code, cls, msg]) => [code, cls, jq(`litellm.${cls}: ${msg}`)]),
     models,
     pickModel: weightedTable(models, (m) => m.weight),
     teams,
@@ -375,16 +406,22 @@ function newSession(rng, w, withId) {
   };
 }
 
+/** `spend_logs_metadata` (caller-supplied k/v), CSV-doubled. */
 function spendLogsMetadata(rng, w, s, customer) {
   const r = rng.rand();
-  const f = js(s.feature);
-  const c = customer === null ? js(COMPANIES[rng.int(COMPANIES.length)]) : js(customer);
-  if (r < 0.5) return `{"feature": ${f}, "customer": ${c}, "env": "${s.env}"}`;
-  if (r < 0.65) return `{"feature": ${f}, "env": "${s.env}"}`;
-  if (r < 0.75) return `{"feature": ${f}, "customer": ${c}, "env": "${s.env}", "experiment": "exp-${rng.int(40)}", "variant": "${rng.rand() < 0.5 ? 'a' : 'b'}"}`;
-  if (r < 0.8) return `{"feature": ${f}, "env": "${s.env}", "ab": {"bucket": ${rng.int(100)}, "variant": "b", "flags": ["x", "y"]}, "retry": ${rng.int(3)}}`;
-  if (r < 0.82) return `{"feature": ${f}, "notes": ${js(w.notes[rng.int(w.notes.length)])}}`;
-  if (r < 0.825) return `{"feature": ${f}, "messages": "You are a helpful assistant. SECRET-PROMPT-TEXT ${rng.int(1000)}"}`;
+  const f = w.featureQ.get(s.feature);
+  const c = customer === null ? w.companiesQ[rng.int(COMPANIES.length)] : w.customersQ.get(customer);
+  const env = s.env;
+  if (r < 0.5) return J`{"feature": ${f}, "customer": ${c}, "env": "${env}"}`;
+  if (r < 0.65) return J`{"feature": ${f}, "env": "${env}"}`;
+  if (r < 0.75) {
+    return J`{"feature": ${f}, "customer": ${c}, "env": "${env}", "experiment": "exp-${rng.int(40)}", "variant": "${rng.rand() < 0.5 ? 'a' : 'b'}"}`;
+  }
+  if (r < 0.8) {
+    return J`{"feature": ${f}, "env": "${env}", "ab": {"bucket": ${rng.int(100)}, "variant": "b", "flags": ["x", "y"]}, "retry": ${rng.int(3)}}`;
+  }
+  if (r < 0.82) return J`{"feature": ${f}, "notes": ${w.notesQ[rng.int(w.notesQ.length)]}}`;
+  if (r < 0.825) return J`{"feature": ${f}, "messages": "You are a helpful assistant. SECRET-PROMPT-TEXT ${rng.int(1000)}"}`;
   if (r < 0.84) return '{}';
   return 'null';
 }
@@ -479,31 +516,31 @@ function row(rng, w, i, s, startMs) {
   const customer = s.customer;
   let usage = 'null';
   if (!failed && !mcp) {
-    let u = `{"prompt_tokens": ${prompt}, "completion_tokens": ${completion}, "total_tokens": ${total}`;
+    let u = J`{"prompt_tokens": ${prompt}, "completion_tokens": ${completion}, "total_tokens": ${total}`;
     if (m.cacheStyle === 'openai') {
-      if (cached > 0 || rng.rand() < 0.5) u += `, "prompt_tokens_details": {"cached_tokens": ${cached}, "audio_tokens": null}`;
-      if (m.kind === 'reason') u += `, "completion_tokens_details": {"reasoning_tokens": ${reasoning}, "audio_tokens": null}`;
+      if (cached > 0 || rng.rand() < 0.5) u += J`, "prompt_tokens_details": {"cached_tokens": ${cached}, "audio_tokens": null}`;
+      if (m.kind === 'reason') u += J`, "completion_tokens_details": {"reasoning_tokens": ${reasoning}, "audio_tokens": null}`;
     } else if (m.cacheStyle === 'anthropic') {
-      u += `, "cache_read_input_tokens": ${cacheRead}, "cache_creation_input_tokens": ${cacheWrite}`;
-      if (cacheRead > 0 && rng.rand() < 0.5) u += `, "prompt_tokens_details": {"cached_tokens": ${cacheRead}}`;
+      u += J`, "cache_read_input_tokens": ${cacheRead}, "cache_creation_input_tokens": ${cacheWrite}`;
+      if (cacheRead > 0 && rng.rand() < 0.5) u += J`, "prompt_tokens_details": {"cached_tokens": ${cacheRead}}`;
       if (cacheWrite > 0 && rng.rand() < 0.5) {
         const oneH = rng.rand() < 0.3 ? cacheWrite : 0;
-        u += `, "cache_creation": {"ephemeral_5m_input_tokens": ${cacheWrite - oneH}, "ephemeral_1h_input_tokens": ${oneH}}`;
+        u += J`, "cache_creation": {"ephemeral_5m_input_tokens": ${cacheWrite - oneH}, "ephemeral_1h_input_tokens": ${oneH}}`;
       }
     } else if (m.kind === 'reason') {
-      u += `, "completion_tokens_details": {"reasoning_tokens": ${reasoning}}`;
+      u += J`, "completion_tokens_details": {"reasoning_tokens": ${reasoning}}`;
     }
     usage = `${u}}`;
   }
   const slm = spendLogsMetadata(rng, w, s, customer);
   const status = failed ? 'failure' : 'success';
-  let meta = `{"user_api_key": "${key.hash}", "user_api_key_alias": ${js(key.alias)}, "user_api_key_team_id": ${team ? js(team.id) : 'null'}, "user_api_key_team_alias": ${team ? js(team.alias) : 'null'}, "user_api_key_user_id": ${js(key.user)}, "spend_logs_metadata": ${slm}, "status": "${status}"`;
+  let meta = J`{"user_api_key_alias": ${key.aliasQ}, "user_api_key_team_id": ${key.teamIdQ}, "user_api_key_team_alias": ${key.teamAliasQ}, "user_api_key_user_id": ${key.userQ}, "spend_logs_metadata": ${slm}, "status": "${status}"`;
   if (failed) {
-    const e = ERRORS[rng.int(ERRORS.length)];
-    meta += `, "error_information": {"error_code": "${e[0]}", "error_class": "${e[1]}", "llm_provider": "${m.provider}", "error_message": ${js(`litellm.${e[1]}: ${e[2]}`)}}`;
+    const e = w.errorsQ[rng.int(ERRORS.length)];
+    meta += J`, "error_information": {"error_code": "${e[0]}", "error_class": "${e[1]}", "llm_provider": "${m.provider}", "error_message": ${e[2]}}`;
   }
-  if (mcp) meta += `, "mcp_tool_call_metadata": {"name": "${MCP_TOOLS[i % MCP_TOOLS.length]}", "mcp_server_name": "zapier"}`;
-  meta += `, "usage_object": ${usage}}`;
+  if (mcp) meta += J`, "mcp_tool_call_metadata": {"name": "${MCP_TOOLS[i % MCP_TOOLS.length]}", "mcp_server_name": "zapier"}`;
+  meta += J`, "usage_object": ${usage}}`;
 
   // ----- the CSV line, in schema order -----
   const r = rng.rand();
@@ -516,7 +553,7 @@ function row(rng, w, i, s, startMs) {
     `${requestId},${callType},${key.hash},${pgFloat(spend)},${total},${prompt},${completion},` +
     `${pgTs(startMs)},${pgTs(endMs)},${i % 10 === 7 ? '' : dur},${stream ? pgTs(ttft) : ''},` +
     `${mcp ? '""' : m.model},${mcp || dep === null ? '' : dep},${mcp ? '' : m.group},${mcp ? '' : m.provider},` +
-    `${mcp ? '' : base === null ? '""' : base},${key.user},${csvJson(meta)},${cacheHitText},${cacheKey},${s.tags},` +
+    `${mcp ? '' : base === null ? '""' : base},${key.user},"${meta}",${cacheHitText},${cacheKey},${s.tags},` +
     `${team ? team.id : ''},${team?.org ?? ''},${customer ?? ''},${ip},{},{},${s.id ?? ''},${status},` +
     `${mcp ? MCP_TOOLS[i % MCP_TOOLS.length] : ''},${s.agent ?? ''},{}\n`
   );
@@ -530,15 +567,27 @@ export async function generateSpendLogs({ rows, stream, seed = '42', onProgress 
   const rng = makeRng(`spendlogs:${seed}`);
   const w = buildWorld(rng);
   const pool = Array.from({ length: 64 }, () => newSession(rng, w, true));
+  // Rows go straight into a large Buffer (no long-lived string ropes: those got promoted and made GC the
+  // bottleneck); a full buffer is handed to the stream and a fresh one taken.
+  const CAP = 1 << 24;
+  let buf = Buffer.allocUnsafe(CAP);
+  let off = 0;
   let bytes = 0;
-  const write = async (chunk) => {
-    bytes += Buffer.byteLength(chunk);
-    if (!stream.write(chunk)) await once(stream, 'drain');
+  const flush = async () => {
+    if (off === 0) return;
+    bytes += off;
+    const ok = stream.write(buf.subarray(0, off));
+    buf = Buffer.allocUnsafe(CAP);
+    off = 0;
+    if (!ok) await once(stream, 'drain');
   };
-  await write(HEADER);
+  const put = (str) => {
+    if (off + str.length * 3 > CAP) throw new Error('row too long for the write buffer');
+    off += buf.write(str, off);
+  };
+  put(HEADER);
   for (let start = 0; start < rows; start += BATCH) {
     const end = Math.min(rows, start + BATCH);
-    let out = '';
     for (let i = start; i < end; i++) {
       // roughly time-ordered (as rows are inserted), with a few seconds of jitter
       const t = START_MS + Math.floor((i / rows) * SPAN_MS) + rng.int(3000);
@@ -550,11 +599,14 @@ export async function generateSpendLogs({ rows, stream, seed = '42', onProgress 
         s = pool[k];
         if (--s.left <= 0) pool[k] = newSession(rng, w, true);
       }
-      out += row(rng, w, i, s, t);
+      const line = row(rng, w, i, s, t);
+      if (off + line.length * 3 > CAP) await flush();
+      put(line);
     }
-    await write(out);
+    if (off > CAP / 2) await flush();
     onProgress?.(end);
   }
+  await flush();
   return bytes;
 }
 

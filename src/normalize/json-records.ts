@@ -2,7 +2,7 @@
 // numbers into DOUBLE (TRAPS.md), so money and 64-bit nanosecond times are parsed losslessly here and handed over
 // as their original text. Each record carries `_record`, its path in the document, for error messages and lineage.
 import { createWriteStream } from 'node:fs';
-import { isLosslessNumber, parse, stringify } from 'lossless-json';
+import { isLosslessNumber, LosslessNumber, parse, stringify } from 'lossless-json';
 import { InputError } from '../errors.js';
 import type { JsonRecords } from '../sources/types.js';
 
@@ -59,6 +59,51 @@ function get(obj: Json, path: string): Json {
   return cur;
 }
 
+const INTEGER_TEXT = /^-?\d+$/;
+const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/** A number given as text (OTLP/JSON writes int64 as a string) kept as the same digits; other text unchanged. */
+function numberFromText(v: Json, pattern: RegExp): Json {
+  if (typeof v === 'string' && pattern.test(v)) return new LosslessNumber(v);
+  return v;
+}
+
+/** One OTLP `AnyValue` (`{stringValue}`, `{intValue}`, `{arrayValue: {values}}`, ...) as plain JSON. */
+function otlpValue(v: Json): Json {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return null;
+  const a = v as Record<string, Json>;
+  if ('stringValue' in a) return a.stringValue ?? null;
+  if ('boolValue' in a) return a.boolValue ?? null;
+  if ('intValue' in a) return numberFromText(a.intValue, INTEGER_TEXT) ?? null;
+  // doubleValue may be the text "NaN" or "Infinity" (proto3 JSON): kept as text
+  if ('doubleValue' in a) return numberFromText(a.doubleValue, NUMBER_TEXT) ?? null;
+  if ('arrayValue' in a) return otlpArray(a.arrayValue);
+  if ('kvlistValue' in a) return otlpAttributes((a.kvlistValue as Record<string, Json> | null)?.values);
+  if ('bytesValue' in a) return a.bytesValue ?? null;
+  return null;
+}
+
+function otlpArray(v: Json): Json[] {
+  const values = v !== null && typeof v === 'object' ? (v as Record<string, Json>).values : undefined;
+  return Array.isArray(values) ? values.map(otlpValue) : [];
+}
+
+/**
+ * An OTLP `KeyValue` list (`[{key, value: AnyValue}]`) as one flat JSON object, e.g. `{"gen_ai.usage.input_tokens":
+ * 52}`. int64 values keep their digits (string or number in the input); a repeated key keeps its last value.
+ */
+export function otlpAttributes(list: Json): Record<string, Json> {
+  // no prototype: a key such as `__proto__` is an ordinary attribute here
+  const out = Object.create(null) as Record<string, Json>;
+  if (!Array.isArray(list)) return out;
+  for (const kv of list) {
+    if (kv === null || typeof kv !== 'object' || Array.isArray(kv)) continue;
+    const { key, value } = kv as Record<string, Json>;
+    if (typeof key === 'string') out[key] = otlpValue(value);
+  }
+  return out;
+}
+
 function fieldValue(stack: Json[], spec: string): string | null {
   let level = stack.length - 1;
   let path = spec;
@@ -66,10 +111,13 @@ function fieldValue(stack: Json[], spec: string): string | null {
     level--;
     path = path.slice(3);
   }
+  const asOtlp = path.endsWith('{otlp}');
+  if (asOtlp) path = path.slice(0, -'{otlp}'.length);
   const asJson = path.endsWith('{}');
   if (asJson) path = path.slice(0, -2);
   const v = get(stack[level], path);
   if (v === undefined || v === null) return null;
+  if (asOtlp) return stringify(otlpAttributes(v)) ?? null;
   if (asJson) return stringify(v) ?? null;
   return scalarText(v);
 }

@@ -62,3 +62,40 @@ export function mergeTags(objs: string[]): string {
   const merged = objs.reduce((acc, o) => `json_merge_patch(${acc}, COALESCE(${o}, '{}'))`, `'{}'::JSON`);
   return `NULLIF(CAST(${merged} AS VARCHAR), '{}')`;
 }
+
+/**
+ * Dotted-name segments that carry content in trace attributes: a key with any of them never becomes a tag
+ * (OpenInference `input.value`, `llm.input_messages.0.message.content`, `llm.prompt_template.template`; Traceloop
+ * `traceloop.entity.input`). Stricter than {@link CONTENT_KEYS}, which names whole keys of caller metadata.
+ */
+export const CONTENT_SEGMENTS = [
+  ...CONTENT_KEYS.filter((k) => !k.includes('.')),
+  'prompts',
+  'completions',
+  'input_messages',
+  'output_messages',
+  'prompt_template',
+  'text',
+];
+const CONTENT_SEGMENT_RE = `(^|\\.)(${CONTENT_SEGMENTS.join('|')})(\\.|$)`;
+
+/** True when a dotted key names content by {@link CONTENT_SEGMENTS} (case-insensitive). */
+export function isContentKey(key: string): boolean {
+  return new RegExp(CONTENT_SEGMENT_RE, 'i').test(key);
+}
+
+/**
+ * A flat attribute object (OTel span or resource attributes) as tags: keys starting with one of `excludePrefixes`
+ * and keys with a content segment dropped; only scalar values of at most 256 characters kept.
+ */
+export function attributeTags(jsonExpr: string, excludePrefixes: string[] = []): string {
+  const j = `TRY_CAST(${jsonExpr} AS JSON)`;
+  const keep = [
+    `NOT regexp_matches(lower(k), ${lit(CONTENT_SEGMENT_RE)})`,
+    ...excludePrefixes.map((p) => `NOT starts_with(k, ${lit(p)})`),
+  ].join(' AND ');
+  return `CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL ELSE CAST(map_from_entries(list_filter(
+      list_transform(list_filter(json_keys(${j}), k -> ${keep}),
+        k -> struct_pack(k := k, v := json_extract(${j}, '$."' || replace(k, '"', '\\"') || '"'))),
+      e -> json_type(e.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(CAST(e.v AS VARCHAR)) <= 258)) AS JSON) END`;
+}

@@ -1,6 +1,6 @@
 // The price book inside DuckDB: TEMP tables `model_alias`, `price_wide` and `price_lookup`, and the SELECT that
 // prices usage rows with one hash join on (provider, model id, service tier) plus a time-range filter.
-import { type Db, lit } from '../store/duckdb.js';
+import type { Db } from '../store/duckdb.js';
 import type { PriceBook } from './book.js';
 import type { PriceRow } from './effective.js';
 import { cleanModelIdSql, normalizeProviderSql, SERVICE_TIERS, serviceTierKeySql } from './names.js';
@@ -27,14 +27,27 @@ function unitOf(column: WideColumn): PriceUnit {
   return column === 'cache_write' ? 'cache_write_5m' : column;
 }
 
-const sqlText = (v: string | null) => (v === null ? 'NULL' : lit(v));
-const sqlDate = (v: string | null) => (v === null ? 'NULL' : `DATE ${lit(v)}`);
-const sqlPrice = (v: string | undefined) => (v === undefined ? 'NULL' : `${lit(v)}::${PRICE}`);
+type Cell = string | null;
 
-async function insertValues(db: Db, table: string, tuples: string[]): Promise<void> {
-  for (let i = 0; i < tuples.length; i += 500)
-    await db.run(`INSERT INTO ${table} VALUES ${tuples.slice(i, i + 500).join(',\n')}`);
+/**
+ * Inserts rows of text cells into `table`, casting each column to its type in SQL. The rows travel as one bound JSON
+ * parameter: a few thousand rows of literals would cost more to parse than to insert. Decimal text casts exactly.
+ */
+async function insertRows(
+  db: Db,
+  table: string,
+  types: readonly string[],
+  rows: readonly Cell[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = types.map((type, i) => `CAST(r[${i + 1}] AS ${type})`).join(', ');
+  await db.run(
+    `INSERT INTO ${table} SELECT ${columns} FROM (SELECT unnest(from_json(?::JSON, '[["VARCHAR"]]')) AS r)`,
+    [JSON.stringify(rows)],
+  );
 }
+
+const WIDE_TYPES = WIDE_COLUMNS.map(() => PRICE);
 
 /**
  * Creates the TEMP tables the pricing SQL uses:
@@ -57,14 +70,24 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
   );
 
   const globals = book.globalAliases();
-  await insertValues(db, 'model_alias', [
-    ...book.aliases.map((a) => `(${lit(a.provider)}, ${lit(a.alias)}, ${lit(a.model)})`),
-    ...globals.map((a) => `(NULL, ${lit(a.alias)}, ${lit(a.model)})`),
-  ]);
-  await insertValues(db, 'price_wide', wideTuples(book.rows));
+  await insertRows(
+    db,
+    'model_alias',
+    ['VARCHAR', 'VARCHAR', 'VARCHAR'],
+    [
+      ...book.aliases.map((a) => [a.provider, a.alias, a.model]),
+      ...globals.map((a) => [null, a.alias, a.model]),
+    ],
+  );
+  await insertRows(
+    db,
+    'price_wide',
+    ['VARCHAR', 'VARCHAR', 'VARCHAR', 'DATE', 'DATE', ...WIDE_TYPES, 'BIGINT', 'VARCHAR'],
+    wideRows(book.rows),
+  );
 
-  const lookup: string[] = [];
-  const cache = new Map<string, string[]>();
+  const lookup: Cell[][] = [];
+  const cache = new Map<string, Cell[][]>();
   const emit = (
     providerKey: string,
     alias: string,
@@ -74,25 +97,32 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
   ) => {
     for (const tier of [null, ...SERVICE_TIERS]) {
       const k = [provider, model, region, tier].join('\u0000');
-      let tail = cache.get(k);
-      if (!tail) {
-        tail = book.segments(provider, model, tier, region).map((s) => {
-          const prices = WIDE_COLUMNS.map((c) => sqlPrice(s.prices[unitOf(c)]?.price)).join(', ');
-          const from = s.from === null ? "'-infinity'::TIMESTAMPTZ" : `${lit(s.from)}::TIMESTAMPTZ`;
-          const to = s.to === null ? "'infinity'::TIMESTAMPTZ" : `${lit(s.to)}::TIMESTAMPTZ`;
-          return `${from}, ${to}, ${lit(model)}, ${prices}`;
-        });
-        cache.set(k, tail);
+      let tails = cache.get(k);
+      if (!tails) {
+        tails = book
+          .segments(provider, model, tier, region)
+          .map((s) => [
+            s.from ?? '-infinity',
+            s.to ?? 'infinity',
+            model,
+            ...WIDE_COLUMNS.map((c) => s.prices[unitOf(c)]?.price ?? null),
+          ]);
+        cache.set(k, tails);
       }
-      for (const t of tail) lookup.push(`(${lit(providerKey)}, ${lit(alias)}, ${lit(tier ?? '')}, ${t})`);
+      for (const tail of tails) lookup.push([providerKey, alias, tier ?? '', ...tail]);
     }
   };
   for (const a of book.aliases) emit(a.provider, a.alias, a.provider, a.model, a.region);
   for (const a of globals) emit('', a.alias, a.provider, a.model, a.region);
-  await insertValues(db, 'price_lookup', lookup);
+  await insertRows(
+    db,
+    'price_lookup',
+    ['VARCHAR', 'VARCHAR', 'VARCHAR', 'TIMESTAMPTZ', 'TIMESTAMPTZ', 'VARCHAR', ...WIDE_TYPES],
+    lookup,
+  );
 }
 
-function wideTuples(rows: readonly PriceRow[]): string[] {
+function wideRows(rows: readonly PriceRow[]): Cell[][] {
   const groups = new Map<string, PriceRow[]>();
   for (const r of rows) {
     const k = [
@@ -108,8 +138,17 @@ function wideTuples(rows: readonly PriceRow[]): string[] {
   }
   return [...groups.values()].map((group) => {
     const r = group[0]!;
-    const price = (c: WideColumn) => group.find((g) => g.unit === unitOf(c))?.price;
-    return `(${lit(r.provider)}, ${lit(r.model)}, ${sqlText(r.service_tier)}, ${sqlDate(r.valid_from)}, ${sqlDate(r.valid_to)}, ${WIDE_COLUMNS.map((c) => sqlPrice(price(c))).join(', ')}, ${r.min_context_tokens ?? 'NULL'}, ${sqlText(r.region)})`;
+    const price = (c: WideColumn) => group.find((g) => g.unit === unitOf(c))?.price ?? null;
+    return [
+      r.provider,
+      r.model,
+      r.service_tier,
+      r.valid_from,
+      r.valid_to,
+      ...WIDE_COLUMNS.map(price),
+      r.min_context_tokens === null ? null : String(r.min_context_tokens),
+      r.region,
+    ];
   });
 }
 
@@ -135,7 +174,8 @@ const QUANTITIES: { column: string; price: WideColumn; decimal?: boolean }[] = [
  * Yields all input columns plus `model` (canonical id, else the cleaned raw id), `cost_estimate`
  * DECIMAL(38,18) = Σ quantity × price at request time (NULL when any non-zero quantity has no price, never 0 for
  * unknown tokens) and `unpriced` (comma-separated quantity columns lacking a price; NULL when fully priced).
- * Long-context tiers are not applied: requests are priced at the base tier.
+ * A row without a provider is priced as the model's first-party provider; a provider the book lacks gets the
+ * canonical model id but no price. Long-context tiers are not applied: requests are priced at the base tier.
  */
 export function priceUsageSql(input: string): string {
   // Zero and NULL quantities skip the multiplication (most rows use a few classes). DECIMAL(38,18) x DECIMAL(38,18)

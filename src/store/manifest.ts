@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 
-export const DATASETS = ['focus', 'usage', 'allocated', 'commitments', 'telemetry'] as const;
+export const DATASETS = ['focus', 'usage', 'allocated', 'allocation-factors', 'commitments', 'telemetry'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 const Totals = z.record(z.string(), z.string());
@@ -50,8 +50,21 @@ export const ManifestSchema = z.object({
   salt: z.string(),
   files: z.array(StoredFileSchema),
   inputs: z.array(IngestedInputSchema),
-  /** Allocation runs (issue: allocation); kept opaque here. */
-  allocations: z.array(z.record(z.string(), z.unknown())).default([]),
+  /** Allocation runs: what each `aicost allocate` covered (its allocated rows and factors are files above). */
+  allocations: z
+    .array(
+      z.object({
+        runId: z.string(),
+        keys: z.array(z.string()),
+        method: z.string(),
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+        originRows: z.number().int(),
+        pool: z.record(z.string(), z.string()),
+        createdAt: z.string(),
+      }),
+    )
+    .default([]),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 

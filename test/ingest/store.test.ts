@@ -42,7 +42,7 @@ describe('data home', () => {
       stored: '123.789120000000000000',
     });
     expect(m.files[0]!.path).toMatch(
-      /^focus\/x_BillingPeriod=2025-08\/x_SourceId=anthropic-cost\/[0-9a-f]{20}-0\.parquet$/,
+      /^focus\/x_BillingPeriod=2025-08\/x_SourceId=anthropic-cost\/[0-9a-f]{20}(-\d+)?\.parquet$/,
     );
     expect(m.files[0]!.totals.BilledCost).toBe('1.237891200000000000');
   });

@@ -1,0 +1,37 @@
+// Allocation keys: a tag key (feature, team, customer, ...), `model` or `provider`. Validated identifiers only
+// reach SQL; the key value of a usage row is computed here, the same way for allocation and usage_attributed.
+import { InputError } from '../../errors.js';
+import { lit } from '../../store/duckdb.js';
+
+export const UNTAGGED = '(untagged)';
+const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
+
+/** Parses `--by feature,team` into validated keys. */
+export function parseKeys(raw: string): string[] {
+  const keys = raw
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  if (keys.length === 0) throw new InputError('--by needs at least one key (a tag key, model or provider)');
+  for (const k of keys) {
+    if (!KEY.test(k)) throw new InputError(`--by key "${k}" is not a valid key (letters, digits, _ . : -)`);
+  }
+  if (new Set(keys).size !== keys.length) throw new InputError(`--by repeats a key: ${raw}`);
+  return keys;
+}
+
+/** SQL for one key's value on a usage row (alias `u`), NULL when absent. */
+export function keyValueSql(key: string, u = 'u'): string {
+  if (key === 'model') return `${u}.model`;
+  if (key === 'provider') return `${u}.provider`;
+  return `json_extract_string(${u}.tags, ${lit(`$."${key}"`)})`;
+}
+
+/**
+ * The allocation target of a usage row: the key value, or `key=value` pairs joined by `|` for several keys;
+ * a missing value is the reserved `(untagged)`.
+ */
+export function targetSql(keys: string[], u = 'u'): string {
+  if (keys.length === 1) return `COALESCE(${keyValueSql(keys[0]!, u)}, ${lit(UNTAGGED)})`;
+  return `concat_ws('|', ${keys.map((k) => `${lit(`${k}=`)} || COALESCE(${keyValueSql(k, u)}, ${lit(UNTAGGED)})`).join(', ')})`;
+}

@@ -1,0 +1,107 @@
+// Matching invoice lines (pools) to usage (PRODUCT §6.2): the same provider, model (canonical ids on both sides),
+// token class and UTC day, and account scope where both carry it, falling back to coarser keys. At each level
+// request-grain usage is preferred over bucket-grain usage. The level and grain used are recorded per pool row.
+import { normalizeProviderSql } from '../../prices/names.js';
+import type { Db } from '../../store/duckdb.js';
+import { ident, lit } from '../../store/duckdb.js';
+import { TOKEN_CLASSES } from '../../usage/schema.js';
+import { keyValueSql, targetSql } from './keys.js';
+import { classTokensSql, type MethodId } from './methods.js';
+
+/** Match levels from finest to coarsest. `cls`: the pool row's token class selects the usage tokens. */
+export const LEVELS = [
+  { id: 'model+class+day+scope', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope' },
+  { id: 'model+class+day', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL' },
+  { id: 'model+day', cls: false, pred: 'a.model = p.model' },
+  { id: 'provider+day', cls: false, pred: 'true' },
+] as const;
+
+const GRAINS = ['request', 'bucket'] as const;
+
+export interface Period {
+  from: string | null;
+  to: string | null;
+}
+
+const periodFilter = (col: string, period: Period) =>
+  [period.from ? `${col} >= ${lit(period.from)}::DATE` : null, period.to ? `${col} < ${lit(period.to)}::DATE` : null]
+    .filter(Boolean)
+    .join(' AND ') || 'true';
+
+/**
+ * Creates TEMP tables `pool` (allocatable focus rows of record), `uagg` (usage aggregated per target) and
+ * `cand` (every pool × usage pairing at every level and grain, with its weights).
+ */
+export async function buildCandidates(
+  db: Db,
+  keys: string[],
+  method: MethodId,
+  period: Period,
+  opts: { outputWeight: number },
+): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
+    SELECT x_RowId AS rid, ${normalizeProviderSql('ServiceProviderName')} AS provider, x_Model AS model,
+      CASE WHEN x_TokenClass IN (${TOKEN_CLASSES.map(lit).join(', ')}) THEN x_TokenClass END AS cls,
+      CAST(ChargePeriodStart AS DATE) AS d0,
+      GREATEST(CAST(ChargePeriodEnd AS DATE), CAST(ChargePeriodStart AS DATE) + 1) AS d1,
+      x_ProjectId AS scope
+    FROM focus
+    WHERE (x_CostSource IN ('cost-report', 'invoice') OR ServiceCategory = 'AI and Machine Learning')
+      AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
+
+  const keyCols = keys.map((k, i) => `${keyValueSql(k)} AS ${ident(`k${i}`)}`).join(', ');
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS
+    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope,
+      ${targetSql(keys)} AS kv, ${keyCols},
+      ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
+      SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
+    FROM usage u
+    WHERE ${periodFilter('"date"', period)}
+    GROUP BY ALL`);
+
+  const tok = classTokensSql('a', 'p', opts.outputWeight);
+  const parts: string[] = [];
+  LEVELS.forEach((lvl, li) => {
+    GRAINS.forEach((grain, gi) => {
+      const rank = li * 2 + gi;
+      parts.push(`SELECT p.rid, ${rank} AS rank, ${lit(lvl.id)} AS level, ${lit(grain)} AS grain, a.kv,
+          ${keys.map((_, i) => `a.${ident(`k${i}`)}`).join(', ')},
+          a.d, a.scope AS ascope, a.model AS amodel,
+          ${tok} AS w_tok,
+          ${lvl.cls ? tok : 'COALESCE(a.est, 0)'} AS w_est,
+          a.reqs AS w_reqs, a.n AS n,
+          ${TOKEN_CLASSES.map((c) => `a.${ident(c)}`).join(', ')}
+        FROM (SELECT *, ${lvl.cls} AS lvl_class FROM pool) p
+        JOIN uagg a ON a.provider = p.provider AND a.d >= p.d0 AND a.d < p.d1 AND a.grain = ${lit(grain)} AND ${lvl.pred}`);
+    });
+  });
+  await db.run(`CREATE OR REPLACE TEMP TABLE cand AS ${parts.join('\nUNION ALL\n')}`);
+  void method;
+}
+
+/** The weight of a candidate under a method: the basis chosen per pool row (estimate, tokens or requests). */
+export function weightSql(method: MethodId, basis = 'c.basis'): string {
+  if (method === 'x-even-v1' || method === 'x-fixed-v1') return 'c.w_reqs';
+  if (method === 'x-tokens-v1') return 'c.w_tok';
+  return `CASE ${basis} WHEN 'est' THEN c.w_est ELSE c.w_tok END`;
+}
+
+/**
+ * Creates TEMP table `chosen(rid, rank, level, grain, basis, W)`: per pool row the finest level/grain whose matched
+ * usage has a positive total weight. Token-cost falls back to plain tokens where the matched usage is unpriced.
+ */
+export async function chooseLevels(db: Db, method: MethodId): Promise<void> {
+  const positive =
+    method === 'x-even-v1' || method === 'x-fixed-v1'
+      ? 'SUM(w_reqs) > 0'
+      : method === 'x-tokens-v1'
+        ? 'SUM(w_tok) > 0'
+        : 'SUM(w_est) > 0 OR SUM(w_tok) > 0';
+  const basis =
+    method === 'x-token-cost-v1' ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END` : method === 'x-tokens-v1' ? `'tok'` : `'reqs'`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE chosen AS
+    SELECT rid, arg_min(rank, rank) AS rank, arg_min(level, rank) AS level, arg_min(grain, rank) AS grain, arg_min(basis, rank) AS basis
+    FROM (SELECT rid, rank, any_value(level) AS level, any_value(grain) AS grain, ${basis} AS basis
+          FROM cand GROUP BY rid, rank HAVING ${positive})
+    GROUP BY rid`);
+}

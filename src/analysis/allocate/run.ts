@@ -1,0 +1,195 @@
+// `aicost allocate` as a library function: match pools to usage, split, write FOCUS 1.3 allocated rows and the run's
+// factors, replace every earlier allocation of the same origin rows, and commit atomically.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { InputError, InternalError } from '../../errors.js';
+import { loadPriceBook } from '../../prices/book.js';
+import { installPriceBook } from '../../prices/sql.js';
+import { Db, lit, litList } from '../../store/duckdb.js';
+import { fileTotals, shortHash, storedPath } from '../../store/files.js';
+import type { StoredFile } from '../../store/manifest.js';
+import { Transaction } from '../../store/transaction.js';
+import { attachViews } from '../../store/views.js';
+import { buildCandidates, chooseLevels, type Period } from './match.js';
+import type { MethodId } from './methods.js';
+import { allocatedRowsSql, COST_COLUMNS, computeShares, factorsSql } from './split.js';
+
+export interface AllocateOptions {
+  home: string;
+  keys: string[];
+  method: MethodId;
+  period: Period;
+  weightsFile?: string;
+  outputWeight?: number;
+}
+
+export interface AllocateResult {
+  runId: string;
+  unchanged: boolean;
+  originRows: number;
+  allocatedRows: number;
+  pool: Record<string, string>;
+  allocated: Record<string, string>;
+  coverage: { level: string; grain: string | null; rows: number; effectiveCost: string; share: number }[];
+  replacedAllocations: number;
+}
+
+async function loadFixedWeights(db: Db, file: string | undefined): Promise<void> {
+  if (!file) throw new InputError('--method x-fixed-v1 needs --weights FILE (YAML or JSON map: key value -> weight)');
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(`cannot read weights: ${(e as Error).message.split('\n')[0]}`, { file });
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError('weights must be a map of key value -> weight', { file });
+  const rows = Object.entries(data as Record<string, unknown>).map(([k, v]) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n < 0) throw new InputError(`weight of "${k}" must be a non-negative number`, { file, record: k });
+    return `(${lit(k)}, ${lit(String(v))}::DECIMAL(38,18))`;
+  });
+  await db.run('CREATE OR REPLACE TEMP TABLE fixed_weights (kv VARCHAR, weight DECIMAL(38,18))');
+  if (rows.length) await db.run(`INSERT INTO fixed_weights VALUES ${rows.join(', ')}`);
+}
+
+/** Rewrites stored allocated/factor files without the rows of `origins`; returns the new file list. */
+async function withoutOrigins(db: Db, tx: Transaction, originTable: string, originCol: string, dataset: 'allocated' | 'allocation-factors') {
+  let dropped = 0;
+  for (const f of tx.next.files.filter((x) => x.dataset === dataset)) {
+    const abs = join(tx.home, f.path);
+    const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(abs)}) WHERE ${originCol} IN (SELECT rid FROM ${originTable})`);
+    const n = Number(hit?.n ?? 0);
+    if (n === 0) continue;
+    dropped += n;
+    tx.removeFile(f.path);
+    if (n === f.rows) continue;
+    const name = shortHash(f.path, 'without', originTable, String(n));
+    const staged = tx.stagePath(`alloc/${name}.parquet`);
+    await db.run(`COPY (SELECT * FROM read_parquet(${lit(abs)}) WHERE ${originCol} NOT IN (SELECT rid FROM ${originTable})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
+    const t = await fileTotals(db, dataset === 'allocated' ? 'allocated' : 'usage', staged);
+    tx.addFile(staged, { ...f, path: f.path.replace(/[^/]+\.parquet$/, `${name}.parquet`), rows: t.rows, totals: dataset === 'allocated' ? t.totals : {} });
+  }
+  return dropped;
+}
+
+export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
+  const home = resolve(opts.home);
+  const tx = Transaction.begin(home);
+  const db = await Db.open({ tempDirectory: join(tx.stagingDir, 'duckdb-tmp') });
+  try {
+    await installPriceBook(db, loadPriceBook());
+    await attachViews(db, home, tx.next);
+    const inputs = tx.next.files.filter((f) => f.dataset === 'focus' || f.dataset === 'usage').map((f) => f.path).sort();
+    const runId = `run-${shortHash(JSON.stringify(opts.keys), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
+    const outputWeight = opts.outputWeight ?? 1;
+    if (opts.method === 'x-fixed-v1') await loadFixedWeights(db, opts.weightsFile);
+    await buildCandidates(db, opts.keys, opts.method, opts.period, { outputWeight });
+    await chooseLevels(db, opts.method);
+    await computeShares(db, opts.keys, opts.method);
+    await db.run(`CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(opts.keys, opts.method, runId)}`);
+
+    // Conservation is exact per origin row and metric; a difference is our bug (exit 3), never written.
+    const broken = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM (
+        SELECT a.x_OriginRowId, ${COST_COLUMNS.map((c) => `SUM(a."${c}") IS DISTINCT FROM any_value(o."${c}") AS "${c}"`).join(', ')}
+        FROM alloc_rows a JOIN focus o ON o.x_RowId = a.x_OriginRowId GROUP BY a.x_OriginRowId)
+      WHERE ${COST_COLUMNS.map((c) => `"${c}"`).join(' OR ')}`);
+    if (broken && broken.n !== '0') throw new InternalError(`allocation does not conserve ${broken.n} origin rows`);
+
+    const pool = await db.one<Record<string, string>>(`SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM focus WHERE x_RowId IN (SELECT rid FROM pool)`);
+    const allocatedTotals = await db.one<Record<string, string>>(`SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM alloc_rows`);
+    const coverage = await db.all<{ level: string; grain: string | null; rows: string; cost: string; share: number }>(
+      `SELECT x_MatchLevel AS level, any_value(s.grain) AS grain, count(DISTINCT x_OriginRowId)::VARCHAR AS rows, SUM(EffectiveCost)::VARCHAR AS cost,
+          CAST(SUM(EffectiveCost) AS DOUBLE) / NULLIF(CAST((SELECT SUM(EffectiveCost) FROM alloc_rows) AS DOUBLE), 0) AS share
+       FROM alloc_rows a LEFT JOIN (SELECT DISTINCT rid, grain FROM shares) s ON s.rid = a.x_OriginRowId GROUP BY x_MatchLevel ORDER BY share DESC`,
+    );
+    const originRows = Number(pool?.rows ?? 0);
+    const result: AllocateResult = {
+      runId,
+      unchanged: false,
+      originRows,
+      allocatedRows: Number(allocatedTotals?.rows ?? 0),
+      pool: Object.fromEntries(Object.entries(pool ?? {}).filter(([k]) => k !== 'rows')),
+      allocated: Object.fromEntries(Object.entries(allocatedTotals ?? {}).filter(([k]) => k !== 'rows')),
+      coverage: coverage.map((c) => ({ level: c.level, grain: c.grain, rows: Number(c.rows), effectiveCost: c.cost, share: c.share ?? 0 })),
+      replacedAllocations: 0,
+    };
+    if (tx.next.allocations.some((r) => r.runId === runId)) {
+      result.unchanged = true;
+      db.close();
+      tx.abort();
+      return result;
+    }
+    // a run replaces every earlier allocation of the origin rows it covers, whatever its key
+    result.replacedAllocations = await withoutOrigins(db, tx, 'pool', 'x_OriginRowId', 'allocated');
+    await withoutOrigins(db, tx, 'pool', 'origin_row_id', 'allocation-factors');
+    await db.run(`CREATE OR REPLACE TEMP TABLE factor_rows AS ${factorsSql(opts.keys, opts.method, runId, outputWeight)}`);
+    await writeRun(db, tx, runId);
+    const live = new Set(tx.next.files.filter((f) => f.dataset === 'allocated').map((f) => f.inputSha256));
+    tx.next.allocations = tx.next.allocations.filter((r) => live.has(r.runId));
+    tx.next.allocations.push({
+      runId,
+      keys: opts.keys,
+      method: opts.method,
+      from: opts.period.from,
+      to: opts.period.to,
+      originRows,
+      pool: result.pool,
+      createdAt: new Date().toISOString(),
+    });
+    db.close();
+    tx.commit();
+    return result;
+  } catch (e) {
+    try {
+      db.close();
+    } catch {
+      // closed already
+    }
+    tx.abort();
+    throw e;
+  }
+}
+
+/** Writes the run's allocated rows per (billing period, origin source) and its factors per billing period. */
+async function writeRun(db: Db, tx: Transaction, runId: string): Promise<void> {
+  const groups = await db.all<{ p: string; s: string }>(
+    `SELECT DISTINCT strftime(BillingPeriodStart, '%Y-%m') AS p, x_SourceId AS s FROM alloc_rows ORDER BY 1, 2`,
+  );
+  for (const g of groups) {
+    const staged = tx.stagePath(`alloc/${runId}-${g.p}-${g.s}.parquet`);
+    await db.run(
+      `COPY (SELECT * FROM alloc_rows WHERE strftime(BillingPeriodStart, '%Y-%m') = ${lit(g.p)} AND x_SourceId = ${lit(g.s)})
+         TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const t = await fileTotals(db, 'allocated', staged);
+    const file: StoredFile = {
+      path: storedPath('allocated', g.p, g.s, runId),
+      dataset: 'allocated',
+      sourceId: g.s,
+      partition: g.p,
+      inputSha256: runId,
+      rows: t.rows,
+      totals: t.totals,
+      createdAt: new Date().toISOString(),
+    };
+    tx.addFile(staged, file);
+  }
+  const periods = await db.all<{ p: string }>('SELECT DISTINCT period AS p FROM factor_rows ORDER BY 1');
+  for (const { p } of periods) {
+    const staged = tx.stagePath(`alloc/${runId}-${p}-factors.parquet`);
+    await db.run(`COPY (SELECT * FROM factor_rows WHERE period = ${lit(p)}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
+    const n = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(staged)})`);
+    tx.addFile(staged, {
+      path: storedPath('allocation-factors', p, '_', runId),
+      dataset: 'allocation-factors',
+      sourceId: '_',
+      partition: p,
+      inputSha256: runId,
+      rows: Number(n?.n ?? 0),
+      totals: {},
+      createdAt: new Date().toISOString(),
+    });
+  }
+  void litList;
+}

@@ -1,0 +1,122 @@
+// The split (PRODUCT §6.3-6.7): per pool row, each target's weight → an exact ratio (18 decimals, residue to the
+// largest share) → FOCUS 1.3 allocated rows whose cost columns and quantities sum to the origin row exactly.
+import { focusStoredColumns, X_ALLOCATED_COLUMNS } from '../../focus/schema.js';
+import type { Db } from '../../store/duckdb.js';
+import { ident, lit } from '../../store/duckdb.js';
+import { TOKEN_CLASSES } from '../../usage/schema.js';
+import { weightSql } from './match.js';
+import { METHODS, type MethodId } from './methods.js';
+
+/** Metrics that must sum to the origin row (aggregatable, FOCUS split-allocation rule 1). */
+export const COST_COLUMNS = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost', 'PricingCurrencyEffectiveCost'];
+export const QUANTITY_COLUMNS = ['ConsumedQuantity', 'PricingQuantity', 'CommitmentDiscountQuantity'];
+
+/**
+ * Creates TEMP table `shares(rid, kv, k0.., level, grain, basis, w, tok, reqs, n, ratio, is_top, usage_qty)`,
+ * including one unallocated row (kv NULL, ratio 1) per pool row that matched no usage.
+ */
+export async function computeShares(db: Db, keys: string[], method: MethodId): Promise<void> {
+  const kcols = keys.map((_, i) => ident(`k${i}`));
+  const weight =
+    method === 'x-fixed-v1'
+      ? 'COALESCE(any_value(fw.weight), 0)'
+      : `SUM(${weightSql(method, 'ch.basis')})`;
+  const fixedJoin = method === 'x-fixed-v1' ? 'LEFT JOIN fixed_weights fw ON fw.kv = c.kv' : '';
+  await db.run(`CREATE OR REPLACE TEMP TABLE per_key AS
+    SELECT c.rid, c.kv, ${kcols.map((k) => `any_value(c.${k}) AS ${k}`).join(', ')}${kcols.length ? ',' : ''}
+      ch.level, ch.grain, ch.basis, CAST(${weight} AS DECIMAL(38,18)) AS w,
+      SUM(c.w_tok) AS tok, SUM(c.w_reqs) AS reqs, SUM(c.n) AS n
+    FROM cand c JOIN chosen ch ON ch.rid = c.rid AND ch.rank = c.rank ${fixedJoin}
+    GROUP BY c.rid, c.kv, ch.level, ch.grain, ch.basis`);
+  const unit = METHODS[method].usageUnit;
+  const usageQty = unit === 'Tokens' ? 'tok' : unit === 'Requests' ? 'reqs' : 'w';
+  await db.run(`CREATE OR REPLACE TEMP TABLE shares AS
+    WITH t AS (SELECT *, SUM(w) OVER (PARTITION BY rid) AS W FROM per_key),
+    r AS (
+      SELECT *, CAST(CAST(w AS DOUBLE) / CAST(W AS DOUBLE) AS DECIMAL(38,18)) AS r0,
+        row_number() OVER (PARTITION BY rid ORDER BY w DESC, kv) AS pos
+      FROM t WHERE W > 0)
+    SELECT rid, kv, ${kcols.map((k) => `${k}, `).join('')}level, grain, basis, w, tok, reqs, n,
+      r0 + CASE WHEN pos = 1 THEN 1 - SUM(r0) OVER (PARTITION BY rid) ELSE 0 END AS ratio,
+      pos = 1 AS is_top, CAST(${usageQty} AS DECIMAL(38,18)) AS usage_qty
+    FROM r
+    UNION ALL BY NAME
+    SELECT rid, NULL::VARCHAR AS kv, 'unmatched' AS level, NULL::VARCHAR AS grain, NULL::VARCHAR AS basis,
+      0::DECIMAL(38,18) AS w, 0::HUGEINT AS tok, 0::HUGEINT AS reqs, 0::HUGEINT AS n, 1::DECIMAL(38,18) AS ratio,
+      true AS is_top, NULL::DECIMAL(38,18) AS usage_qty
+    FROM pool WHERE rid NOT IN (SELECT rid FROM per_key GROUP BY rid HAVING SUM(w) > 0)`);
+}
+
+/** One metric's share of the origin, with the rounding residue on the largest share so the sum is exact. */
+function splitColumn(col: string): { first: string; second: string } {
+  const raw = `__${col}`;
+  return {
+    first: `CAST(CAST(o.${ident(col)} AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS ${ident(raw)}`,
+    second: `${ident(raw)} + CASE WHEN is_top THEN ${ident(col)} - SUM(${ident(raw)}) OVER (PARTITION BY x_OriginRowId) ELSE 0 END`,
+  };
+}
+
+/**
+ * The SELECT of allocated rows for the run: origin dimensions, unit prices and Tags copied unchanged; metrics split;
+ * Allocated* columns set; lineage in x_OriginRowId, x_MatchLevel, x_AllocationRunId.
+ */
+export function allocatedRowsSql(keys: string[], method: MethodId, runId: string): string {
+  const unit = METHODS[method].usageUnit;
+  const metrics = [...COST_COLUMNS, ...QUANTITY_COLUMNS];
+  const splits = metrics.map(splitColumn);
+  const details = `CASE WHEN s.kv IS NULL THEN '{"Elements":[{"AllocatedRatio":1}]}'
+    ELSE '{"Elements":[{"AllocatedRatio":' || CAST(s.ratio AS VARCHAR) || ',"UsageUnit":${unit === 'Tokens' ? '"Tokens"' : `"${unit}"`},"UsageQuantity":' || CAST(s.usage_qty AS VARCHAR) || '}]}' END`;
+  let tags = `json_merge_patch('{}', json_object(${keys.map((k, i) => `${lit(k)}, s.${ident(`k${i}`)}`).join(', ')}))`;
+  for (const k of keys) {
+    const path = lit(`$."${k}"`);
+    tags = `CASE WHEN json_exists(COALESCE(o.Tags, '{}'), ${path}) THEN json_merge_patch(${tags}, ${lit(JSON.stringify({ [k]: null }))}) ELSE ${tags} END`;
+  }
+  const stored = [...focusStoredColumns(), ...X_ALLOCATED_COLUMNS.map((c) => ({ name: c.id, type: c.type }))];
+  const replaced: Record<string, string> = {
+    AllocatedMethodId: lit(method),
+    AllocatedMethodDetails: details,
+    AllocatedResourceId: 's.kv',
+    AllocatedResourceName: 's.kv',
+    AllocatedTags: `CASE WHEN s.kv IS NULL THEN NULL ELSE NULLIF(CAST(${tags} AS VARCHAR), '{}') END`,
+    x_RowId: `md5(o.x_RowId || '|' || COALESCE(s.kv, '(unallocated)'))`,
+    x_OriginRowId: 'o.x_RowId',
+    x_MatchLevel: 's.level',
+    x_AllocationRunId: lit(runId),
+  };
+  const firstCols = stored
+    .map((c) => {
+      if (c.name in replaced) return `CAST(${replaced[c.name]} AS ${c.type}) AS ${ident(c.name)}`;
+      return `o.${ident(c.name)}`;
+    })
+    .join(', ');
+  return `WITH a AS (
+      SELECT ${firstCols}, ${splits.map((s) => s.first).join(', ')}, s.is_top AS is_top
+      FROM shares s JOIN focus o ON o.x_RowId = s.rid)
+    SELECT * EXCLUDE (is_top, ${metrics.map((m) => ident(`__${m}`)).join(', ')}) REPLACE (
+      ${metrics.map((m, i) => `CAST(${splits[i]!.second} AS DECIMAL(38,18)) AS ${ident(m)}`).join(',\n      ')})
+    FROM a`;
+}
+
+/** The per-(origin, target) factors that `usage_attributed` applies to each usage row. */
+export function factorsSql(keys: string[], method: MethodId, runId: string, outputWeight: number): string {
+  return `SELECT s.rid AS origin_row_id, s.kv, s.level, s.grain, s.basis, ${lit(method)} AS method,
+      ${lit(JSON.stringify(keys))} AS keys, ${outputWeight}::DOUBLE AS output_weight,
+      p.provider, p.model, p.cls, p.scope, p.d0, p.d1,
+      CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18)) ELSE s.w END AS w,
+      al.EffectiveCost AS effective_cost, al.BilledCost AS billed_cost,
+      strftime(al.BillingPeriodStart, '%Y-%m') AS period, ${lit(runId)} AS run_id
+    FROM shares s JOIN pool p ON p.rid = s.rid JOIN alloc_rows al ON al.x_OriginRowId = s.rid AND al.AllocatedResourceId IS NOT DISTINCT FROM s.kv
+    WHERE s.kv IS NOT NULL`;
+}
+
+/** Tokens of a usage row (alias `u`) for a factor (alias `f`): its class at class levels, else all classes. */
+export function factorWeightSql(u = 'u', f = 'f'): string {
+  const byClass = TOKEN_CLASSES.map((c) => `WHEN ${lit(c)} THEN ${u}.${ident(c)}`).join(' ');
+  const all = TOKEN_CLASSES.filter((c) => c !== 'output').map((c) => `${u}.${ident(c)}`).join(' + ');
+  const tokens = `CASE WHEN ${f}.level LIKE '%class%' THEN (CASE ${f}.cls ${byClass} ELSE 0 END) ELSE ${all} + ${u}.output * ${f}.output_weight END`;
+  return `CASE
+    WHEN ${f}.method = 'x-fixed-v1' THEN 1
+    WHEN ${f}.basis = 'reqs' THEN COALESCE(${u}.request_count, 1)
+    WHEN ${f}.basis = 'est' AND ${f}.level NOT LIKE '%class%' THEN COALESCE(CAST(${u}.cost_estimate AS DOUBLE), 0)
+    ELSE ${tokens} END`;
+}
