@@ -5,13 +5,16 @@
 // timestamp(3) values as `2025-08-01 10:00:00.123` (trailing fractional zeros trimmed, as Postgres prints them),
 // float8 in Postgres' shortest form (`2e-06`, `0.000495`, `0`).
 //
-// Deterministic (seeded PRNG): the same --rows and --seed give byte-identical output.
-// Rows are built as one string per batch of 10k and written with backpressure, so memory stays flat at 10M rows.
+// Deterministic (seeded PRNG per 10k-row batch): the same --rows and --seed give byte-identical output, whatever
+// the number of worker threads. Batches are rendered into Buffers by worker threads and written in order with
+// backpressure, so memory stays flat at 10M rows.
 //
-//   node bench/generate-spendlogs.mjs --rows 1000 --out /tmp/x.csv [--seed 42]     (no --out: stdout)
+//   node bench/generate-spendlogs.mjs --rows 1000 --out /tmp/x.csv [--seed 42] [--workers N]   (no --out: stdout)
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
 /** Bump whenever the output for a given (rows, seed) changes: the bench reuses a cached CSV only on a match. */
 export const GENERATOR_VERSION = 1;
@@ -54,6 +57,7 @@ export const SPENDLOGS_COLUMNS = [
 
 const HEADER = `${SPENDLOGS_COLUMNS.map((c) => c[0]).join(',')}\n`;
 const BATCH = 10_000;
+const CHUNK = 16 << 20;
 const DAY_MS = 86_400_000;
 const START_MS = Date.UTC(2025, 7, 1); // 2025-08-01 00:00:00 UTC, 30 days of traffic
 const SPAN_MS = 30 * DAY_MS;
@@ -560,67 +564,140 @@ function row(rng, w, i, s, startMs) {
 }
 
 /**
- * Writes the header and `rows` rows to `stream` (awaiting 'drain' on backpressure). Returns bytes written.
- * onProgress(rowsDone) is called after each batch.
+ * Generator of one batch (rows b*BATCH .. b*BATCH+BATCH-1) as a list of Buffers. A batch depends only on the
+ * seed, the total row count and b (its own PRNG stream and session pool), so batches can be made in parallel
+ * and the output is the same whatever the number of workers.
  */
-export async function generateSpendLogs({ rows, stream, seed = '42', onProgress }) {
-  const rng = makeRng(`spendlogs:${seed}`);
-  const w = buildWorld(rng);
-  const pool = Array.from({ length: 64 }, () => newSession(rng, w, true));
-  // Rows go straight into a large Buffer (no long-lived string ropes: those got promoted and made GC the
-  // bottleneck); a full buffer is handed to the stream and a fresh one taken.
-  const CAP = 1 << 24;
-  let buf = Buffer.allocUnsafe(CAP);
-  let off = 0;
-  let bytes = 0;
-  const flush = async () => {
-    if (off === 0) return;
-    bytes += off;
-    const ok = stream.write(buf.subarray(0, off));
-    buf = Buffer.allocUnsafe(CAP);
-    off = 0;
-    if (!ok) await once(stream, 'drain');
-  };
-  const put = (str) => {
-    if (off + str.length * 3 > CAP) throw new Error('row too long for the write buffer');
-    off += buf.write(str, off);
-  };
-  put(HEADER);
-  for (let start = 0; start < rows; start += BATCH) {
-    const end = Math.min(rows, start + BATCH);
-    for (let i = start; i < end; i++) {
+function makeBatchGenerator(seed, rows) {
+  const world = buildWorld(makeRng(`spendlogs:${seed}:world`));
+  return (b) => {
+    const rng = makeRng(`spendlogs:${seed}:batch:${b}`);
+    // concurrent traces: a row joins one of these or (15%) stands alone
+    const pool = Array.from({ length: 64 }, () => newSession(rng, world, true));
+    const chunks = [];
+    // Rows go straight into a Buffer: a string rope of 10k rows gets promoted to the old generation and made
+    // GC the bottleneck (10x slower).
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let off = 0;
+    const end = Math.min(rows, (b + 1) * BATCH);
+    for (let i = b * BATCH; i < end; i++) {
       // roughly time-ordered (as rows are inserted), with a few seconds of jitter
       const t = START_MS + Math.floor((i / rows) * SPAN_MS) + rng.int(3000);
       let s;
       if (rng.rand() < 0.15) {
-        s = newSession(rng, w, false); // a request outside any trace: session_id NULL
+        s = newSession(rng, world, false); // a request outside any trace: session_id NULL
       } else {
         const k = rng.int(pool.length);
         s = pool[k];
-        if (--s.left <= 0) pool[k] = newSession(rng, w, true);
+        if (--s.left <= 0) pool[k] = newSession(rng, world, true);
       }
-      const line = row(rng, w, i, s, t);
-      if (off + line.length * 3 > CAP) await flush();
-      put(line);
+      const line = row(rng, world, i, s, t);
+      if (off + line.length * 3 > buf.length) {
+        chunks.push(buf.subarray(0, off));
+        buf = Buffer.allocUnsafe(Math.max(CHUNK, line.length * 3));
+        off = 0;
+      }
+      off += buf.write(line, off);
     }
-    if (off > CAP / 2) await flush();
-    onProgress?.(end);
+    chunks.push(buf.subarray(0, off));
+    return chunks;
+  };
+}
+
+/** Default worker count: the cores there are, at most 4 (the writer is the main thread). */
+export const defaultWorkers = () => Math.max(1, Math.min(4, availableParallelism()));
+
+/**
+ * Writes the header and `rows` rows to `stream`, awaiting 'drain' on backpressure, so memory stays flat at any
+ * row count. Batches are made by `workers` worker threads (1: in this thread) and written in order.
+ * onProgress(rowsDone) is called after each batch. Returns the bytes written.
+ */
+export async function generateSpendLogs({ rows, stream, seed = '42', workers = defaultWorkers(), onProgress }) {
+  let bytes = 0;
+  const write = async (chunk) => {
+    bytes += chunk.length;
+    if (!stream.write(chunk)) await once(stream, 'drain');
+  };
+  await write(Buffer.from(HEADER));
+  const batches = Math.ceil(rows / BATCH);
+  if (workers <= 1 || batches < 2) {
+    const gen = makeBatchGenerator(seed, rows);
+    for (let b = 0; b < batches; b++) {
+      for (const c of gen(b)) await write(c);
+      onProgress?.(Math.min(rows, (b + 1) * BATCH));
+    }
+    return bytes;
   }
-  await flush();
+  const n = Math.min(workers, batches);
+  const pool = Array.from(
+    { length: n },
+    () => new Worker(new URL(import.meta.url), { workerData: { spendlogsWorker: true, seed, rows } }),
+  );
+  const waiting = new Map();
+  let fail;
+  const failed = new Promise((_, reject) => {
+    fail = reject;
+  });
+  failed.catch(() => {});
+  for (const w of pool) {
+    w.on('message', ({ b, chunks }) => waiting.get(b)?.resolve(chunks));
+    w.on('error', (e) => fail(e));
+    w.on('exit', (code) => code !== 0 && fail(new Error(`generator worker exited with code ${code}`)));
+  }
+  const results = new Map();
+  const request = (b) => {
+    results.set(
+      b,
+      new Promise((resolve) => {
+        waiting.set(b, { resolve });
+      }),
+    );
+    pool[b % n].postMessage(b);
+  };
+  // at most 2 batches in flight per worker (~10 MB each): memory stays flat
+  let next = 0;
+  for (; next < Math.min(batches, 2 * n); next++) request(next);
+  try {
+    for (let b = 0; b < batches; b++) {
+      const chunks = await Promise.race([results.get(b), failed]);
+      results.delete(b);
+      waiting.delete(b);
+      if (next < batches) request(next++);
+      for (const c of chunks) await write(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+      onProgress?.(Math.min(rows, (b + 1) * BATCH));
+    }
+  } finally {
+    for (const w of pool) w.removeAllListeners('exit');
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
   return bytes;
 }
 
+function workerMain() {
+  const { seed, rows } = workerData;
+  const gen = makeBatchGenerator(seed, rows);
+  parentPort.on('message', (b) => {
+    const chunks = gen(b);
+    parentPort.postMessage(
+      { b, chunks },
+      chunks.map((c) => c.buffer),
+    );
+  });
+}
+
 function parseArgs(argv) {
-  const o = { rows: 1000, out: null, seed: '42' };
+  const o = { rows: 1000, out: null, seed: '42', workers: defaultWorkers() };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--rows') o.rows = Number(argv[++i]);
     else if (a === '--out') o.out = argv[++i];
     else if (a === '--seed') o.seed = argv[++i];
+    else if (a === '--workers') o.workers = Number(argv[++i]);
     else if (a === '--help' || a === '-h') o.help = true;
     else throw new Error(`unknown argument: ${a}`);
   }
   if (!Number.isInteger(o.rows) || o.rows < 0) throw new Error('--rows must be a non-negative integer');
+  if (!Number.isInteger(o.workers) || o.workers < 1) throw new Error('--workers must be a positive integer');
   return o;
 }
 
@@ -633,12 +710,15 @@ async function cli() {
     return 2;
   }
   if (o.help) {
-    process.stdout.write('usage: node bench/generate-spendlogs.mjs --rows N [--out FILE] [--seed S]\n');
+    process.stdout.write(
+      'usage: node bench/generate-spendlogs.mjs --rows N [--out FILE] [--seed S] [--workers N]\n' +
+        'Writes N LiteLLM SpendLogs rows as Postgres COPY CSV (default: stdout). Same rows and seed, same bytes.\n',
+    );
     return 0;
   }
   const stream = o.out && o.out !== '-' ? createWriteStream(o.out, { highWaterMark: 1 << 24 }) : process.stdout;
   const t0 = performance.now();
-  const bytes = await generateSpendLogs({ rows: o.rows, stream, seed: o.seed });
+  const bytes = await generateSpendLogs({ rows: o.rows, stream, seed: o.seed, workers: o.workers });
   if (stream !== process.stdout) {
     stream.end();
     await once(stream, 'finish');
@@ -648,6 +728,8 @@ async function cli() {
   return 0;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (!isMainThread && workerData?.spendlogsWorker) {
+  workerMain();
+} else if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   process.exitCode = await cli();
 }

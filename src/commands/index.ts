@@ -1,5 +1,6 @@
 // Explicit command registry. Each command module exports `register(program)`.
 import type { Command } from 'commander';
+import { register as allocate } from './allocate.js';
 import { register as forget } from './forget.js';
 import { register as ingest } from './ingest.js';
 import { register as query } from './query.js';
@@ -7,5 +8,5 @@ import { register as sources } from './sources.js';
 import { register as validate } from './validate.js';
 
 export function registerCommands(program: Command): void {
-  for (const r of [ingest, sources, query, validate, forget]) r(program);
+  for (const r of [ingest, sources, allocate, query, validate, forget]) r(program);
 }

@@ -188,9 +188,13 @@ const USAGE_TOTALS = [...TOKEN_CLASSES, 'source_cost', 'cost_estimate'];
 export async function stageInput(
   db: Db,
   sniff: Sniff,
-  source: SourceDefinition,
+  definition: SourceDefinition,
   ctx: FileContext,
 ): Promise<StagedInput> {
+  // a mapping that depends on the file's header (SourceDefinition.mapFor) is fixed once, here, for this file
+  const source = definition.mapFor
+    ? { ...definition, map: { ...definition.map, ...definition.mapFor(sniff) } }
+    : definition;
   const reader = source.reader(sniff);
   const lineNumbers = source.dataset === 'focus' || reader.kind !== 'csv';
   const rel = await readInput(db, sniff, reader, ctx, { lineNumbers });

@@ -1,15 +1,137 @@
-// PLACEHOLDER: the gateway-csv source definition (issue 3) is being written; until then it detects nothing.
-import type { SourceDefinition } from './types.js';
+// gateway-csv: aicost's own documented CSV for gateways it does not know yet (fixtures/gateway-csv/README.md).
+// One row per request. Token columns are named after aicost's token classes and never overlap: `input_tokens` is
+// uncached input, so nothing is subtracted. `cost` is the gateway's own figure (source_cost, never money of record).
+// Any number of `tag.<key>` columns become tags; they vary per file, so the reader and the tags expression are
+// built from the sniffed header.
+import { InputError } from '../errors.js';
+import { checks, str } from '../normalize/ops.js';
+import { derivedTags, hashKey, isContentKey, mergeTags } from '../normalize/usage-ops.js';
+import { normalizeProviderSql } from '../prices/names.js';
+import { ident, lit } from '../store/duckdb.js';
+import type { InputColumn, RowCheck, Sniff, SourceDefinition } from './types.js';
+
+/** Token column -> usage token class. */
+const TOKENS: Record<string, string> = {
+  input_tokens: 'input',
+  cache_read_tokens: 'cache_read',
+  cache_write_5m_tokens: 'cache_write_5m',
+  cache_write_1h_tokens: 'cache_write_1h',
+  cache_write_tokens: 'cache_write',
+  output_tokens: 'output',
+};
+const REQUIRED = ['timestamp', 'request_id', 'model', 'input_tokens', 'output_tokens'];
+const REQUEST_TYPES = ['interactive', 'batch', 'background'];
+const TAG_PREFIX = 'tag.';
+
+const COLUMNS: Record<string, InputColumn> = {
+  // naive times are UTC: the connection's time zone is pinned to UTC
+  timestamp: { type: 'TIMESTAMPTZ', required: true },
+  request_id: { type: 'VARCHAR', required: true },
+  trace_id: { type: 'VARCHAR' },
+  parent_id: { type: 'VARCHAR' },
+  provider: { type: 'VARCHAR' },
+  model: { type: 'VARCHAR', required: true },
+  ...Object.fromEntries(
+    Object.keys(TOKENS).map((c) => [c, { type: 'BIGINT', required: REQUIRED.includes(c) }]),
+  ),
+  request_type: { type: 'VARCHAR' },
+  status: { type: 'VARCHAR' },
+  latency_ms: { type: 'BIGINT' },
+  // money as text: read_csv would type it DOUBLE (TRAPS.md)
+  cost: { type: 'VARCHAR' },
+  project_id: { type: 'VARCHAR' },
+  api_key: { type: 'VARCHAR' },
+};
+
+/** The file's `tag.<key>` columns as written in its header; a repeated name (case-insensitive) is an input error. */
+function tagColumns(sniff: Sniff): string[] {
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const h of sniff.header) {
+    if (!h.toLowerCase().startsWith(TAG_PREFIX) || h.length === TAG_PREFIX.length) continue;
+    if (seen.has(h.toLowerCase()))
+      throw new InputError(`column "${h}" appears twice`, { file: sniff.path, column: h });
+    seen.add(h.toLowerCase());
+    out.push(h);
+  }
+  return out;
+}
+
+const negative = (c: string): RowCheck => ({ column: c, bad: `${ident(c)} < 0`, problem: 'negative token count' });
+const requestType = `lower(${str('request_type')})`;
 
 export const gatewayCsv: SourceDefinition = {
   id: 'gateway-csv',
-  title: 'gateway-csv (not yet implemented)',
+  title: 'Generic gateway CSV (aicost documented columns, tag.<key> columns as tags)',
   family: 'gateway',
   dataset: 'usage',
-  formats: ['json'],
-  detects: 'not yet implemented',
-  detect: () => 0,
-  reader: () => ({ kind: 'json', records: { path: ['*'], fields: {} }, columns: {} }),
-  map: {},
-  replace: { kind: 'rows', key: ['trace_id', 'request_id'] },
+  formats: ['csv'],
+  detects: 'CSV with timestamp, request_id, model, input_tokens, output_tokens (+ optional tag.<key> columns)',
+  detect: (s) => {
+    const h = new Set(s.header.map((x) => x.toLowerCase()));
+    return REQUIRED.every((c) => h.has(c)) ? 1 : 0;
+  },
+  reader: (s) => ({
+    kind: 'csv',
+    columns: { ...COLUMNS, ...Object.fromEntries(tagColumns(s).map((t) => [t, { type: 'VARCHAR' }])) },
+  }),
+  checks: [
+    checks.required('request_id'),
+    { column: 'timestamp', bad: '"timestamp" IS NULL', problem: 'required value is missing' },
+    checks.required('model'),
+    ...['input_tokens', 'output_tokens'].map((c) => ({
+      column: c,
+      bad: `${ident(c)} IS NULL`,
+      problem: 'required value is missing',
+    })),
+    ...Object.keys(TOKENS).map(negative),
+    { column: 'latency_ms', bad: '"latency_ms" < 0', problem: 'negative latency' },
+    checks.number('cost'),
+    {
+      column: 'request_type',
+      bad: `${requestType} IS NOT NULL AND ${requestType} NOT IN (${REQUEST_TYPES.map(lit).join(', ')})`,
+      problem: `not one of ${REQUEST_TYPES.join(', ')}`,
+    },
+  ],
+  recordKey: 'request_id',
+  map: {
+    grain: `'request'`,
+    request_id: str('request_id'),
+    trace_id: str('trace_id'),
+    parent_id: str('parent_id'),
+    timestamp: '"timestamp"',
+    provider: normalizeProviderSql(`COALESCE(${str('provider')}, regexp_extract(${str('model')}, '^([a-z_]+)/', 1))`),
+    model_raw: str('model'),
+    ...Object.fromEntries(Object.entries(TOKENS).map(([c, t]) => [t, `COALESCE(${ident(c)}, 0)`])),
+    project_id: str('project_id'),
+    api_key_hash: hashKey('api_key'),
+    request_count: '1',
+    request_type: `COALESCE(${requestType}, 'interactive')`,
+    status: str('status'),
+    latency_ms: '"latency_ms"',
+    source_cost: `TRY_CAST(${str('cost')} AS DECIMAL(38,18))`,
+  },
+  // `tag.<key>` -> tag `key` (text, at most 256 characters); keys that name content are never tags (PRODUCT §3)
+  mapFor: (s) => {
+    const pairs = tagColumns(s)
+      .map((c) => [c.slice(TAG_PREFIX.length), c] as const)
+      .filter(([key]) => !isContentKey(key))
+      .map(([key, c]) => [key, `CASE WHEN length(${str(c)}) <= 256 THEN ${str(c)} END`]);
+    return pairs.length > 0 ? { tags: mergeTags([derivedTags(Object.fromEntries(pairs))]) } : {};
+  },
+  reconcile: [
+    ...Object.entries(TOKENS).map(([c, t]) => ({
+      measure: `${c}`,
+      source: `COALESCE(${ident(c)}, 0)`,
+      stored: ident(t),
+      column: c,
+    })),
+    {
+      measure: 'cost (source_cost)',
+      source: `COALESCE(TRY_CAST(${str('cost')} AS DECIMAL(38,18)), 0)`,
+      stored: 'COALESCE(source_cost, 0)',
+      column: 'cost',
+    },
+  ],
+  replace: { kind: 'rows', key: ['request_id'] },
 };

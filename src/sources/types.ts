@@ -24,7 +24,8 @@ export interface JsonRecords {
   path: string[];
   /**
    * Output field -> path inside the record (dots for nesting). `../x` reads `x` of the enclosing array element
-   * (the bucket of a result). A trailing `{}` emits the sub-tree as JSON text (e.g. `metadata{}`).
+   * (the bucket of a result). A trailing `{}` emits the sub-tree as JSON text (e.g. `metadata{}`); a trailing
+   * `{otlp}` emits an OTLP attribute list (`[{key, value: {stringValue | intValue | ...}}]`) as one flat JSON object.
    */
   fields: Record<string, string>;
 }
@@ -76,6 +77,11 @@ export interface SourceDefinition {
    * x_ columns; for usage sources the usage columns. Absent columns are NULL; lineage columns are filled by the pipeline.
    */
   map: Record<string, string>;
+  /**
+   * Map expressions that depend on the sniffed file, merged over `map` for that file: for formats whose columns vary
+   * per file (gateway-csv's `tag.<key>` columns, which `reader(sniff)` declares from the same header).
+   */
+  mapFor?(sniff: Sniff): Record<string, string>;
   /** SQL filter over `src`: records that are not rows of this dataset (e.g. agent spans). Counted as skipped. */
   where?: string;
   /** Cost sources: SQL over `src` whose SUM is the source's own total, parsed from its text. */

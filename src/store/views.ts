@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import { focusStoredColumns, type StoredColumn, X_ALLOCATED_COLUMNS } from '../focus/schema.js';
 import { USAGE_COLUMNS } from '../usage/schema.js';
-import { type Db, ident, litList } from './duckdb.js';
+import { factorWeightSql } from '../analysis/allocate/split.js';
+import { targetSql } from '../analysis/allocate/keys.js';
+import { type Db, ident, lit, litList } from './duckdb.js';
 import { type Dataset, type Manifest, readManifest } from './manifest.js';
 
 export const DATASET_COLUMNS: Record<'focus' | 'usage' | 'allocated', StoredColumn[]> = {
@@ -48,5 +50,38 @@ export async function attachViews(
         WHERE x_RowId NOT IN (SELECT x_OriginRowId FROM allocated WHERE x_OriginRowId IS NOT NULL)
        UNION ALL BY NAME SELECT ${focusCols}, x_OriginRowId FROM allocated`,
   );
-  return ['focus', 'usage', 'allocated', 'attributed'];
+  await db.run(`CREATE OR REPLACE TEMP VIEW usage_attributed AS ${usageAttributedSql(home, manifest)}`);
+  return ['focus', 'usage', 'allocated', 'attributed', 'usage_attributed'];
+}
+
+/**
+ * usage_attributed (PRODUCT §6.6): each usage row with its share of the invoiced cost, from the stored run factors:
+ * Σ over the origin rows it matched of the target's allocated cost × the row's weight ÷ the target's total weight.
+ * Shares are computed in double precision and rounded to 18 decimals; Σ over rows equals the allocation up to that
+ * rounding. Rows no invoice line matched have NULL attributed costs and `attribution` = 'estimated'.
+ */
+function usageAttributedSql(home: string, manifest: Manifest): string {
+  const files = manifest.files.filter((f) => f.dataset === 'allocation-factors');
+  const plain = `SELECT u.*, NULL::DECIMAL(38,18) AS attributed_effective_cost, NULL::DECIMAL(38,18) AS attributed_billed_cost,
+    'estimated' AS attribution FROM usage u`;
+  if (files.length === 0) return plain;
+  const keySets = new Map<string, string[]>();
+  for (const r of manifest.allocations) keySets.set(JSON.stringify(r.keys), r.keys);
+  const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))})`;
+  const parts = [...keySets.entries()].map(
+    ([json, keys]) => `SELECT u.source_id, u.request_id, u.trace_id,
+        SUM(CAST(f.effective_cost AS DOUBLE) * (${factorWeightSql('u', 'f')}) / NULLIF(CAST(f.w AS DOUBLE), 0)) AS eff,
+        SUM(CAST(f.billed_cost AS DOUBLE) * (${factorWeightSql('u', 'f')}) / NULLIF(CAST(f.w AS DOUBLE), 0)) AS billed
+      FROM usage u JOIN ${factors} f ON f.keys = ${lit(json)} AND f.provider = u.provider AND f.grain = u.grain
+        AND u."date" >= f.d0 AND u."date" < f.d1
+        AND (f.level = 'provider+day' OR u.model = f.model)
+        AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
+        AND ${targetSql(keys)} = f.kv
+      GROUP BY ALL`,
+  );
+  return `SELECT u.*, CAST(c.eff AS DECIMAL(38,18)) AS attributed_effective_cost, CAST(c.billed AS DECIMAL(38,18)) AS attributed_billed_cost,
+      CASE WHEN c.eff IS NULL THEN 'estimated' ELSE 'invoiced' END AS attribution
+    FROM usage u LEFT JOIN (SELECT source_id, request_id, trace_id, SUM(eff) AS eff, SUM(billed) AS billed
+      FROM (${parts.join('\nUNION ALL\n')}) GROUP BY ALL) c
+      ON c.source_id = u.source_id AND c.request_id = u.request_id AND c.trace_id IS NOT DISTINCT FROM u.trace_id`;
 }

@@ -50,21 +50,21 @@ export async function buildCandidates(
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
 
   const keyCols = keys.map((k, i) => `${keyValueSql(k)} AS ${ident(`k${i}`)}`).join(', ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, * FROM (
     SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope,
       ${targetSql(keys)} AS kv, ${keyCols},
       ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
       SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
     FROM usage u
     WHERE ${periodFilter('"date"', period)}
-    GROUP BY ALL`);
+    GROUP BY ALL)`);
 
   const tok = classTokensSql('a', 'p', opts.outputWeight);
   const parts: string[] = [];
   LEVELS.forEach((lvl, li) => {
     GRAINS.forEach((grain, gi) => {
       const rank = li * 2 + gi;
-      parts.push(`SELECT p.rid, ${rank} AS rank, ${lit(lvl.id)} AS level, ${lit(grain)} AS grain, a.kv,
+      parts.push(`SELECT p.rid, a.aid, ${rank} AS rank, ${lit(lvl.id)} AS level, ${lit(grain)} AS grain, a.kv,
           ${keys.map((_, i) => `a.${ident(`k${i}`)}`).join(', ')},
           a.d, a.scope AS ascope, a.model AS amodel,
           ${tok} AS w_tok,

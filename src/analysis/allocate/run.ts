@@ -13,6 +13,7 @@ import { Transaction } from '../../store/transaction.js';
 import { attachViews } from '../../store/views.js';
 import { buildCandidates, chooseLevels, type Period } from './match.js';
 import type { MethodId } from './methods.js';
+import { type ShowbackLine, showbackLines } from './showback.js';
 import { allocatedRowsSql, COST_COLUMNS, computeShares, factorsSql } from './split.js';
 
 export interface AllocateOptions {
@@ -33,6 +34,9 @@ export interface AllocateResult {
   allocated: Record<string, string>;
   coverage: { level: string; grain: string | null; rows: number; effectiveCost: string; share: number }[];
   replacedAllocations: number;
+  keys: string[];
+  method: MethodId;
+  showback: ShowbackLine[];
 }
 
 async function loadFixedWeights(db: Db, file: string | undefined): Promise<void> {
@@ -113,6 +117,9 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       allocated: Object.fromEntries(Object.entries(allocatedTotals ?? {}).filter(([k]) => k !== 'rows')),
       coverage: coverage.map((c) => ({ level: c.level, grain: c.grain, rows: Number(c.rows), effectiveCost: c.cost, share: c.share ?? 0 })),
       replacedAllocations: 0,
+      keys: opts.keys,
+      method: opts.method,
+      showback: await showbackLines(db),
     };
     if (tx.next.allocations.some((r) => r.runId === runId)) {
       result.unchanged = true;

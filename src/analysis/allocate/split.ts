@@ -31,11 +31,11 @@ export async function computeShares(db: Db, keys: string[], method: MethodId): P
   const unit = METHODS[method].usageUnit;
   const usageQty = unit === 'Tokens' ? 'tok' : unit === 'Requests' ? 'reqs' : 'w';
   await db.run(`CREATE OR REPLACE TEMP TABLE shares AS
-    WITH t AS (SELECT *, SUM(w) OVER (PARTITION BY rid) AS W FROM per_key),
+    WITH t AS (SELECT *, SUM(w) OVER (PARTITION BY rid) AS w_total FROM per_key),
     r AS (
-      SELECT *, CAST(CAST(w AS DOUBLE) / CAST(W AS DOUBLE) AS DECIMAL(38,18)) AS r0,
+      SELECT *, CAST(CAST(w AS DOUBLE) / CAST(w_total AS DOUBLE) AS DECIMAL(38,18)) AS r0,
         row_number() OVER (PARTITION BY rid ORDER BY w DESC, kv) AS pos
-      FROM t WHERE W > 0)
+      FROM t WHERE w_total > 0)
     SELECT rid, kv, ${kcols.map((k) => `${k}, `).join('')}level, grain, basis, w, tok, reqs, n,
       r0 + CASE WHEN pos = 1 THEN 1 - SUM(r0) OVER (PARTITION BY rid) ELSE 0 END AS ratio,
       pos = 1 AS is_top, CAST(${usageQty} AS DECIMAL(38,18)) AS usage_qty

@@ -1,0 +1,82 @@
+// The printed showback (PRODUCT §6): per target, cost, share, tokens by class, requests, cost per 1K tokens, cost per
+// request and cache-hit rate; the unallocated and estimated lines; totals equal to the pool. One report model,
+// rendered by src/report/showback-render.ts.
+import type { Db } from '../../store/duckdb.js';
+import { ident } from '../../store/duckdb.js';
+import { TOKEN_CLASSES } from '../../usage/schema.js';
+
+export interface ShowbackLine {
+  target: string | null;
+  kind: 'allocated' | 'unallocated' | 'estimated';
+  effectiveCost: string;
+  billedCost: string;
+  share: number | null;
+  tokens: Record<string, string>;
+  requests: string;
+  costPer1kTokens: string | null;
+  costPerRequest: string | null;
+  cacheHitRate: number | null;
+}
+
+const tokenCols = TOKEN_CLASSES.map((c) => `COALESCE(SUM(${ident(c)}), 0)::VARCHAR AS ${ident(c)}`).join(', ');
+const inputSide = "(input + cache_read + cache_write + cache_write_5m + cache_write_1h)";
+
+/** Builds the showback lines from the run's TEMP tables (alloc_rows, shares, cand, chosen, uagg, pool). */
+export async function showbackLines(db: Db): Promise<ShowbackLine[]> {
+  const rows = await db.all<Record<string, string | number | null>>(`
+    WITH matched AS (
+      SELECT DISTINCT c.kv, c.aid FROM cand c JOIN chosen ch ON ch.rid = c.rid AND ch.rank = c.rank),
+    usage_by_kv AS (
+      SELECT m.kv, ${tokenCols}, COALESCE(SUM(a.reqs), 0)::VARCHAR AS requests,
+        COALESCE(SUM(a.input + a.cache_read + a.cache_write + a.cache_write_5m + a.cache_write_1h + a.output), 0) AS all_tokens,
+        SUM(a.cache_read)::DOUBLE / NULLIF(SUM(a.input + a.cache_read + a.cache_write + a.cache_write_5m + a.cache_write_1h), 0)::DOUBLE AS hit
+      FROM matched m JOIN uagg a ON a.aid = m.aid GROUP BY m.kv),
+    cost_by_kv AS (
+      SELECT AllocatedResourceId AS kv, SUM(EffectiveCost) AS eff, SUM(BilledCost) AS billed FROM alloc_rows GROUP BY 1),
+    total AS (SELECT SUM(EffectiveCost) AS t FROM alloc_rows)
+    SELECT k.kv AS target, CASE WHEN k.kv IS NULL THEN 'unallocated' ELSE 'allocated' END AS kind,
+      k.eff::VARCHAR AS eff, k.billed::VARCHAR AS billed,
+      CAST(k.eff AS DOUBLE) / NULLIF(CAST((SELECT t FROM total) AS DOUBLE), 0) AS share,
+      ${TOKEN_CLASSES.map((c) => `COALESCE(u.${ident(c)}, '0') AS ${ident(c)}`).join(', ')}, COALESCE(u.requests, '0') AS requests,
+      CAST(CAST(k.eff AS DOUBLE) * 1000 / NULLIF(u.all_tokens, 0) AS DECIMAL(38,18))::VARCHAR AS per1k,
+      CAST(CAST(k.eff AS DOUBLE) / NULLIF(CAST(u.requests AS DOUBLE), 0) AS DECIMAL(38,18))::VARCHAR AS perreq,
+      u.hit AS hit
+    FROM cost_by_kv k LEFT JOIN usage_by_kv u ON u.kv IS NOT DISTINCT FROM k.kv
+    ORDER BY k.kv IS NULL, k.eff DESC, k.kv`);
+  // Usage no invoice line covers yet (no pool row for its provider and day): shown as estimated, never allocated.
+  // Where a gateway (request grain) and a provider report (bucket grain) describe the same day, the requests count.
+  const est = await db.one<Record<string, string | number | null>>(`
+    WITH uncovered AS (
+      SELECT a.* FROM uagg a
+      WHERE NOT EXISTS (SELECT 1 FROM pool p WHERE p.provider = a.provider AND a.d >= p.d0 AND a.d < p.d1)
+        AND (a.grain = 'request' OR NOT EXISTS (SELECT 1 FROM uagg r WHERE r.grain = 'request' AND r.provider = a.provider AND r.d = a.d)))
+    SELECT count(*) AS n, COALESCE(SUM(est), 0)::VARCHAR AS eff, ${tokenCols}, COALESCE(SUM(reqs), 0)::VARCHAR AS requests,
+      SUM(cache_read)::DOUBLE / NULLIF(SUM(${inputSide}), 0)::DOUBLE AS hit FROM uncovered`);
+  const lines: ShowbackLine[] = rows.map((r) => ({
+    target: r.target as string | null,
+    kind: r.kind as ShowbackLine['kind'],
+    effectiveCost: String(r.eff),
+    billedCost: String(r.billed),
+    share: r.share === null ? null : Number(r.share),
+    tokens: Object.fromEntries(TOKEN_CLASSES.map((c) => [c, String(r[c])])),
+    requests: String(r.requests),
+    costPer1kTokens: (r.per1k as string | null) ?? null,
+    costPerRequest: (r.perreq as string | null) ?? null,
+    cacheHitRate: r.hit === null ? null : Number(r.hit),
+  }));
+  if (est && Number(est.n) > 0) {
+    lines.push({
+      target: null,
+      kind: 'estimated',
+      effectiveCost: String(est.eff),
+      billedCost: '0',
+      share: null,
+      tokens: Object.fromEntries(TOKEN_CLASSES.map((c) => [c, String(est[c])])),
+      requests: String(est.requests),
+      costPer1kTokens: null,
+      costPerRequest: null,
+      cacheHitRate: est.hit === null ? null : Number(est.hit),
+    });
+  }
+  return lines;
+}
