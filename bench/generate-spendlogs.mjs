@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { once } from 'node:events';
 // Streaming generator of LiteLLM SpendLogs CSV: the `LiteLLM_SpendLogs` table as Postgres
 // `COPY ... TO STDOUT CSV HEADER` writes it (same column order and quoting as fixtures/litellm/spendlogs.csv):
 // JSON columns as quoted JSON text with doubled quotes, NULL as an empty field, an empty string as `""`,
@@ -11,7 +12,6 @@
 //
 //   node bench/generate-spendlogs.mjs --rows 1000 --out /tmp/x.csv [--seed 42] [--workers N]   (no --out: stdout)
 import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -188,7 +188,9 @@ export function pgFloat(x) {
 
 const P2 = Array.from({ length: 60 }, (_, k) => String(k).padStart(2, '0'));
 // '.123', '.12' for 120, '.1' for 100, '' for 0: Postgres drops trailing fractional zeros
-const FRAC = Array.from({ length: 1000 }, (_, k) => (k === 0 ? '' : `.${String(k).padStart(3, '0')}`.replace(/0+$/, '')));
+const FRAC = Array.from({ length: 1000 }, (_, k) =>
+  k === 0 ? '' : `.${String(k).padStart(3, '0')}`.replace(/0+$/, ''),
+);
 const DAYS = new Map();
 
 /** timestamp(3) as Postgres prints it: `2025-08-01 10:00:00.12` (fraction trimmed, none when .000). */
@@ -225,6 +227,7 @@ const js = (s) => (s === null || s === undefined ? 'null' : JSON.stringify(s));
 
 // [model, model_group, provider, kind, cacheStyle, $/input token, $/output token, $/cached input token, weight]
 // kind: chat | reason (reasoning tokens inside completion) | embed | image; cacheStyle: openai | anthropic | none
+// biome-ignore format: one model per line reads as a table
 const MODEL_ROWS = [
   ['gpt-4o-2024-08-06', 'gpt-4o', 'openai', 'chat', 'openai', 2.5e-6, 1e-5, 1.25e-6, 60],
   ['gpt-4o-mini-2024-07-18', 'gpt-4o-mini', 'openai', 'chat', 'openai', 1.5e-7, 6e-7, 7.5e-8, 160],
@@ -275,24 +278,29 @@ const API_BASES = {
   openai: ['https://api.openai.com/v1', 'https://api.openai.com/v1/', null],
   anthropic: ['https://api.anthropic.com/v1/messages', null],
   azure: ['https://acme-eastus.openai.azure.com/', 'https://acme-swedencentral.openai.azure.com/'],
-  bedrock: ['https://bedrock-runtime.us-east-1.amazonaws.com', 'https://bedrock-runtime.us-west-2.amazonaws.com', null],
+  bedrock: [
+    'https://bedrock-runtime.us-east-1.amazonaws.com',
+    'https://bedrock-runtime.us-west-2.amazonaws.com',
+    null,
+  ],
   gemini: ['https://generativelanguage.googleapis.com/v1beta', null],
   groq: ['https://api.groq.com/openai/v1/'],
 };
 
-const TEAM_NAMES = [
-  'search', 'support-bot', 'ml-platform', 'growth', 'data-science', 'docs-assistant', 'sales-copilot', 'risk',
-  'fraud', 'onboarding', 'billing', 'infra', 'mobile', 'web', 'research', 'legal-review', 'hr-helpdesk',
-  'marketing', 'analytics', 'qa-automation', 'security', 'partner-api', 'localization', 'recsys',
-];
-const FEATURES = [
-  'search', 'chat', 'summarize', 'classify', 'extract', 'translate', 'rerank', 'code-review', 'autocomplete',
-  'email-draft', 'ticket-triage', 'sql-gen', 'rag-answer', 'moderation', 'agent-step', 'embed-docs',
-];
-const BARE_TAGS = ['beta', 'prod', 'nightly', 'batch', 'experiment', 'priority', 'internal', 'eval', 'canary'];
-const FIRST = ['alice', 'bob', 'carol', 'dan', 'erin', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj'];
-const COMPANIES = ['acme-corp', 'globex', 'initech', 'umbrella', 'hooli', 'stark-ind', 'wayne-ent', 'tyrell', 'cyberdyne'];
-const MCP_TOOLS = ['github-create_issue', 'github-search_code', 'jira-get_ticket', 'slack-post_message', 'zapier-send_email'];
+const TEAM_NAMES = (
+  'search support-bot ml-platform growth data-science docs-assistant sales-copilot risk ' +
+  'fraud onboarding billing infra mobile web research legal-review hr-helpdesk marketing ' +
+  'analytics qa-automation security partner-api localization recsys'
+).split(' ');
+const FEATURES = (
+  'search chat summarize classify extract translate rerank code-review autocomplete ' +
+  'email-draft ticket-triage sql-gen rag-answer moderation agent-step embed-docs'
+).split(' ');
+const BARE_TAGS = 'beta prod nightly batch experiment priority internal eval canary'.split(' ');
+const FIRST = 'alice bob carol dan erin frank grace heidi ivan judy mallory niaj'.split(' ');
+const COMPANIES = 'acme-corp globex initech umbrella hooli stark-ind wayne-ent tyrell cyberdyne'.split(' ');
+const MCP_TOOLS =
+  'github-create_issue github-search_code jira-get_ticket slack-post_message zapier-send_email'.split(' ');
 const ERRORS = [
   ['429', 'RateLimitError', 'Rate limit reached for requests'],
   ['500', 'InternalServerError', 'The server had an error while processing your request.'],
@@ -303,7 +311,19 @@ const ERRORS = [
 
 /** Long free-text metadata values: commas, escaped quotes, backslashes, non-ASCII (what a caller might pass). */
 function longNotes(rng, k) {
-  const words = ['latency', 'p95', 'customer', 'escalation', 'see ticket', 'über', 'naïve', 'café', '日本語', '✓', 'retry'];
+  const words = [
+    'latency',
+    'p95',
+    'customer',
+    'escalation',
+    'see ticket',
+    'über',
+    'naïve',
+    'café',
+    '日本語',
+    '✓',
+    'retry',
+  ];
   let s = `note ${k}: `;
   const n = 40 + rng.int(300);
   for (let i = 0; i < n; i++) {
@@ -334,22 +354,37 @@ function buildWorld(rng) {
     id: i % 5 === 4 ? `team-${alias}` : uuid(rng),
     alias,
     org: i % 3 === 0 ? orgs[i % orgs.length] : null,
-    features: [FEATURES[i % FEATURES.length], FEATURES[(i * 7 + 3) % FEATURES.length], FEATURES[(i * 5 + 1) % FEATURES.length]],
+    features: [
+      FEATURES[i % FEATURES.length],
+      FEATURES[(i * 7 + 3) % FEATURES.length],
+      FEATURES[(i * 5 + 1) % FEATURES.length],
+    ],
   }));
   const users = Array.from({ length: 300 }, (_, i) =>
-    i === 0 ? 'default_user' : i % 3 === 0 ? `${FIRST[i % FIRST.length]}.${i}@corp.example` : `u-${String(i).padStart(4, '0')}`,
+    i === 0
+      ? 'default_user'
+      : i % 3 === 0
+        ? `${FIRST[i % FIRST.length]}.${i}@corp.example`
+        : `u-${String(i).padStart(4, '0')}`,
   );
   const keys = Array.from({ length: 200 }, (_, i) => {
     const team = i % 10 === 9 ? null : teams[(i * 7) % teams.length];
     return {
       hash: hexStr(rng, 64),
-      alias: i % 4 === 3 ? null : `${team ? team.alias : 'personal'}-${['svc', 'prod', 'dev', 'batch', 'key'][i % 5]}-${i}`,
+      alias:
+        i % 4 === 3
+          ? null
+          : `${team ? team.alias : 'personal'}-${['svc', 'prod', 'dev', 'batch', 'key'][i % 5]}-${i}`,
       team,
       user: users[(i * 13) % users.length],
     };
   });
   const customers = Array.from({ length: 5000 }, (_, i) =>
-    i < COMPANIES.length ? COMPANIES[i] : i % 2 ? `cust_${String(i).padStart(5, '0')}` : `org-${b62Str(rng, 8)}`,
+    i < COMPANIES.length
+      ? COMPANIES[i]
+      : i % 2
+        ? `cust_${String(i).padStart(5, '0')}`
+        : `org-${b62Str(rng, 8)}`,
   );
   const notes = Array.from({ length: 16 }, (_, k) => longNotes(rng, k));
   // request_tags arrays, pre-rendered as CSV fields
@@ -425,14 +460,15 @@ function spendLogsMetadata(rng, w, s, customer) {
     return J`{"feature": ${f}, "env": "${env}", "ab": {"bucket": ${rng.int(100)}, "variant": "b", "flags": ["x", "y"]}, "retry": ${rng.int(3)}}`;
   }
   if (r < 0.82) return J`{"feature": ${f}, "notes": ${w.notesQ[rng.int(w.notesQ.length)]}}`;
-  if (r < 0.825) return J`{"feature": ${f}, "messages": "You are a helpful assistant. SECRET-PROMPT-TEXT ${rng.int(1000)}"}`;
+  if (r < 0.825)
+    return J`{"feature": ${f}, "messages": "You are a helpful assistant. SECRET-PROMPT-TEXT ${rng.int(1000)}"}`;
   if (r < 0.84) return '{}';
   return 'null';
 }
 
 function lognormalInt(rng, median, sigma, min, max) {
   const v = Math.floor(median * Math.exp(sigma * rng.normal()));
-  return v < min ? min : v > max ? max : v;
+  return Math.min(max, Math.max(min, v));
 }
 
 /** Returns one CSV line (with \n) for row i. */
@@ -499,7 +535,10 @@ function row(rng, w, i, s, startMs) {
         if (rng.rand() < 0.45) cacheRead = Math.floor(prompt * 0.95 * rng.rand());
         if (rng.rand() < 0.15) cacheWrite = Math.floor((prompt - cacheRead) * rng.rand());
         spend =
-          (prompt - cacheRead - cacheWrite) * m.inP + cacheRead * m.cachedP + cacheWrite * m.writeP + completion * m.outP;
+          (prompt - cacheRead - cacheWrite) * m.inP +
+          cacheRead * m.cachedP +
+          cacheWrite * m.writeP +
+          completion * m.outP;
       } else {
         spend = prompt * m.inP + completion * m.outP;
       }
@@ -522,11 +561,14 @@ function row(rng, w, i, s, startMs) {
   if (!failed && !mcp) {
     let u = J`{"prompt_tokens": ${prompt}, "completion_tokens": ${completion}, "total_tokens": ${total}`;
     if (m.cacheStyle === 'openai') {
-      if (cached > 0 || rng.rand() < 0.5) u += J`, "prompt_tokens_details": {"cached_tokens": ${cached}, "audio_tokens": null}`;
-      if (m.kind === 'reason') u += J`, "completion_tokens_details": {"reasoning_tokens": ${reasoning}, "audio_tokens": null}`;
+      if (cached > 0 || rng.rand() < 0.5)
+        u += J`, "prompt_tokens_details": {"cached_tokens": ${cached}, "audio_tokens": null}`;
+      if (m.kind === 'reason')
+        u += J`, "completion_tokens_details": {"reasoning_tokens": ${reasoning}, "audio_tokens": null}`;
     } else if (m.cacheStyle === 'anthropic') {
       u += J`, "cache_read_input_tokens": ${cacheRead}, "cache_creation_input_tokens": ${cacheWrite}`;
-      if (cacheRead > 0 && rng.rand() < 0.5) u += J`, "prompt_tokens_details": {"cached_tokens": ${cacheRead}}`;
+      if (cacheRead > 0 && rng.rand() < 0.5)
+        u += J`, "prompt_tokens_details": {"cached_tokens": ${cacheRead}}`;
       if (cacheWrite > 0 && rng.rand() < 0.5) {
         const oneH = rng.rand() < 0.3 ? cacheWrite : 0;
         u += J`, "cache_creation": {"ephemeral_5m_input_tokens": ${cacheWrite - oneH}, "ephemeral_1h_input_tokens": ${oneH}}`;
@@ -543,7 +585,8 @@ function row(rng, w, i, s, startMs) {
     const e = w.errorsQ[rng.int(ERRORS.length)];
     meta += J`, "error_information": {"error_code": "${e[0]}", "error_class": "${e[1]}", "llm_provider": "${m.provider}", "error_message": ${e[2]}}`;
   }
-  if (mcp) meta += J`, "mcp_tool_call_metadata": {"name": "${MCP_TOOLS[i % MCP_TOOLS.length]}", "mcp_server_name": "zapier"}`;
+  if (mcp)
+    meta += J`, "mcp_tool_call_metadata": {"name": "${MCP_TOOLS[i % MCP_TOOLS.length]}", "mcp_server_name": "zapier"}`;
   meta += J`, "usage_object": ${usage}}`;
 
   // ----- the CSV line, in schema order -----
@@ -612,7 +655,13 @@ export const defaultWorkers = () => Math.max(1, Math.min(4, availableParallelism
  * row count. Batches are made by `workers` worker threads (1: in this thread) and written in order.
  * onProgress(rowsDone) is called after each batch. Returns the bytes written.
  */
-export async function generateSpendLogs({ rows, stream, seed = '42', workers = defaultWorkers(), onProgress }) {
+export async function generateSpendLogs({
+  rows,
+  stream,
+  seed = '42',
+  workers = defaultWorkers(),
+  onProgress,
+}) {
   let bytes = 0;
   const write = async (chunk) => {
     bytes += chunk.length;
@@ -716,7 +765,8 @@ async function cli() {
     );
     return 0;
   }
-  const stream = o.out && o.out !== '-' ? createWriteStream(o.out, { highWaterMark: 1 << 24 }) : process.stdout;
+  const stream =
+    o.out && o.out !== '-' ? createWriteStream(o.out, { highWaterMark: 1 << 24 }) : process.stdout;
   const t0 = performance.now();
   const bytes = await generateSpendLogs({ rows: o.rows, stream, seed: o.seed, workers: o.workers });
   if (stream !== process.stdout) {

@@ -1,5 +1,8 @@
 // Forgetting data: drop manifest files (and their input records) by source, input file or period, atomically.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { Db } from '../store/duckdb.js';
+import { pruneAllocations } from './prune-allocations.js';
+import type { WorkingFile } from './replace.js';
 import { Transaction } from '../store/transaction.js';
 
 export interface ForgetOptions {
@@ -27,7 +30,22 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
         (!opts.file || shas.has(f.inputSha256)) &&
         (!opts.period || f.partition.startsWith(opts.period)),
     );
-    for (const f of matches) tx.removeFile(f.path);
+    // allocations of forgotten origin rows go in the same swap
+    const gone = new Set(matches.map((f) => f.path));
+    const db = await Db.open({ tempDirectory: join(tx.stagingDir, 'duckdb-tmp') });
+    let working: WorkingFile[];
+    try {
+      working = await pruneAllocations(
+        db,
+        tx,
+        tx.next.files.filter((f) => !gone.has(f.path)).map((f) => ({ abs: join(tx.home, f.path), file: f, staged: false })),
+      );
+    } finally {
+      db.close();
+    }
+    const keep = new Set(working.map((w) => w.file.path));
+    for (const f of [...tx.next.files]) if (!keep.has(f.path)) tx.removeFile(f.path);
+    for (const w of working) if (w.staged) tx.addFile(w.abs, w.file);
     const remaining = new Set(tx.next.files.map((f) => f.inputSha256));
     const before = tx.next.inputs.length;
     // an input record goes when none of its rows remain (or when named explicitly)

@@ -16,6 +16,7 @@ import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
 import { discoverInputs } from './discover.js';
 import { pairCostReports } from './pairing.js';
+import { pruneAllocations } from './prune-allocations.js';
 import { applyReplacement, type WorkingFile } from './replace.js';
 import { sniffFile } from './sniff.js';
 
@@ -222,6 +223,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     const bad = errors.length > 0;
     if (tx && (!bad || opts.keepGoing)) {
       working = await pairCostReports(db, tx, working);
+      working = await pruneAllocations(db, tx, working);
       const keep = new Set(working.map((w) => w.file.path));
       for (const f of tx.previous.files) if (!keep.has(f.path)) tx.removeFile(f.path);
       const prevPaths = new Set(tx.previous.files.map((f) => f.path));

@@ -102,10 +102,15 @@ async function runSourceChecks(
   const recordExpr = source.recordKey
     ? `COALESCE(_record, CAST(${ident(source.recordKey)} AS VARCHAR))`
     : '_record';
-  const parts = list.map((c, i) => `min(${recordExpr}) FILTER (WHERE ${c.bad}) AS c${i}`).join(', ');
-  const r = await db.one<Record<string, string | null>>(`SELECT ${parts} FROM ${src} ${where}`);
+  // bool_or: a bad record whose record key is itself missing (no line, no request id) still fails
+  const parts = list
+    .map((c, i) => `min(${recordExpr}) FILTER (WHERE ${c.bad}) AS c${i}, bool_or(${c.bad}) AS b${i}`)
+    .join(', ');
+  const r = await db.one<Record<string, string | boolean | null>>(`SELECT ${parts} FROM ${src} ${where}`);
   for (const [i, c] of list.entries()) {
-    const rec = r?.[`c${i}`];
+    const rec = r?.[`c${i}`] as string | null | undefined;
+    if ((rec === null || rec === undefined) && r?.[`b${i}`] === true)
+      throw new InputError(c.problem, { file: ctx.displayPath, column: c.column });
     if (rec !== null && rec !== undefined) {
       const line =
         source.recordKey && !/^\d+$/.test(rec) ? await locateLine(db, ctx, source.recordKey, rec) : null;

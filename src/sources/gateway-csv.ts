@@ -4,7 +4,7 @@
 // Any number of `tag.<key>` columns become tags; they vary per file, so the reader and the tags expression are
 // built from the sniffed header.
 import { InputError } from '../errors.js';
-import { checks, str } from '../normalize/ops.js';
+import { checks, isoTime, str } from '../normalize/ops.js';
 import { derivedTags, hashKey, isContentKey, mergeTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { ident, lit } from '../store/duckdb.js';
@@ -24,15 +24,17 @@ const REQUEST_TYPES = ['interactive', 'batch', 'background'];
 const TAG_PREFIX = 'tag.';
 
 const COLUMNS: Record<string, InputColumn> = {
-  // naive times are UTC: the connection's time zone is pinned to UTC
-  timestamp: { type: 'TIMESTAMPTZ', required: true },
+  // read as text and cast: declared TIMESTAMPTZ, read_csv turns a bad time into NULL without a reject, and
+  // TIMESTAMP drops the offset. Naive times are UTC (the connection's time zone is pinned to UTC).
+  timestamp: { type: 'VARCHAR', required: true },
   request_id: { type: 'VARCHAR', required: true },
   trace_id: { type: 'VARCHAR' },
   parent_id: { type: 'VARCHAR' },
   provider: { type: 'VARCHAR' },
   model: { type: 'VARCHAR', required: true },
+  // typed, but not BIGINT: read_csv rounds `9.99` into a BIGINT column silently; a fraction must be an error
   ...Object.fromEntries(
-    Object.keys(TOKENS).map((c) => [c, { type: 'BIGINT', required: REQUIRED.includes(c) }]),
+    Object.keys(TOKENS).map((c) => [c, { type: 'DECIMAL(38,6)', required: REQUIRED.includes(c) }]),
   ),
   request_type: { type: 'VARCHAR' },
   status: { type: 'VARCHAR' },
@@ -57,7 +59,11 @@ function tagColumns(sniff: Sniff): string[] {
   return out;
 }
 
-const negative = (c: string): RowCheck => ({ column: c, bad: `${ident(c)} < 0`, problem: 'negative token count' });
+const tokenChecks = (c: string): RowCheck[] => [
+  { column: c, bad: `${ident(c)} < 0`, problem: 'negative token count' },
+  { column: c, bad: `${ident(c)} <> floor(${ident(c)})`, problem: 'not a whole number of tokens' },
+];
+const tokens = (c: string) => `CAST(COALESCE(${ident(c)}, 0) AS BIGINT)`;
 const requestType = `lower(${str('request_type')})`;
 
 export const gatewayCsv: SourceDefinition = {
@@ -77,14 +83,14 @@ export const gatewayCsv: SourceDefinition = {
   }),
   checks: [
     checks.required('request_id'),
-    { column: 'timestamp', bad: '"timestamp" IS NULL', problem: 'required value is missing' },
+    checks.isoTime('timestamp'),
     checks.required('model'),
     ...['input_tokens', 'output_tokens'].map((c) => ({
       column: c,
       bad: `${ident(c)} IS NULL`,
       problem: 'required value is missing',
     })),
-    ...Object.keys(TOKENS).map(negative),
+    ...Object.keys(TOKENS).flatMap(tokenChecks),
     { column: 'latency_ms', bad: '"latency_ms" < 0', problem: 'negative latency' },
     checks.number('cost'),
     {
@@ -99,10 +105,10 @@ export const gatewayCsv: SourceDefinition = {
     request_id: str('request_id'),
     trace_id: str('trace_id'),
     parent_id: str('parent_id'),
-    timestamp: '"timestamp"',
+    timestamp: isoTime('timestamp'),
     provider: normalizeProviderSql(`COALESCE(${str('provider')}, regexp_extract(${str('model')}, '^([a-z_]+)/', 1))`),
     model_raw: str('model'),
-    ...Object.fromEntries(Object.entries(TOKENS).map(([c, t]) => [t, `COALESCE(${ident(c)}, 0)`])),
+    ...Object.fromEntries(Object.entries(TOKENS).map(([c, t]) => [t, tokens(c)])),
     project_id: str('project_id'),
     api_key_hash: hashKey('api_key'),
     request_count: '1',
@@ -122,7 +128,7 @@ export const gatewayCsv: SourceDefinition = {
   reconcile: [
     ...Object.entries(TOKENS).map(([c, t]) => ({
       measure: `${c}`,
-      source: `COALESCE(${ident(c)}, 0)`,
+      source: tokens(c),
       stored: ident(t),
       column: c,
     })),

@@ -18,6 +18,8 @@ export const SOURCES: SourceDefinition[] = [
   anthropicCost,
   anthropicUsage,
   litellm,
+  otelGenai,
+  gatewayCsv,
   focus,
 ];
 

@@ -60,6 +60,17 @@ export async function attachViews(
  * Shares are computed in double precision and rounded to 18 decimals; Σ over rows equals the allocation up to that
  * rounding. Rows no invoice line matched have NULL attributed costs and `attribution` = 'estimated'.
  */
+/**
+ * One usage row's share of a target's cost: cost × weight ÷ total weight, each share rounded once to 18 decimals.
+ * Integer weights (tokens, requests) multiply exactly in DECIMAL before the one division.
+ */
+function shareSql(cost: string): string {
+  const weight = factorWeightSql('u', 'f');
+  const exact = `CAST(${cost} * CAST(${weight} AS DECIMAL(18,0)) AS DOUBLE) / NULLIF(CAST(f.w AS DOUBLE), 0)`;
+  const approx = `CAST(${cost} AS DOUBLE) * CAST(${weight} AS DOUBLE) / NULLIF(CAST(f.w AS DOUBLE), 0)`;
+  return `CAST(CASE WHEN f.basis = 'est' AND f.level NOT LIKE '%class%' THEN ${approx} ELSE ${exact} END AS DECIMAL(38,18))`;
+}
+
 function usageAttributedSql(home: string, manifest: Manifest): string {
   const files = manifest.files.filter((f) => f.dataset === 'allocation-factors');
   const plain = `SELECT u.*, NULL::DECIMAL(38,18) AS attributed_effective_cost, NULL::DECIMAL(38,18) AS attributed_billed_cost,
@@ -70,8 +81,8 @@ function usageAttributedSql(home: string, manifest: Manifest): string {
   const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))})`;
   const parts = [...keySets.entries()].map(
     ([json, keys]) => `SELECT u.source_id, u.request_id, u.trace_id,
-        SUM(CAST(f.effective_cost AS DOUBLE) * (${factorWeightSql('u', 'f')}) / NULLIF(CAST(f.w AS DOUBLE), 0)) AS eff,
-        SUM(CAST(f.billed_cost AS DOUBLE) * (${factorWeightSql('u', 'f')}) / NULLIF(CAST(f.w AS DOUBLE), 0)) AS billed
+        SUM(${shareSql('f.effective_cost')}) AS eff,
+        SUM(${shareSql('f.billed_cost')}) AS billed
       FROM usage u JOIN ${factors} f ON f.keys = ${lit(json)} AND f.provider = u.provider AND f.grain = u.grain
         AND u."date" >= f.d0 AND u."date" < f.d1
         AND (f.level = 'provider+day' OR u.model = f.model)
@@ -79,7 +90,7 @@ function usageAttributedSql(home: string, manifest: Manifest): string {
         AND ${targetSql(keys)} = f.kv
       GROUP BY ALL`,
   );
-  return `SELECT u.*, CAST(c.eff AS DECIMAL(38,18)) AS attributed_effective_cost, CAST(c.billed AS DECIMAL(38,18)) AS attributed_billed_cost,
+  return `SELECT u.*, c.eff AS attributed_effective_cost, c.billed AS attributed_billed_cost,
       CASE WHEN c.eff IS NULL THEN 'estimated' ELSE 'invoiced' END AS attribution
     FROM usage u LEFT JOIN (SELECT source_id, request_id, trace_id, SUM(eff) AS eff, SUM(billed) AS billed
       FROM (${parts.join('\nUNION ALL\n')}) GROUP BY ALL) c
