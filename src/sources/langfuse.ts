@@ -149,6 +149,23 @@ const metaFiltered = `CASE WHEN json_type(${metaObj}) = 'OBJECT' THEN CAST(map_f
     list_filter(json_keys(${metaObj}), k -> NOT regexp_matches(k, ${lit(CONTENT_SEGMENT)})),
     k -> struct_pack(k := k, v := json_extract(${metaObj}, ${keyPath('k')})))) AS JSON) END`;
 
+/** First-party model families by id prefix, for traces that name no provider (the model's own maker). */
+const MODEL_FAMILIES: [string, string][] = [
+  ['openai', '^(gpt-|chatgpt-|o[134](-|$)|text-embedding-(3|ada)|dall-e|whisper|tts-|omni-moderation|text-moderation)'],
+  ['anthropic', '^claude-'],
+  ['google', '^(models/)?gemini-'],
+  ['mistral', '^(mistral|codestral|ministral|pixtral|magistral|devstral)'],
+];
+
+/**
+ * The maker of a bare model id (`gpt-4o` -> openai, `claude-...` -> anthropic), NULL for other ids. A request routed
+ * through another host (Azure, Bedrock, Vertex) is only known as such from a provider hint, which takes precedence.
+ */
+export function modelFamilyProviderSql(modelExpr: string): string {
+  const m = `lower(${modelExpr})`;
+  return `(CASE ${MODEL_FAMILIES.map(([p, re]) => `WHEN regexp_matches(${m}, ${lit(re)}) THEN ${lit(p)}`).join(' ')} END)`;
+}
+
 // LangChain's `ls_provider` names for Google's two APIs, which the shared spellings do not list
 const lsProvider = `CASE WHEN lower(${str('metadata.ls_provider')}) IN ('google_vertexai', 'google_genai', 'google_anthropic_vertex')
   THEN 'google' ELSE ${str('metadata.ls_provider')} END`;
@@ -208,8 +225,10 @@ export const langfuse: SourceDefinition = {
     trace_id: `COALESCE(${str('traceId')}, ${str('trace.id')})`,
     parent_id: str('parentObservationId'),
     timestamp: time('startTime'),
-    // LangChain's provider hint, else a `provider/` prefix on the model id (`openai/gpt-4o`)
-    provider: normalizeProviderSql(`COALESCE(${lsProvider}, regexp_extract(lower(${str('model')}), '^([a-z_-]+)/', 1))`),
+    // LangChain's provider hint, else a `provider/` prefix on the model id (`openai/gpt-4o`), else the model family
+    provider: normalizeProviderSql(
+      `COALESCE(${lsProvider}, regexp_extract(lower(${str('model')}), '^([a-z_-]+)/', 1), ${modelFamilyProviderSql(str('model'))})`,
+    ),
     model_raw: str('model'),
     operation: `lower(${str('type')})`,
     input: `${inputBase} - CASE WHEN ${fits} THEN ${readInside} + ${writeInside} ELSE 0 END + ${inputAdded}`,
