@@ -46,6 +46,11 @@ Exit codes: 0 ok, 1 a requested check failed, 2 usage or input error, 3 internal
 
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: string[]): Promise<number> {
+  // `aicost query ... | head` closes stdout early: that is not an error
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

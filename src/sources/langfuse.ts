@@ -227,7 +227,7 @@ export const langfuse: SourceDefinition = {
     timestamp: time('startTime'),
     // LangChain's provider hint, else a `provider/` prefix on the model id (`openai/gpt-4o`), else the model family
     provider: normalizeProviderSql(
-      `COALESCE(${lsProvider}, regexp_extract(lower(${str('model')}), '^([a-z_-]+)/', 1), ${modelFamilyProviderSql(str('model'))})`,
+      `COALESCE(${lsProvider}, NULLIF(regexp_extract(lower(${str('model')}), '^([a-z_-]+)/', 1), ''), ${modelFamilyProviderSql(str('model'))})`,
     ),
     model_raw: str('model'),
     operation: `lower(${str('type')})`,
