@@ -24,7 +24,7 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { availableParallelism, totalmem } from 'node:os';
+import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GENERATOR_VERSION, generateSpendLogs } from './generate-spendlogs.mjs';
@@ -36,8 +36,9 @@ const SEED = '42';
 const MEMORY_LIMIT = '1GB'; // aicost's default (src/store/duckdb.ts); the baseline gets the same
 const POLL_MS = 50;
 
-// Disk per row, measured at 1M rows with generator v1: CSV ~963 B, baseline zstd Parquet ~86 B, aicost data home
-// plus its staged copy of the input ~200 B. Rounded up: the check must not pass a run that then fills the disk.
+// Disk per row, measured at 1M rows with generator v1: CSV ~963 B, baseline zstd Parquet ~86 B (deleted before
+// aicost runs), aicost data home ~86 B plus its transient staged copy of the input. Rounded up: the check must not
+// pass a run that then fills the disk.
 const CSV_BYTES_PER_ROW = 1000;
 const OUTPUT_BYTES_PER_ROW = 400;
 const DISK_SLACK = 256e6;
@@ -394,6 +395,7 @@ async function bench(o) {
     help: help.medianMs < TARGETS.helpMs,
   };
   results.finishedAt = new Date().toISOString();
+  results.machine.loadAvgAtEnd = loadavg();
 
   const threads = o.threads || `${baseInfo.threads} (DuckDB default)`;
   const out = [
@@ -441,6 +443,13 @@ async function bench(o) {
     `aicost: ${fmtInt(file.rowsIn)} rows in, ${fmtInt(file.rowsOut)} out, ${fmtInt(file.rejected)} rejected; ` +
       `data home ${fmtMB(results.aicost.dataHomeBytes)}; baseline Parquet ${fmtMB(results.baseline.parquetBytes)}`,
   ];
+  // other processes competing for the cores make both timings noisy (the ratio less so): say so
+  const load = Math.max(results.machine.loadAvgAtStart[0], results.machine.loadAvgAtEnd[0]);
+  if (load > results.machine.cpus + 0.5) {
+    out.push(
+      `note: load average reached ${load.toFixed(1)} on ${results.machine.cpus} cores: other processes were busy, timings are noisy`,
+    );
+  }
   process.stdout.write(`${out.join('\n')}\n`);
 
   // (f) results
