@@ -46,6 +46,7 @@ export function register(program: Command): void {
       'generic FOCUS input: replace stored rows of the same billing period instead of adding',
     )
     .option('--rate-card <file>', 'YAML rate card overriding bundled prices for cost estimates')
+    .option('--hash-tags <keys>', 'tag keys whose values are stored only as salted hashes (e.g. customer_email)')
     .option('--json', 'print the ingest report as JSON')
     .addHelpText(
       'after',
@@ -62,15 +63,19 @@ ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves
       const g = globalOptions(cmd);
       // the library is imported lazily so `aicost --help` stays fast
       const { ingest } = await import('../ingest/ingest.js');
+      const { loadConfig } = await import('../config.js');
+      const config = loadConfig(g.config);
       const report = await ingest({
         home: g.data,
         paths,
         source: opts.source,
-        account: opts.account,
+        account: opts.account ?? config.account,
+        hashTags: [...config.hash_tags, ...(opts.hashTags ? String(opts.hashTags).split(',') : [])],
+        denyTags: config.deny_tags,
         dryRun: opts.dryRun,
         keepGoing: opts.keepGoing,
         replacePeriod: opts.replacePeriod,
-        rateCard: opts.rateCard,
+        rateCard: opts.rateCard ?? config.rate_card,
         onProgress: (m) => (m ? output.progress(m) : output.progressDone()),
       });
       if (opts.json) {

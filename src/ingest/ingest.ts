@@ -29,6 +29,9 @@ export interface IngestOptions {
   keepGoing?: boolean;
   replacePeriod?: boolean;
   rateCard?: string;
+  /** Tag keys stored only as salted hashes, and tag keys never stored (PRODUCT §3). */
+  hashTags?: string[];
+  denyTags?: string[];
   onProgress?: (message: string) => void;
 }
 
@@ -150,6 +153,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           sha256: sha,
           account: opts.account ?? null,
           salt: manifest.salt,
+          hashTags: opts.hashTags ?? [],
+          denyTags: opts.denyTags ?? [],
           tag,
           scratch: (name) => (tx ? tx.stagePath(`scratch/${name}`) : join(stagingDir, name)),
         });

@@ -61,13 +61,26 @@ function focusSelect(source: SourceDefinition, src: string, absent: Set<string>)
     FROM (SELECT ${layer1} FROM ${src} ${where}) m`;
 }
 
-function usageSelect(source: SourceDefinition, src: string): string {
+/** Tag policy on top of a source's tags: deny-listed keys removed, hashed keys replaced by a salted SHA-256. */
+function tagPolicy(tags: string, ctx: FileContext): string {
+  let t = tags;
+  const deny = (ctx.denyTags ?? []).filter(Boolean);
+  if (deny.length) t = `NULLIF(CAST(json_merge_patch(COALESCE(${t}, '{}'), ${lit(JSON.stringify(Object.fromEntries(deny.map((k) => [k, null]))))}) AS VARCHAR), '{}')`;
+  for (const k of (ctx.hashTags ?? []).filter(Boolean)) {
+    const v = `json_extract_string(${t}, ${lit(`$."${k}"`)})`;
+    t = `CASE WHEN ${v} IS NULL THEN ${t} ELSE CAST(json_merge_patch(${t}, json_object(${lit(k)}, sha256(_salt || ${v}))) AS VARCHAR) END`;
+  }
+  return t;
+}
+
+function usageSelect(source: SourceDefinition, src: string, ctx: FileContext): string {
   const lineage = {
     source_id: lit(source.id),
     source_file: '_source_file',
     source_record: `COALESCE(_record, CAST(${source.map.request_id ?? 'NULL'} AS VARCHAR))`,
   };
   const exprs: Record<string, string> = { ...source.map, ...lineage };
+  if (exprs.tags) exprs.tags = tagPolicy(exprs.tags, ctx);
   const layer1 = Object.entries(exprs)
     .filter(([c]) => c !== 'model' && c !== 'cost_estimate' && c !== 'unpriced' && c !== 'date')
     .map(([c, e]) => `${e} AS ${ident(c)}`)
@@ -225,7 +238,7 @@ export async function stageInput(
   const select =
     source.dataset === 'focus'
       ? focusSelect(source, rel.name, new Set(rel.absent))
-      : usageSelect(source, rel.name);
+      : usageSelect(source, rel.name, ctx);
   const partExpr =
     source.dataset === 'focus' ? `strftime("BillingPeriodStart", '%Y-%m')` : `strftime("date", '%Y-%m-%d')`;
   const outDir = ctx.scratch(`${ctx.tag}.out`);

@@ -14,6 +14,9 @@ export interface FileContext {
   sha256: string;
   account: string | null;
   salt: string;
+  /** Tag keys whose values are hashed, and tag keys dropped, on usage rows. */
+  hashTags?: string[];
+  denyTags?: string[];
   /** Unique suffix for this file's temp objects. */
   tag: string;
   /** Where NDJSON intermediates go (the transaction's staging area). */

@@ -72,7 +72,8 @@ export const gatewayCsv: SourceDefinition = {
   family: 'gateway',
   dataset: 'usage',
   formats: ['csv'],
-  detects: 'CSV with timestamp, request_id, model, input_tokens, output_tokens (+ optional tag.<key> columns)',
+  detects:
+    'CSV with timestamp, request_id, model, input_tokens, output_tokens (+ optional tag.<key> columns)',
   detect: (s) => {
     const h = new Set(s.header.map((x) => x.toLowerCase()));
     return REQUIRED.every((c) => h.has(c)) ? 1 : 0;
@@ -106,7 +107,9 @@ export const gatewayCsv: SourceDefinition = {
     trace_id: str('trace_id'),
     parent_id: str('parent_id'),
     timestamp: isoTime('timestamp'),
-    provider: normalizeProviderSql(`COALESCE(${str('provider')}, regexp_extract(${str('model')}, '^([a-z_]+)/', 1))`),
+    provider: normalizeProviderSql(
+      `COALESCE(${str('provider')}, regexp_extract(${str('model')}, '^([a-z_]+)/', 1))`,
+    ),
     model_raw: str('model'),
     ...Object.fromEntries(Object.entries(TOKENS).map(([c, t]) => [t, tokens(c)])),
     project_id: str('project_id'),
@@ -118,7 +121,7 @@ export const gatewayCsv: SourceDefinition = {
     source_cost: `TRY_CAST(${str('cost')} AS DECIMAL(38,18))`,
   },
   // `tag.<key>` -> tag `key` (text, at most 256 characters); keys that name content are never tags (PRODUCT §3)
-  mapFor: (s) => {
+  mapFor: (s): Record<string, string> => {
     const pairs = tagColumns(s)
       .map((c) => [c.slice(TAG_PREFIX.length), c] as const)
       .filter(([key]) => !isContentKey(key))

@@ -79,7 +79,8 @@ const cacheCreation = tokens(TOKENS.cacheCreation);
 const folded = `(${input} >= ${cacheRead} + ${cacheCreation})`;
 
 // 64-bit nanoseconds, read from their text: never through a double (TRAPS.md); micro-second precision is kept.
-const nanos = (c: string) => `CASE WHEN regexp_full_match(${str(c)}, '[0-9]{1,20}') THEN CAST(${str(c)} AS HUGEINT) END`;
+const nanos = (c: string) =>
+  `CASE WHEN regexp_full_match(${str(c)}, '[0-9]{1,20}') THEN CAST(${str(c)} AS HUGEINT) END`;
 const start = nanos('startTimeUnixNano');
 const end = nanos('endTimeUnixNano');
 const statusCode = `upper(${str('status.code')})`;

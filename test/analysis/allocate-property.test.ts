@@ -32,7 +32,10 @@ const usage = fc.record({
   est: fc.option(money, { nil: null }),
 });
 
-async function load(pools: fc.Infer<typeof pool>[], uses: fc.Infer<typeof usage>[]) {
+type Pool = { model: string; cls: string | null; day: string; billed: string; effective: string; qty: number };
+type Usage = { model: string; day: string; input: number; output: number; cache_read: number; feature: string | null; est: string | null };
+
+async function load(pools: Pool[], uses: Usage[]) {
   await db.run('DROP TABLE IF EXISTS focus');
   await db.run('DROP TABLE IF EXISTS usage');
   await db.run(focusTableDdl('focus'));

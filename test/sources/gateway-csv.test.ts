@@ -63,14 +63,74 @@ describe('gateway-csv', () => {
        FROM usage WHERE source_file LIKE '%example.csv' ORDER BY request_id`,
     );
     expect(rows).toEqual([
-      { request_id: 'gw-0001', ts: '2025-10-06 08:15:00.000000', provider: 'openai', model: 'gpt-4o-mini-2024-07-18', request_type: 'interactive', status: 'success', l: '812', project_id: 'proj-search', trace_id: 'tr-100', parent_id: null, h: '64' },
-      { request_id: 'gw-0002', ts: '2025-10-06 08:15:02.250000', provider: 'anthropic', model: 'claude-sonnet-4-20250514', request_type: 'interactive', status: 'success', l: '7000', project_id: 'proj-search', trace_id: 'tr-100', parent_id: 'gw-0001', h: '64' },
+      {
+        request_id: 'gw-0001',
+        ts: '2025-10-06 08:15:00.000000',
+        provider: 'openai',
+        model: 'gpt-4o-mini-2024-07-18',
+        request_type: 'interactive',
+        status: 'success',
+        l: '812',
+        project_id: 'proj-search',
+        trace_id: 'tr-100',
+        parent_id: null,
+        h: '64',
+      },
+      {
+        request_id: 'gw-0002',
+        ts: '2025-10-06 08:15:02.250000',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-20250514',
+        request_type: 'interactive',
+        status: 'success',
+        l: '7000',
+        project_id: 'proj-search',
+        trace_id: 'tr-100',
+        parent_id: 'gw-0001',
+        h: '64',
+      },
       // naive time: UTC
-      { request_id: 'gw-0003', ts: '2025-10-06 09:00:00.000000', provider: 'anthropic', model: 'claude-sonnet-4-20250514', request_type: 'batch', status: 'success', l: null, project_id: 'proj-batch', trace_id: null, parent_id: null, h: null },
+      {
+        request_id: 'gw-0003',
+        ts: '2025-10-06 09:00:00.000000',
+        provider: 'anthropic',
+        model: 'claude-sonnet-4-20250514',
+        request_type: 'batch',
+        status: 'success',
+        l: null,
+        project_id: 'proj-batch',
+        trace_id: null,
+        parent_id: null,
+        h: null,
+      },
       // 11:30 at +02:00
-      { request_id: 'gw-0004', ts: '2025-10-06 09:30:00.000000', provider: 'mistral', model: 'mistral-large-2411', request_type: 'background', status: 'failure', l: '30000', project_id: 'proj-batch', trace_id: 'tr-101', parent_id: null, h: '64' },
+      {
+        request_id: 'gw-0004',
+        ts: '2025-10-06 09:30:00.000000',
+        provider: 'mistral',
+        model: 'mistral-large-2411',
+        request_type: 'background',
+        status: 'failure',
+        l: '30000',
+        project_id: 'proj-batch',
+        trace_id: 'tr-101',
+        parent_id: null,
+        h: '64',
+      },
       // no provider column value: taken from the `openai/` route prefix; no request_type: interactive
-      { request_id: 'gw-0005', ts: '2025-10-06 10:45:00.000000', provider: 'openai', model: 'gpt-4o-2024-08-06', request_type: 'interactive', status: 'success', l: '1500', project_id: 'proj-search', trace_id: 'tr-102', parent_id: null, h: '64' },
+      {
+        request_id: 'gw-0005',
+        ts: '2025-10-06 10:45:00.000000',
+        provider: 'openai',
+        model: 'gpt-4o-2024-08-06',
+        request_type: 'interactive',
+        status: 'success',
+        l: '1500',
+        project_id: 'proj-search',
+        trace_id: 'tr-102',
+        parent_id: null,
+        h: '64',
+      },
     ]);
     const r = await one<Row>(home, "SELECT source_cost::VARCHAR c FROM usage WHERE request_id = 'gw-0004'");
     expect(r.c).toBe('1234567.123456789012345678');
@@ -137,7 +197,10 @@ describe('gateway-csv: input errors', () => {
     const cases: [string, object][] = [
       [
         `${HEADER}\n2025-10-06T08:15:00Z,r1,gpt-4o,9.99,5,`,
-        { message: 'not a whole number of tokens (request_id r1)', location: { record: 2, column: 'input_tokens' } },
+        {
+          message: 'not a whole number of tokens (request_id r1)',
+          location: { record: 2, column: 'input_tokens' },
+        },
       ],
       [
         `${HEADER}\n2025-10-06T08:15:00Z,r1,gpt-4o,1,5,\nyesterday,r2,gpt-4o,1,5,`,
@@ -145,13 +208,19 @@ describe('gateway-csv: input errors', () => {
       ],
       [
         `${HEADER}\n2025-10-06T08:15:00Z,r1,gpt-4o,10,,`,
-        { message: 'required value is missing (request_id r1)', location: { record: 2, column: 'output_tokens' } },
+        {
+          message: 'required value is missing (request_id r1)',
+          location: { record: 2, column: 'output_tokens' },
+        },
       ],
       [
         `${HEADER}\n2025-10-06T08:15:00Z,r1,gpt-4o,10,x,`,
         { location: { record: 2, column: 'output_tokens' } },
       ],
-      [`${HEADER}\n2025-10-06T08:15:00Z,,gpt-4o,10,5,`, { message: 'required value is missing', location: { column: 'request_id' } }],
+      [
+        `${HEADER}\n2025-10-06T08:15:00Z,,gpt-4o,10,5,`,
+        { message: 'required value is missing', location: { column: 'request_id' } },
+      ],
     ];
     for (const [text, err] of cases) await expect(ingestCsv(csv(text))).rejects.toMatchObject(err);
   });
@@ -192,6 +261,8 @@ describe('mixed folder: otel-genai, gateway-csv and litellm in one ingest', () =
     const before = await q<Row>(home, 'SELECT * FROM usage ORDER BY source_id, trace_id, request_id');
     const again = await ingestInto(home, paths);
     expect(again.files.every((f) => f.status === 'unchanged')).toBe(true);
-    expect(await q<Row>(home, 'SELECT * FROM usage ORDER BY source_id, trace_id, request_id')).toEqual(before);
+    expect(await q<Row>(home, 'SELECT * FROM usage ORDER BY source_id, trace_id, request_id')).toEqual(
+      before,
+    );
   });
 });

@@ -139,13 +139,61 @@ describe('otel-genai: old and new attribute names', () => {
     );
     expect(rows).toEqual([
       // input_tokens 3200 = 1700 uncached + 1000 cache read + 500 cache creation
-      { request_id: 'b7ad6b7169203331', provider: 'anthropic', i: '1700', cr: '1000', cw: '500', o: '400', status: 'success' },
+      {
+        request_id: 'b7ad6b7169203331',
+        provider: 'anthropic',
+        i: '1700',
+        cr: '1000',
+        cw: '500',
+        o: '400',
+        status: 'success',
+      },
       // input_tokens 50 < cache_read 4000: Anthropic's raw split, 50 is already uncached
-      { request_id: 'c8be7c827a314442', provider: 'anthropic', i: '50', cr: '4000', cw: '300', o: '250', status: 'success' },
-      { request_id: 'd9cf8d938b425553', provider: 'azure-openai', i: '500', cr: '300', cw: '0', o: '150', status: 'success' },
-      { request_id: 'e0d09ea49c536664', provider: 'google', i: '600', cr: '0', cw: '0', o: '90', status: 'success' },
-      { request_id: 'f1e1afb5ad647775', provider: 'openai', i: '64', cr: '0', cw: '0', o: '0', status: 'success' },
-      { request_id: 'a2f2b0c6be758886', provider: 'aws-bedrock', i: '0', cr: '0', cw: '0', o: '0', status: 'failure' },
+      {
+        request_id: 'c8be7c827a314442',
+        provider: 'anthropic',
+        i: '50',
+        cr: '4000',
+        cw: '300',
+        o: '250',
+        status: 'success',
+      },
+      {
+        request_id: 'd9cf8d938b425553',
+        provider: 'azure-openai',
+        i: '500',
+        cr: '300',
+        cw: '0',
+        o: '150',
+        status: 'success',
+      },
+      {
+        request_id: 'e0d09ea49c536664',
+        provider: 'google',
+        i: '600',
+        cr: '0',
+        cw: '0',
+        o: '90',
+        status: 'success',
+      },
+      {
+        request_id: 'f1e1afb5ad647775',
+        provider: 'openai',
+        i: '64',
+        cr: '0',
+        cw: '0',
+        o: '0',
+        status: 'success',
+      },
+      {
+        request_id: 'a2f2b0c6be758886',
+        provider: 'aws-bedrock',
+        i: '0',
+        cr: '0',
+        cw: '0',
+        o: '0',
+        status: 'failure',
+      },
     ]);
   });
 
@@ -190,7 +238,10 @@ function contentStrings(): string[] {
       k,
     ) || /(^|\.)(input|output|content)(\.|$)/.test(k);
   const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+      return;
+    }
     if (node === null || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
     const v = (o.value as { stringValue?: string } | undefined)?.stringValue;
@@ -234,7 +285,14 @@ describe('otel-genai: the fixture folder', () => {
   it('never stores prompt or completion text', async () => {
     const secrets = contentStrings();
     // markers from every content attribute kind in the fixtures
-    for (const m of ['Maria Souza', 'P1234567', 'ACME-CONFIDENTIAL', 'Zephyr', 'Hotel Avenida Palace', 'clause 7.3'])
+    for (const m of [
+      'Maria Souza',
+      'P1234567',
+      'ACME-CONFIDENTIAL',
+      'Zephyr',
+      'Hotel Avenida Palace',
+      'clause 7.3',
+    ])
       expect(secrets.some((s) => s.includes(m))).toBe(true);
     expect(secrets.length).toBeGreaterThan(10);
     const decoded = JSON.stringify(await q(home, 'SELECT * FROM usage'));

@@ -1,0 +1,44 @@
+// The config file (PRODUCT §2, §7): `--config FILE`, env AICOST_CONFIG, or ./aicost.config.yaml when present.
+// zod-validated; an error names the key and the line.
+import { existsSync, readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { InputError } from './errors.js';
+
+export const ConfigSchema = z
+  .object({
+    /** BillingAccountId for sources whose data carries none. */
+    account: z.string().min(1).optional(),
+    /** A YAML rate card overriding bundled prices. */
+    rate_card: z.string().min(1).optional(),
+    /** Tag keys whose values are stored only as salted hashes (e-mail addresses, user ids). */
+    hash_tags: z.array(z.string().min(1)).default([]),
+    /** Tag keys never stored (added to the built-in content keys). */
+    deny_tags: z.array(z.string().min(1)).default([]),
+    /** Budgets (used by the budget and report commands). */
+    budgets: z.array(z.record(z.string(), z.unknown())).default([]),
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(explicit?: string): Config {
+  const path = explicit ?? (existsSync('aicost.config.yaml') ? 'aicost.config.yaml' : undefined);
+  if (!path) return ConfigSchema.parse({});
+  if (!existsSync(path)) throw new InputError('config file not found', { file: path });
+  const lines = new LineCounter();
+  const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new InputError(`invalid YAML: ${e.message.split('\n')[0]}`, { file: path, record: lines.linePos(e.pos[0]).line });
+  }
+  const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const keyPath = issue.path.map(String);
+    const node = keyPath.length ? doc.getIn(keyPath, true) : undefined;
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    const record = range ? lines.linePos(range[0]).line : undefined;
+    throw new InputError(`config key "${keyPath.join('.') || '(root)'}": ${issue.message}`, { file: path, record });
+  }
+  return parsed.data;
+}
