@@ -56,7 +56,7 @@ async function openParquet(db: Db, path: string): Promise<OpenedDataset> {
   await guard(path, 'Parquet', () =>
     db.run(
       `CREATE OR REPLACE TEMP VIEW ${ident(DATA)} AS SELECT * EXCLUDE (file_row_number), ` +
-        `(file_row_number + 1)::INTEGER AS ${ident(RECORD_COLUMN)} FROM read_parquet(${lit(path)}, file_row_number = true)`,
+        `(file_row_number + 1)::INTEGER AS ${ident(RECORD_COLUMN)} FROM read_parquet(${lit(path)}, file_row_number = true, hive_partitioning = false)`,
     ),
   );
   // A view reads lazily: touch the data now so unreadable bytes surface as an input error here.

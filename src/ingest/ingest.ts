@@ -113,7 +113,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       if (sniff.format === 'parquet') {
         try {
           sniff.parquetColumns = (
-            await db.describe(`SELECT * FROM read_parquet(${lit(resolve(input.path))})`)
+            await db.describe(`SELECT * FROM read_parquet(${lit(resolve(input.path))}, hive_partitioning = false)`)
           ).map((c) => c.name);
         } catch {
           sniff.format = 'unknown';

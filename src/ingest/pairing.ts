@@ -27,7 +27,7 @@ function pairedSelect(file: string, usageFiles: string[]): string {
   const usage = usageFiles.length
     ? `SELECT "date" AS d, model, COALESCE(project_id, workspace_id) AS proj,
          ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)}) AS ${ident(c)}`).join(', ')}
-       FROM read_parquet(${litList(usageFiles)}) WHERE grain = 'bucket' GROUP BY ALL`
+       FROM read_parquet(${litList(usageFiles)}, hive_partitioning = false) WHERE grain = 'bucket' GROUP BY ALL`
     : `SELECT NULL::DATE AS d, NULL::VARCHAR AS model, NULL::VARCHAR AS proj, ${TOKEN_CLASSES.map((c) => `NULL::BIGINT AS ${ident(c)}`).join(', ')} WHERE false`;
   // exact project match first; usage reported without a project serves rows of any project
   const qty = `COALESCE(NULLIF(${usageClassSum('ue')}, 0), NULLIF(${usageClassSum('ua')}, 0))`;
@@ -41,7 +41,7 @@ function pairedSelect(file: string, usageFiles: string[]): string {
   const pqEst = `CAST(CAST(f.BilledCost AS DOUBLE) / CAST(q.price AS DOUBLE) AS DECIMAL(38,18))`;
   const unitPaired = `CAST(CAST(f.BilledCost AS DOUBLE) / (q.qty / 1000000.0) AS DECIMAL(38,18))`;
   return `WITH u AS (${usage}),
-  f0 AS (SELECT *, CAST("ChargePeriodStart" AS DATE) AS __d FROM read_parquet(${lit(file)})),
+  f0 AS (SELECT *, CAST("ChargePeriodStart" AS DATE) AS __d FROM read_parquet(${lit(file)}, hive_partitioning = false)),
   q AS (
     SELECT f.x_RowId AS rid, ${pairable} AS pairable,
       CAST(${qty} AS DECIMAL(38,18)) AS qty,
@@ -95,7 +95,7 @@ export async function pairCostReports(
       .map((u) => u.abs);
     const select = pairedSelect(w.abs, usageFiles);
     const changed = await db.one<{ n: string }>(
-      `SELECT count(*)::VARCHAR AS n FROM (${select}) a JOIN read_parquet(${lit(w.abs)}) b USING (x_RowId)
+      `SELECT count(*)::VARCHAR AS n FROM (${select}) a JOIN read_parquet(${lit(w.abs)}, hive_partitioning = false) b USING (x_RowId)
         WHERE ${QTY_COLS.map((c) => `a.${ident(c)} IS DISTINCT FROM b.${ident(c)}`).join(' OR ')}`,
     );
     if (!changed || changed.n === '0') {

@@ -11,14 +11,14 @@ export async function pruneAllocations(db: Db, tx: Transaction, working: Working
   const focus = working.filter((w) => w.file.dataset === 'focus').map((w) => w.abs);
   await db.run(
     focus.length
-      ? `CREATE OR REPLACE TEMP TABLE live_rows AS SELECT DISTINCT x_RowId AS rid FROM read_parquet(${litList(focus)})`
+      ? `CREATE OR REPLACE TEMP TABLE live_rows AS SELECT DISTINCT x_RowId AS rid FROM read_parquet(${litList(focus)}, hive_partitioning = false)`
       : 'CREATE OR REPLACE TEMP TABLE live_rows (rid VARCHAR)',
   );
   const out: WorkingFile[] = working.filter((w) => !alloc.includes(w));
   for (const w of alloc) {
     const col = w.file.dataset === 'allocated' ? 'x_OriginRowId' : 'origin_row_id';
     const stale = `${col} NOT IN (SELECT rid FROM live_rows)`;
-    const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}) WHERE ${stale}`);
+    const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE ${stale}`);
     const n = Number(hit?.n ?? 0);
     if (n === 0) {
       out.push(w);
@@ -27,7 +27,7 @@ export async function pruneAllocations(db: Db, tx: Transaction, working: Working
     if (n === w.file.rows) continue;
     const name = shortHash(w.file.path, 'pruned', String(n));
     const staged = tx.stagePath(`prune/${name}.parquet`);
-    await db.run(`COPY (SELECT * FROM read_parquet(${lit(w.abs)}) WHERE NOT (${stale})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(`COPY (SELECT * FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE NOT (${stale})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
     const t = await fileTotals(db, w.file.dataset === 'allocated' ? 'allocated' : 'none', staged);
     out.push({ abs: staged, staged: true, file: { ...w.file, path: w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`), rows: t.rows, totals: t.totals } });
   }

@@ -30,7 +30,7 @@ async function rewriteWithout(
   const name = shortHash(target.file.path, salt);
   const staged = tx.stagePath(`rewrite/${name}.parquet`);
   await db.run(
-    `COPY (SELECT * FROM read_parquet(${lit(target.abs)}) WHERE NOT (${drop})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+    `COPY (SELECT * FROM read_parquet(${lit(target.abs)}, hive_partitioning = false) WHERE NOT (${drop})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
   );
   const t = await fileTotals(db, target.file.dataset, staged);
   if (t.rows === 0) return null;
@@ -74,9 +74,9 @@ export async function applyReplacement(
         next.push(w);
         continue;
       }
-      const drop = `${key} IN (SELECT ${key} FROM read_parquet(${incomingAbs}))`;
+      const drop = `${key} IN (SELECT ${key} FROM read_parquet(${incomingAbs}, hive_partitioning = false))`;
       const hit = await db.one<{ n: string }>(
-        `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}) WHERE ${drop}`,
+        `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE ${drop}`,
       );
       const n = Number(hit?.n ?? 0);
       if (n === 0) {
@@ -102,11 +102,11 @@ export async function applyReplacement(
         return !drop;
       });
     } else if (others.length > 0) {
-      const storedHashes = `SELECT ${ROW_HASH} FROM read_parquet(${litList(others.map((w) => w.abs))})`;
+      const storedHashes = `SELECT ${ROW_HASH} FROM read_parquet(${litList(others.map((w) => w.abs))}, hive_partitioning = false)`;
       const newIncoming: WorkingFile[] = [];
       for (const f of incoming) {
         const d = await db.one<{ n: string; cost: string }>(
-          `SELECT count(*)::VARCHAR AS n, COALESCE(SUM("BilledCost"), 0)::VARCHAR AS cost FROM read_parquet(${lit(f.abs)}) WHERE ${ROW_HASH} IN (${storedHashes})`,
+          `SELECT count(*)::VARCHAR AS n, COALESCE(SUM("BilledCost"), 0)::VARCHAR AS cost FROM read_parquet(${lit(f.abs)}, hive_partitioning = false) WHERE ${ROW_HASH} IN (${storedHashes})`,
         );
         const n = Number(d?.n ?? 0);
         if (n === 0) {
@@ -133,7 +133,7 @@ export async function applyReplacement(
 
   // period: a later file of the same (source, billing account, billing period) replaces the earlier one
   const accounts = await db.all<{ a: string | null; p: string }>(
-    `SELECT DISTINCT "BillingAccountId" AS a, strftime("BillingPeriodStart", '%Y-%m') AS p FROM read_parquet(${incomingAbs})`,
+    `SELECT DISTINCT "BillingAccountId" AS a, strftime("BillingPeriodStart", '%Y-%m') AS p FROM read_parquet(${incomingAbs}, hive_partitioning = false)`,
   );
   for (const w of working) {
     if (
@@ -147,7 +147,7 @@ export async function applyReplacement(
     const accs = accounts.filter((a) => a.p === w.file.partition).map((a) => a.a ?? '');
     const drop = `COALESCE("BillingAccountId", '') IN (${accs.map(lit).join(', ')})`;
     const hit = await db.one<{ n: string }>(
-      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}) WHERE ${drop}`,
+      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE ${drop}`,
     );
     const n = Number(hit?.n ?? 0);
     if (n === 0) next.push(w);

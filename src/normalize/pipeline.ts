@@ -255,7 +255,7 @@ export async function stageInput(
   }
   await throwOnRejects(db, ctx);
   const files = stagedFiles(outDir);
-  const out = files.length > 0 ? `read_parquet(${litList(files.map((f) => f.path))})` : `(${select}) z`;
+  const out = files.length > 0 ? `read_parquet(${litList(files.map((f) => f.path))}, hive_partitioning = false)` : `(${select}) z`;
   // carried-over FOCUS input is not repaired or rejected for missing values (PRODUCT §3); derived rows are checked
   if (source.family !== 'focus') await runOutputChecks(db, source.dataset, out, ctx);
 
@@ -264,7 +264,7 @@ export async function stageInput(
   for (const f of files) {
     const r = await db.one<Record<string, string | null>>(
       `SELECT count(*)::VARCHAR AS _rows, ${totalCols.map((c) => `COALESCE(SUM(${ident(c)}), 0)::VARCHAR AS ${ident(c)}`).join(', ')}
-         FROM read_parquet(${lit(f.path)})`,
+         FROM read_parquet(${lit(f.path)}, hive_partitioning = false)`,
     );
     const { _rows, ...totals } = r ?? {};
     parts.push({

@@ -101,7 +101,7 @@ async function readCsv(
       `COPY (SELECT ${proj.sql} FROM ${reader}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION lz4_raw)`,
     );
     await db.run(
-      `CREATE TEMP VIEW ${name} AS SELECT *, NULL::VARCHAR AS _record, ${CONTEXT_COLS(ctx)} FROM read_parquet(${lit(staged)})`,
+      `CREATE TEMP VIEW ${name} AS SELECT *, NULL::VARCHAR AS _record, ${CONTEXT_COLS(ctx)} FROM read_parquet(${lit(staged)}, hive_partitioning = false)`,
     );
   }
   return { name, absent: proj.absent, unknown: sniff.header.filter((h) => !(h in spec) && !spec[h]) };
@@ -177,7 +177,7 @@ async function readJson(
 async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileContext) {
   let cols: { name: string }[];
   try {
-    cols = await db.describe(`SELECT * FROM read_parquet(${lit(ctx.absPath)})`);
+    cols = await db.describe(`SELECT * FROM read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`);
   } catch (e) {
     throw new InputError(`not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, {
       file: ctx.displayPath,
@@ -190,7 +190,7 @@ async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileC
   await db.run('SET preserve_insertion_order = true');
   await db.run(
     `CREATE TEMP TABLE ${name} AS SELECT ${proj.sql}, CAST(row_number() OVER () AS VARCHAR) AS _record, ${CONTEXT_COLS(ctx)}
-       FROM read_parquet(${lit(ctx.absPath)})`,
+       FROM read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`,
   );
   await db.run('SET preserve_insertion_order = false');
   return { name, absent: proj.absent, unknown: cols.map((c) => c.name).filter((c) => !(c in spec)) };

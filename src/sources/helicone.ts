@@ -14,7 +14,7 @@ import { derivedTags, mergeTags, metadataTags } from '../normalize/usage-ops.js'
 import { normalizeProviderSql } from '../prices/names.js';
 import { lit } from '../store/duckdb.js';
 import { modelFamilyProviderSql } from './langfuse.js';
-import type { InputColumn, RowCheck, SourceDefinition, Sniff } from './types.js';
+import type { InputColumn, RowCheck, Sniff, SourceDefinition } from './types.js';
 
 const COUNT = 'BIGINT';
 /** The export CLI's CSV columns (required ones marked) and the further HeliconeRequest fields read from JSON. */
@@ -88,6 +88,15 @@ const moneyCheck = (c: string): RowCheck => ({
   problem: 'not a number',
 });
 
+const SIGNATURE = [
+  'response_id',
+  'response_created_at',
+  'response_status',
+  'request_created_at',
+  'request_properties',
+  'request_user_id',
+];
+
 /** JSON shapes: the API envelope `{data: [...]}`, a bare list, or one request per document (JSONL). */
 function recordPath(sniff: Sniff): string[] {
   const head = sniff.head.trimStart();
@@ -102,20 +111,16 @@ export const helicone: SourceDefinition = {
   dataset: 'usage',
   formats: ['csv', 'json'],
   detects:
-    'CSV with response_id, request_created_at, prompt_tokens, request_properties; or JSON/JSONL HeliconeRequest rows',
+    'CSV with response_id, request_created_at, response_created_at, request_properties; or JSON/JSONL HeliconeRequest rows',
+  // by Helicone's own column names, so a file missing a required column is still recognized (and named)
   detect: (s) => {
     if (s.format === 'csv') {
       const h = new Set(s.header.map((x) => x.toLowerCase()));
-      return h.has('response_id') &&
-        h.has('request_created_at') &&
-        h.has('prompt_tokens') &&
-        (h.has('request_properties') || h.has('request_user_id'))
-        ? 1
-        : 0;
+      const n = SIGNATURE.filter((c) => h.has(c)).length;
+      return n >= 4 ? 1 : n === 3 && h.has('prompt_tokens') ? 0.6 : 0;
     }
     return s.format === 'json' &&
       s.head.includes('"request_created_at"') &&
-      s.head.includes('"prompt_tokens"') &&
       (s.head.includes('"request_id"') || s.head.includes('"response_id"'))
       ? 1
       : 0;
@@ -129,7 +134,9 @@ export const helicone: SourceDefinition = {
             path: recordPath(s),
             fields: Object.fromEntries(Object.keys(COLUMNS).map((c) => [c, OBJECTS.has(c) ? `${c}{}` : c])),
           },
-          columns: Object.fromEntries(Object.entries(COLUMNS).map(([c, v]) => [c, { ...v, type: 'VARCHAR' }])),
+          columns: Object.fromEntries(
+            Object.entries(COLUMNS).map(([c, v]) => [c, { ...v, type: 'VARCHAR' }]),
+          ),
         },
   let: {
     _session: `list_transform([${SESSION.map(lit).join(', ')}], s -> json_extract_string(${props},
@@ -191,7 +198,11 @@ export const helicone: SourceDefinition = {
       stored: '"input" + cache_read + cache_write',
     },
     { measure: 'completion tokens (completion + completion audio)', source: output, stored: '"output"' },
-    { measure: 'Helicone cost (source_cost)', source: `COALESCE(${sourceCost}, 0)`, stored: 'COALESCE(source_cost, 0)' },
+    {
+      measure: 'Helicone cost (source_cost)',
+      source: `COALESCE(${sourceCost}, 0)`,
+      stored: 'COALESCE(source_cost, 0)',
+    },
   ],
   replace: { kind: 'rows', key: ['request_id'] },
 };

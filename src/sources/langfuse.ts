@@ -14,7 +14,7 @@ import { str } from '../normalize/ops.js';
 import { derivedTags, mergeTags, metadataTags, stringListTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { lit } from '../store/duckdb.js';
-import type { InputColumn, RowCheck, SourceDefinition, Sniff } from './types.js';
+import type { InputColumn, RowCheck, Sniff, SourceDefinition } from './types.js';
 
 /** Reader fields, named as Langfuse names them; `trace.*` climb to the trace of the enclosing document. */
 const FIELDS: Record<string, string> = {
@@ -70,7 +70,12 @@ const KEYS = {
       'input_cached_audio_tokens',
     ],
     addPrefix: 'cached_modality_',
-    inside: ['prompt_details.cache_read', 'cache_read.input_tokens', 'cached_content_token_count', 'cachedContentTokenCount'],
+    inside: [
+      'prompt_details.cache_read',
+      'cache_read.input_tokens',
+      'cached_content_token_count',
+      'cachedContentTokenCount',
+    ],
   },
   cacheWrite5m: { add: ['input_cache_creation_5m', 'input_ephemeral_5m_input_tokens'] },
   cacheWrite1h: { add: ['input_cache_creation_1h', 'input_ephemeral_1h_input_tokens'] },
@@ -114,7 +119,7 @@ const NAMED: string[] = [
   ...KEYS.output.first,
   ...KEYS.output.add,
 ];
-const PREFIXES = [KEYS.input.addPrefix, KEYS.cacheRead.addPrefix, KEYS.output.addPrefix];
+const PREFIXES: string[] = [KEYS.input.addPrefix, KEYS.cacheRead.addPrefix, KEYS.output.addPrefix];
 
 // usageDetails, or the deprecated `usage` object when an older export has no usageDetails
 const usageJson = `TRY_CAST(COALESCE(NULLIF("usageDetails", '{}'), "usage") AS JSON)`;
@@ -151,7 +156,10 @@ const metaFiltered = `CASE WHEN json_type(${metaObj}) = 'OBJECT' THEN CAST(map_f
 
 /** First-party model families by id prefix, for traces that name no provider (the model's own maker). */
 const MODEL_FAMILIES: [string, string][] = [
-  ['openai', '^(gpt-|chatgpt-|o[134](-|$)|text-embedding-(3|ada)|dall-e|whisper|tts-|omni-moderation|text-moderation)'],
+  [
+    'openai',
+    '^(gpt-|chatgpt-|o[134](-|$)|text-embedding-(3|ada)|dall-e|whisper|tts-|omni-moderation|text-moderation)',
+  ],
   ['anthropic', '^claude-'],
   ['google', '^(models/)?gemini-'],
   ['mistral', '^(mistral|codestral|ministral|pixtral|magistral|devstral)'],

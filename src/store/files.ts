@@ -46,7 +46,7 @@ export async function fileTotals(
   const cols = TOTAL_COLUMNS[dataset] ?? [];
   const r = await db.one<Record<string, string>>(
     `SELECT count(*)::VARCHAR AS _rows${cols.map((c) => `, COALESCE(SUM(${ident(c)}), 0)::VARCHAR AS ${ident(c)}`).join('')}
-       FROM read_parquet(${lit(path)})`,
+       FROM read_parquet(${lit(path)}, hive_partitioning = false)`,
   );
   const { _rows, ...totals } = r ?? {};
   return { rows: Number(_rows ?? 0), totals };

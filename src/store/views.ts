@@ -78,7 +78,7 @@ function usageAttributedSql(home: string, manifest: Manifest): string {
   if (files.length === 0) return plain;
   const keySets = new Map<string, string[]>();
   for (const r of manifest.allocations) keySets.set(JSON.stringify(r.keys), r.keys);
-  const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))})`;
+  const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false)`;
   const parts = [...keySets.entries()].map(
     ([json, keys]) => `SELECT u.source_id, u.request_id, u.trace_id,
         SUM(${shareSql('f.effective_cost')}) AS eff,

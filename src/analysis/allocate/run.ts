@@ -62,7 +62,7 @@ async function withoutOrigins(db: Db, tx: Transaction, originTable: string, orig
   let dropped = 0;
   for (const f of tx.next.files.filter((x) => x.dataset === dataset)) {
     const abs = join(tx.home, f.path);
-    const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(abs)}) WHERE ${originCol} IN (SELECT rid FROM ${originTable})`);
+    const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} IN (SELECT rid FROM ${originTable})`);
     const n = Number(hit?.n ?? 0);
     if (n === 0) continue;
     dropped += n;
@@ -70,7 +70,7 @@ async function withoutOrigins(db: Db, tx: Transaction, originTable: string, orig
     if (n === f.rows) continue;
     const name = shortHash(f.path, 'without', originTable, String(n));
     const staged = tx.stagePath(`alloc/${name}.parquet`);
-    await db.run(`COPY (SELECT * FROM read_parquet(${lit(abs)}) WHERE ${originCol} NOT IN (SELECT rid FROM ${originTable})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(`COPY (SELECT * FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} NOT IN (SELECT rid FROM ${originTable})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
     const t = await fileTotals(db, dataset === 'allocated' ? 'allocated' : 'usage', staged);
     tx.addFile(staged, { ...f, path: f.path.replace(/[^/]+\.parquet$/, `${name}.parquet`), rows: t.rows, totals: dataset === 'allocated' ? t.totals : {} });
   }
@@ -186,7 +186,7 @@ async function writeRun(db: Db, tx: Transaction, runId: string): Promise<void> {
   for (const { p } of periods) {
     const staged = tx.stagePath(`alloc/${runId}-${p}-factors.parquet`);
     await db.run(`COPY (SELECT * FROM factor_rows WHERE period = ${lit(p)}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
-    const n = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(staged)})`);
+    const n = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(staged)}, hive_partitioning = false)`);
     tx.addFile(staged, {
       path: storedPath('allocation-factors', p, '_', runId),
       dataset: 'allocation-factors',
