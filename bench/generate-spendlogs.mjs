@@ -653,7 +653,12 @@ export async function generateSpendLogs({
   onProgress,
 }) {
   let bytes = 0;
+  let streamError = null;
+  stream.on('error', (e) => {
+    streamError ??= e;
+  });
   const write = async (chunk) => {
+    if (streamError) throw streamError;
     bytes += chunk.length;
     if (!stream.write(chunk)) await once(stream, 'drain');
   };
@@ -757,6 +762,8 @@ async function cli() {
   }
   const stream =
     o.out && o.out !== '-' ? createWriteStream(o.out, { highWaterMark: 1 << 24 }) : process.stdout;
+  // `generate ... | head` closes the pipe early: the reader's choice, not an error
+  if (stream === process.stdout) stream.on('error', (e) => e.code === 'EPIPE' && process.exit(0));
   const t0 = performance.now();
   const bytes = await generateSpendLogs({ rows: o.rows, stream, seed: o.seed, workers: o.workers });
   if (stream !== process.stdout) {
@@ -771,5 +778,10 @@ async function cli() {
 if (!isMainThread && workerData?.spendlogsWorker) {
   workerMain();
 } else if (isMainThread && import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await cli();
+  try {
+    process.exitCode = await cli();
+  } catch (e) {
+    process.stderr.write(`generate-spendlogs: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  }
 }

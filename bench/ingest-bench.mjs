@@ -432,13 +432,13 @@ async function bench(o) {
       ],
       [
         'aicost --help',
-        `${help.medianMs.toFixed(0)} ms`,
+        `${help.medianMs.toFixed(1)} ms`,
         '',
         '',
         `< ${TARGETS.helpMs} ms`,
         pass(results.pass.help),
       ],
-      ['  (node -e 0, for context)', `${bare.medianMs.toFixed(0)} ms`, '', '', '', ''],
+      ['  (node -e 0, for context)', `${bare.medianMs.toFixed(1)} ms`, '', '', '', ''],
     ]),
     '',
     `aicost: ${fmtInt(file.rowsIn)} rows in, ${fmtInt(file.rowsOut)} out, ${fmtInt(file.rejected)} rejected; ` +

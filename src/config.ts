@@ -29,7 +29,10 @@ export function loadConfig(explicit?: string): Config {
   const doc = parseDocument(readFileSync(path, 'utf8'), { lineCounter: lines });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    throw new InputError(`invalid YAML: ${e.message.split('\n')[0]}`, { file: path, record: lines.linePos(e.pos[0]).line });
+    throw new InputError(`invalid YAML: ${e.message.split('\n')[0]}`, {
+      file: path,
+      record: lines.linePos(e.pos[0]).line,
+    });
   }
   const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) {
@@ -38,7 +41,10 @@ export function loadConfig(explicit?: string): Config {
     const node = keyPath.length ? doc.getIn(keyPath, true) : undefined;
     const range = (node as { range?: [number, number, number] } | undefined)?.range;
     const record = range ? lines.linePos(range[0]).line : undefined;
-    throw new InputError(`config key "${keyPath.join('.') || '(root)'}": ${issue.message}`, { file: path, record });
+    throw new InputError(`config key "${keyPath.join('.') || '(root)'}": ${issue.message}`, {
+      file: path,
+      record,
+    });
   }
   return parsed.data;
 }

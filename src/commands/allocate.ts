@@ -5,9 +5,13 @@ import { output } from '../report/output.js';
 import { globalOptions } from './global.js';
 
 /** --period YYYY-MM or --from/--to dates as a half-open date range. */
-export function parsePeriod(opts: { period?: string; from?: string; to?: string }): { from: string | null; to: string | null } {
+export function parsePeriod(opts: { period?: string; from?: string; to?: string }): {
+  from: string | null;
+  to: string | null;
+} {
   if (opts.period) {
-    if (!/^\d{4}-\d{2}$/.test(opts.period)) throw new InputError(`--period must be YYYY-MM, got "${opts.period}"`);
+    if (!/^\d{4}-\d{2}$/.test(opts.period))
+      throw new InputError(`--period must be YYYY-MM, got "${opts.period}"`);
     const [y, m] = opts.period.split('-').map(Number) as [number, number];
     const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
     return { from: `${opts.period}-01`, to: `${next}-01` };
@@ -21,12 +25,21 @@ export function parsePeriod(opts: { period?: string; from?: string; to?: string 
 export function register(program: Command): void {
   program
     .command('allocate')
-    .description('Split invoiced AI cost onto usage keys (FOCUS 1.3 split-cost allocation) and print the showback')
-    .requiredOption('--by <keys>', 'tag key(s), model or provider, comma-separated (e.g. feature or team,customer)')
+    .description(
+      'Split invoiced AI cost onto usage keys (FOCUS 1.3 split-cost allocation) and print the showback',
+    )
+    .requiredOption(
+      '--by <keys>',
+      'tag key(s), model or provider, comma-separated (e.g. feature or team,customer)',
+    )
     .option('--period <YYYY-MM>', 'billing month to allocate (default: everything stored)')
     .option('--from <date>', 'first UTC day (YYYY-MM-DD), inclusive')
     .option('--to <date>', 'last UTC day (YYYY-MM-DD), exclusive')
-    .option('--method <id>', 'x-token-cost-v1 (default) | x-tokens-v1 | x-even-v1 | x-fixed-v1', 'x-token-cost-v1')
+    .option(
+      '--method <id>',
+      'x-token-cost-v1 (default) | x-tokens-v1 | x-even-v1 | x-fixed-v1',
+      'x-token-cost-v1',
+    )
     .option('--weights <file>', 'x-fixed-v1: YAML/JSON map of key value -> weight')
     .option('--output-weight <n>', 'x-tokens-v1: weight of an output token relative to an input token', '1')
     .option('--format <format>', 'table | json | csv', 'table')
@@ -44,9 +57,11 @@ matching usage is an unallocated row (AllocatedResourceId NULL); usage with no i
     )
     .action(async (opts, cmd: Command) => {
       const format = String(opts.format);
-      if (!['table', 'json', 'csv'].includes(format)) throw new InputError(`unknown --format "${format}" (table, json, csv)`);
+      if (!['table', 'json', 'csv'].includes(format))
+        throw new InputError(`unknown --format "${format}" (table, json, csv)`);
       const outputWeight = Number(opts.outputWeight);
-      if (!Number.isFinite(outputWeight) || outputWeight <= 0) throw new InputError('--output-weight must be a positive number');
+      if (!Number.isFinite(outputWeight) || outputWeight <= 0)
+        throw new InputError('--output-weight must be a positive number');
       const { parseKeys } = await import('../analysis/allocate/keys.js');
       const { parseMethod } = await import('../analysis/allocate/methods.js');
       const { allocate } = await import('../analysis/allocate/run.js');
@@ -59,6 +74,12 @@ matching usage is an unallocated row (AllocatedResourceId NULL); usage with no i
         weightsFile: opts.weights,
         outputWeight,
       });
-      output.data(format === 'json' ? render.showbackJson(result) : format === 'csv' ? render.showbackCsv(result) : render.showbackTable(result));
+      output.data(
+        format === 'json'
+          ? render.showbackJson(result)
+          : format === 'csv'
+            ? render.showbackCsv(result)
+            : render.showbackTable(result),
+      );
     });
 }

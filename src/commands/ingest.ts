@@ -46,7 +46,10 @@ export function register(program: Command): void {
       'generic FOCUS input: replace stored rows of the same billing period instead of adding',
     )
     .option('--rate-card <file>', 'YAML rate card overriding bundled prices for cost estimates')
-    .option('--hash-tags <keys>', 'tag keys whose values are stored only as salted hashes (e.g. customer_email)')
+    .option(
+      '--hash-tags <keys>',
+      'tag keys whose values are stored only as salted hashes (e.g. customer_email)',
+    )
     .option('--json', 'print the ingest report as JSON')
     .addHelpText(
       'after',

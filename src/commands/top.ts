@@ -11,19 +11,34 @@ export function register(program: Command): void {
     .option('--by <grain>', 'request | trace', 'request')
     .option('--limit <n>', 'how many', '10')
     .option('--format <format>', 'table | json | csv', 'table')
-    .addHelpText('after', '\nExamples:\n  $ aicost top --by trace --limit 5\n  $ aicost top --by request --format json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ aicost top --by trace --limit 5\n  $ aicost top --by request --format json',
+    )
     .action(async (opts, cmd: Command) => {
       const by = String(opts.by);
-      if (by !== 'request' && by !== 'trace') throw new InputError(`--by must be request or trace, got "${by}"`);
+      if (by !== 'request' && by !== 'trace')
+        throw new InputError(`--by must be request or trace, got "${by}"`);
       const limit = Number(opts.limit);
-      if (!Number.isInteger(limit) || limit <= 0) throw new InputError('--limit must be a positive whole number');
+      if (!Number.isInteger(limit) || limit <= 0)
+        throw new InputError('--limit must be a positive whole number');
       const format = String(opts.format);
-      if (!['table', 'json', 'csv'].includes(format)) throw new InputError(`unknown --format "${format}" (table, json, csv)`);
+      if (!['table', 'json', 'csv'].includes(format))
+        throw new InputError(`unknown --format "${format}" (table, json, csv)`);
       const { topSpenders } = await import('../analysis/top.js');
       const { renderCsv, renderTable } = await import('../report/table.js');
       const rows = await topSpenders(globalOptions(cmd).data, by, limit);
       const head = [by, 'requests', 'models', 'tokens', 'cost', 'basis', 'tags', 'first'];
-      const cells = rows.map((r) => [r.id, r.requests, r.models ?? '', r.tokens, r.cost ?? 'unpriced', r.basis, r.tags ?? '', r.first]);
+      const cells = rows.map((r) => [
+        r.id,
+        r.requests,
+        r.models ?? '',
+        r.tokens,
+        r.cost ?? 'unpriced',
+        r.basis,
+        r.tags ?? '',
+        r.first,
+      ]);
       if (format === 'json') output.data(JSON.stringify(rows, null, 2));
       else if (format === 'csv') output.data(renderCsv(head, cells));
       else output.data(renderTable(head, cells));

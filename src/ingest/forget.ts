@@ -1,9 +1,9 @@
 // Forgetting data: drop manifest files (and their input records) by source, input file or period, atomically.
 import { join, resolve } from 'node:path';
 import { Db } from '../store/duckdb.js';
+import { Transaction } from '../store/transaction.js';
 import { pruneAllocations } from './prune-allocations.js';
 import type { WorkingFile } from './replace.js';
-import { Transaction } from '../store/transaction.js';
 
 export interface ForgetOptions {
   home: string;
@@ -38,7 +38,9 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
       working = await pruneAllocations(
         db,
         tx,
-        tx.next.files.filter((f) => !gone.has(f.path)).map((f) => ({ abs: join(tx.home, f.path), file: f, staged: false })),
+        tx.next.files
+          .filter((f) => !gone.has(f.path))
+          .map((f) => ({ abs: join(tx.home, f.path), file: f, staged: false })),
       );
     } finally {
       db.close();

@@ -113,7 +113,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       if (sniff.format === 'parquet') {
         try {
           sniff.parquetColumns = (
-            await db.describe(`SELECT * FROM read_parquet(${lit(resolve(input.path))}, hive_partitioning = false)`)
+            await db.describe(
+              `SELECT * FROM read_parquet(${lit(resolve(input.path))}, hive_partitioning = false)`,
+            )
           ).map((c) => c.name);
         } catch {
           sniff.format = 'unknown';

@@ -65,7 +65,8 @@ function focusSelect(source: SourceDefinition, src: string, absent: Set<string>)
 function tagPolicy(tags: string, ctx: FileContext): string {
   let t = tags;
   const deny = (ctx.denyTags ?? []).filter(Boolean);
-  if (deny.length) t = `NULLIF(CAST(json_merge_patch(COALESCE(${t}, '{}'), ${lit(JSON.stringify(Object.fromEntries(deny.map((k) => [k, null]))))}) AS VARCHAR), '{}')`;
+  if (deny.length)
+    t = `NULLIF(CAST(json_merge_patch(COALESCE(${t}, '{}'), ${lit(JSON.stringify(Object.fromEntries(deny.map((k) => [k, null]))))}) AS VARCHAR), '{}')`;
   for (const k of (ctx.hashTags ?? []).filter(Boolean)) {
     const v = `json_extract_string(${t}, ${lit(`$."${k}"`)})`;
     t = `CASE WHEN ${v} IS NULL THEN ${t} ELSE CAST(json_merge_patch(${t}, json_object(${lit(k)}, sha256(_salt || ${v}))) AS VARCHAR) END`;
@@ -255,7 +256,10 @@ export async function stageInput(
   }
   await throwOnRejects(db, ctx);
   const files = stagedFiles(outDir);
-  const out = files.length > 0 ? `read_parquet(${litList(files.map((f) => f.path))}, hive_partitioning = false)` : `(${select}) z`;
+  const out =
+    files.length > 0
+      ? `read_parquet(${litList(files.map((f) => f.path))}, hive_partitioning = false)`
+      : `(${select}) z`;
   // carried-over FOCUS input is not repaired or rejected for missing values (PRODUCT §3); derived rows are checked
   if (source.family !== 'focus') await runOutputChecks(db, source.dataset, out, ctx);
 

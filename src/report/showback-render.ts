@@ -10,14 +10,26 @@ const money = (s: string | null) => {
   return frac.length <= 2 ? `${i}.${frac.padEnd(2, '0')}` : `${i}.${frac.slice(0, 6)}`;
 };
 const pct = (n: number | null) => (n === null ? '' : `${(n * 100).toFixed(1)}%`);
-const label = (t: string | null, kind: string) => (kind === 'unallocated' ? '(unallocated)' : kind === 'estimated' ? '(estimated, not invoiced)' : (t ?? ''));
+const label = (t: string | null, kind: string) =>
+  kind === 'unallocated' ? '(unallocated)' : kind === 'estimated' ? '(estimated, not invoiced)' : (t ?? '');
 
 export function showbackJson(r: AllocateResult): string {
   return JSON.stringify({ schema: 'aicost.showback/1', ...r }, null, 2);
 }
 
 export function showbackCsv(r: AllocateResult): string {
-  const head = ['target', 'kind', 'effective_cost', 'billed_cost', 'share', ...TOKEN_CLASSES, 'requests', 'cost_per_1k_tokens', 'cost_per_request', 'cache_hit_rate'];
+  const head = [
+    'target',
+    'kind',
+    'effective_cost',
+    'billed_cost',
+    'share',
+    ...TOKEN_CLASSES,
+    'requests',
+    'cost_per_1k_tokens',
+    'cost_per_request',
+    'cache_hit_rate',
+  ];
   return renderCsv(
     head,
     r.showback.map((l) => [
@@ -42,16 +54,44 @@ export function showbackTable(r: AllocateResult): string {
     pct(l.share),
     l.tokens.input ?? '0',
     l.tokens.cache_read ?? '0',
-    String(Number(l.tokens.cache_write ?? 0) + Number(l.tokens.cache_write_5m ?? 0) + Number(l.tokens.cache_write_1h ?? 0)),
+    String(
+      Number(l.tokens.cache_write ?? 0) +
+        Number(l.tokens.cache_write_5m ?? 0) +
+        Number(l.tokens.cache_write_1h ?? 0),
+    ),
     l.tokens.output ?? '0',
     l.requests,
     money(l.costPer1kTokens),
     money(l.costPerRequest),
     pct(l.cacheHitRate),
   ]);
-  rows.push(['TOTAL (= pool)', money(r.allocated.EffectiveCost ?? '0'), '100.0%', '', '', '', '', '', '', '', '']);
+  rows.push([
+    'TOTAL (= pool)',
+    money(r.allocated.EffectiveCost ?? '0'),
+    '100.0%',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+  ]);
   const table = renderTable(
-    [r.keys.join(','), 'cost', 'share', 'input', 'cache read', 'cache write', 'output', 'requests', 'per 1K tok', 'per request', 'cache hit'],
+    [
+      r.keys.join(','),
+      'cost',
+      'share',
+      'input',
+      'cache read',
+      'cache write',
+      'output',
+      'requests',
+      'per 1K tok',
+      'per request',
+      'cache hit',
+    ],
     rows,
   );
   const cov = r.coverage.map((c) => `${c.level}${c.grain ? `/${c.grain}` : ''} ${pct(c.share)}`).join(', ');

@@ -5,13 +5,14 @@
 // once. Langfuse's own cost (`costDetails.total`, inferred from its price table) is kept as source_cost, never as
 // money of record. Prompt and completion text (`input`/`output`) is never read.
 //
-// Usage keys are free-form (FORMAT.md gotcha 1). The rule, from Langfuse's ingestion code: keys that Langfuse's
-// price table prices are disjoint buckets (its OpenAI-usage transform and LangChain handler subtract every
-// `input_*` / `output_*` detail from `input` / `output`, and its cost is Σ key × price), while the OpenInference /
-// OTel pass-through details (`prompt_details.*`, `completion_details.*`, `cache_read.input_tokens`) are breakdowns
-// inside `input` / `output`. See KEYS below for the class of every key.
+// Usage keys are free-form (FORMAT.md gotcha 1). The rule, from Langfuse's ingestion code: its own `input_*` /
+// `output_*` details are disjoint buckets (the OpenAI-usage transform and the LangChain handler subtract each from
+// `input` / `output`, and its cost is Σ key × price), as are provider-native keys (Anthropic's cache tokens beside
+// `input_tokens`, Gemini's thoughts beside candidates); the OpenInference / OTel pass-through details
+// (`prompt_details.*`, `completion_details.*`, `cache_read.input_tokens`) and Gemini's `cached_content_token_count`
+// are breakdowns inside `input` / `output`. KEYS below gives the class of every key.
 import { str } from '../normalize/ops.js';
-import { derivedTags, mergeTags, metadataTags, stringListTags } from '../normalize/usage-ops.js';
+import { attributeTags, derivedTags, mergeTags, stringListTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { lit } from '../store/duckdb.js';
 import type { InputColumn, RowCheck, Sniff, SourceDefinition } from './types.js';
@@ -143,16 +144,9 @@ const writeInside = sum(KEYS.cacheWrite.inside);
 const fits = `(${inputBase} >= ${readInside} + ${writeInside})`;
 const output = `(${first(KEYS.output.first)} + ${sum(KEYS.output.add)} + ${prefixSum(KEYS.output.addPrefix)})`;
 
-// Keys of trace metadata that carry content, also as a dotted segment (OpenInference
-// `llm.input_messages.0.message.content`): dropped before the shared tag rules (scalars only, ≤ 256 characters).
-const CONTENT_SEGMENT =
-  '(^|\\.)(input|output|messages|prompt|prompts|completion|completions|content|input_messages|output_messages)(\\.|$)';
 const rawMeta = `TRY_CAST("trace.metadata" AS JSON)`;
 // metadata is a JSON string inside JSON in the real exports; a string holding JSON text is parsed once more
 const metaObj = `(CASE WHEN json_type(${rawMeta}) = 'VARCHAR' THEN TRY_CAST(${rawMeta} ->> '$' AS JSON) ELSE ${rawMeta} END)`;
-const metaFiltered = `CASE WHEN json_type(${metaObj}) = 'OBJECT' THEN CAST(map_from_entries(list_transform(
-    list_filter(json_keys(${metaObj}), k -> NOT regexp_matches(k, ${lit(CONTENT_SEGMENT)})),
-    k -> struct_pack(k := k, v := json_extract(${metaObj}, ${keyPath('k')})))) AS JSON) END`;
 
 /** First-party model families by id prefix, for traces that name no provider (the model's own maker). */
 const MODEL_FAMILIES: [string, string][] = [
@@ -211,7 +205,7 @@ export const langfuse: SourceDefinition = {
     _usage_prefixed: `list_transform([${PREFIXES.map(lit).join(', ')}], p -> list_sum(list_transform(
         list_filter(json_keys(${usageJson}), k -> starts_with(k, p)),
         k -> ${num(`json_extract_string(${usageJson}, ${keyPath('k')})`)})))`,
-    _meta: metaFiltered,
+    _meta: metaObj,
   },
   where: `upper(${str('type')}) IN ('GENERATION', 'EMBEDDING')`,
   checks: [
@@ -262,7 +256,8 @@ export const langfuse: SourceDefinition = {
         session: `COALESCE(${str('trace.sessionId')}, ${str('sessionId')})`,
       }),
       stringListTags('"trace.tags"'),
-      metadataTags('_meta'),
+      // OTel-ingested traces keep OpenInference attributes in metadata: content segments dropped, scalars only
+      attributeTags('_meta'),
     ]),
   },
   reconcile: [

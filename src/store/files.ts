@@ -21,7 +21,8 @@ export const TOTAL_COLUMNS: Record<string, string[]> = {
 
 /** Relative path of a stored file: hive-style partition folders with the lakehouse-safe names of PRODUCT §2. */
 export function storedPath(dataset: Dataset, partition: string, sourceId: string, name: string): string {
-  if (dataset === 'allocation-factors') return `allocated/factors/x_BillingPeriod=${partition}/${name}.parquet`;
+  if (dataset === 'allocation-factors')
+    return `allocated/factors/x_BillingPeriod=${partition}/${name}.parquet`;
   if (dataset === 'focus' || dataset === 'allocated')
     return `${dataset}/x_BillingPeriod=${partition}/x_SourceId=${sourceId}/${name}.parquet`;
   return `${dataset}/date=${partition}/source_id=${sourceId}/${name}.parquet`;

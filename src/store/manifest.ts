@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
 
-export const DATASETS = ['focus', 'usage', 'allocated', 'allocation-factors', 'commitments', 'telemetry'] as const;
+export const DATASETS = [
+  'focus',
+  'usage',
+  'allocated',
+  'allocation-factors',
+  'commitments',
+  'telemetry',
+] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 const Totals = z.record(z.string(), z.string());

@@ -1,9 +1,9 @@
 // Views over exactly the files the manifest lists. Readers take no lock: the manifest swap is atomic.
 import { join } from 'node:path';
+import { targetSql } from '../analysis/allocate/keys.js';
+import { factorWeightSql } from '../analysis/allocate/split.js';
 import { focusStoredColumns, type StoredColumn, X_ALLOCATED_COLUMNS } from '../focus/schema.js';
 import { USAGE_COLUMNS } from '../usage/schema.js';
-import { factorWeightSql } from '../analysis/allocate/split.js';
-import { targetSql } from '../analysis/allocate/keys.js';
 import { type Db, ident, lit, litList } from './duckdb.js';
 import { type Dataset, type Manifest, readManifest } from './manifest.js';
 

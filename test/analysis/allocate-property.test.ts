@@ -4,7 +4,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCandidates, chooseLevels } from '../../src/analysis/allocate/match.js';
 import type { MethodId } from '../../src/analysis/allocate/methods.js';
-import { allocatedRowsSql, COST_COLUMNS, computeShares, QUANTITY_COLUMNS } from '../../src/analysis/allocate/split.js';
+import {
+  allocatedRowsSql,
+  COST_COLUMNS,
+  computeShares,
+  QUANTITY_COLUMNS,
+} from '../../src/analysis/allocate/split.js';
 import { focusTableDdl } from '../../src/focus/schema.js';
 import { Db, lit } from '../../src/store/duckdb.js';
 import { USAGE_COLUMNS } from '../../src/usage/schema.js';
@@ -16,12 +21,23 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const money = fc
-  .tuple(fc.integer({ min: 0, max: 99999 }), fc.integer({ min: 0, max: 999999999 }), fc.integer({ min: 0, max: 999999999 }))
+  .tuple(
+    fc.integer({ min: 0, max: 99999 }),
+    fc.integer({ min: 0, max: 999999999 }),
+    fc.integer({ min: 0, max: 999999999 }),
+  )
   .map(([i, a, b]) => `${i}.${String(a).padStart(9, '0')}${String(b).padStart(9, '0')}`);
 const model = fc.constantFrom('m-a', 'm-b', 'm-c');
 const cls = fc.constantFrom('input', 'output', 'cache_read', null);
 const day = fc.constantFrom('2025-08-01', '2025-08-02', '2025-08-03');
-const pool = fc.record({ model, cls, day, billed: money, effective: money, qty: fc.integer({ min: 0, max: 10_000_000 }) });
+const pool = fc.record({
+  model,
+  cls,
+  day,
+  billed: money,
+  effective: money,
+  qty: fc.integer({ min: 0, max: 10_000_000 }),
+});
 const usage = fc.record({
   model,
   day,
@@ -32,8 +48,23 @@ const usage = fc.record({
   est: fc.option(money, { nil: null }),
 });
 
-type Pool = { model: string; cls: string | null; day: string; billed: string; effective: string; qty: number };
-type Usage = { model: string; day: string; input: number; output: number; cache_read: number; feature: string | null; est: string | null };
+type Pool = {
+  model: string;
+  cls: string | null;
+  day: string;
+  billed: string;
+  effective: string;
+  qty: number;
+};
+type Usage = {
+  model: string;
+  day: string;
+  input: number;
+  output: number;
+  cache_read: number;
+  feature: string | null;
+  est: string | null;
+};
 
 async function load(pools: Pool[], uses: Usage[]) {
   await db.run('DROP TABLE IF EXISTS focus');
@@ -69,7 +100,9 @@ it('conserves every origin row exactly, for random pools, usage and methods', as
         await buildCandidates(db, ['feature'], method, { from: null, to: null }, { outputWeight: 1 });
         await chooseLevels(db, method);
         await computeShares(db, ['feature'], method);
-        await db.run(`CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(['feature'], method, 'run-test')}`);
+        await db.run(
+          `CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(['feature'], method, 'run-test')}`,
+        );
         const metrics = [...COST_COLUMNS, ...QUANTITY_COLUMNS];
         const bad = await db.all(
           `SELECT a.x_OriginRowId FROM alloc_rows a JOIN focus o ON o.x_RowId = a.x_OriginRowId GROUP BY 1

@@ -11,11 +11,17 @@ import { readManifest } from '../../src/store/manifest.js';
 import { attachViews } from '../../src/store/views.js';
 import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 
-const byFeature = (home: string, method: Parameters<typeof allocate>[0]['method'] = 'x-token-cost-v1', extra = {}) =>
-  allocate({ home, keys: ['feature'], method, period: { from: null, to: null }, ...extra });
+const byFeature = (
+  home: string,
+  method: Parameters<typeof allocate>[0]['method'] = 'x-token-cost-v1',
+  extra = {},
+) => allocate({ home, keys: ['feature'], method, period: { from: null, to: null }, ...extra });
 
 async function costByTarget(home: string): Promise<Record<string, string>> {
-  const rows = await q<{ t: string | null; c: string }>(home, 'SELECT AllocatedResourceId AS t, SUM(EffectiveCost)::VARCHAR AS c FROM allocated GROUP BY 1');
+  const rows = await q<{ t: string | null; c: string }>(
+    home,
+    'SELECT AllocatedResourceId AS t, SUM(EffectiveCost)::VARCHAR AS c FROM allocated GROUP BY 1',
+  );
   return Object.fromEntries(rows.map((r) => [r.t ?? 'NULL', r.c]));
 }
 
@@ -83,10 +89,15 @@ describe('aicost allocate --by feature', () => {
       AllocatedTags: '{"feature":"summarize"}',
       x_MatchLevel: 'model+class+day',
     });
-    expect(JSON.parse(r.AllocatedMethodDetails!)).toEqual({ Elements: [{ AllocatedRatio: 0.5, UsageUnit: 'Tokens', UsageQuantity: 500 }] });
+    expect(JSON.parse(r.AllocatedMethodDetails!)).toEqual({
+      Elements: [{ AllocatedRatio: 0.5, UsageUnit: 'Tokens', UsageQuantity: 500 }],
+    });
     const report = await withDb({}, async (db) => {
       await attachViews(db, home);
-      return Promise.all([validateRelation(db, 'allocated', { version: '1.3' }), validateRelation(db, 'attributed', { version: '1.3' })]);
+      return Promise.all([
+        validateRelation(db, 'allocated', { version: '1.3' }),
+        validateRelation(db, 'attributed', { version: '1.3' }),
+      ]);
     });
     for (const rep of report) expect(rep.totals.derivedViolations).toBe(0);
   });
@@ -94,7 +105,7 @@ describe('aicost allocate --by feature', () => {
   it('usage_attributed: per-request cost adds up per trace, user and customer to the allocated cost', async () => {
     const traces = await q<{ trace_id: string; c: string }>(
       home,
-      "SELECT trace_id, SUM(attributed_effective_cost)::VARCHAR c FROM usage_attributed WHERE trace_id IS NOT NULL GROUP BY 1 ORDER BY 1",
+      'SELECT trace_id, SUM(attributed_effective_cost)::VARCHAR c FROM usage_attributed WHERE trace_id IS NOT NULL GROUP BY 1 ORDER BY 1',
     );
     // the agent trace t-agent-1: summarize 0.0138 + chat's Sonnet share 0.0105
     expect(traces).toEqual([
@@ -123,11 +134,24 @@ describe('aicost allocate --by feature', () => {
     const again = await byFeature(home);
     expect(again.unchanged).toBe(true);
     expect(readManifest(home)).toEqual(before);
-    await allocate({ home, keys: ['team', 'customer'], method: 'x-token-cost-v1', period: { from: null, to: null } });
-    const per = await q(home, 'SELECT x_OriginRowId, count(DISTINCT x_AllocationRunId) n FROM allocated GROUP BY 1 HAVING n > 1');
+    await allocate({
+      home,
+      keys: ['team', 'customer'],
+      method: 'x-token-cost-v1',
+      period: { from: null, to: null },
+    });
+    const per = await q(
+      home,
+      'SELECT x_OriginRowId, count(DISTINCT x_AllocationRunId) n FROM allocated GROUP BY 1 HAVING n > 1',
+    );
     expect(per).toEqual([]);
     const targets = Object.keys(await costByTarget(home)).sort();
-    expect(targets).toEqual(['NULL', 'team=platform|customer=(untagged)', 'team=platform|customer=acme', 'team=platform|customer=globex']);
+    expect(targets).toEqual([
+      'NULL',
+      'team=platform|customer=(untagged)',
+      'team=platform|customer=acme',
+      'team=platform|customer=globex',
+    ]);
     expect(readManifest(home).allocations).toHaveLength(1);
   });
 });

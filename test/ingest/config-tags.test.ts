@@ -10,8 +10,14 @@ describe('tag policy', () => {
   it('hashes customer_email and drops deny-listed keys', async () => {
     const h = tmpHome();
     try {
-      await ingestInto(h.home, [fixture('litellm/spendlogs.csv')], { hashTags: ['customer_email'], denyTags: ['key_alias'] });
-      const r = await one<{ tags: string }>(h.home, "SELECT tags FROM usage WHERE request_id = 'chatcmpl-BxQ2mini0002'");
+      await ingestInto(h.home, [fixture('litellm/spendlogs.csv')], {
+        hashTags: ['customer_email'],
+        denyTags: ['key_alias'],
+      });
+      const r = await one<{ tags: string }>(
+        h.home,
+        "SELECT tags FROM usage WHERE request_id = 'chatcmpl-BxQ2mini0002'",
+      );
       const tags = JSON.parse(r.tags);
       expect(tags.customer_email).toMatch(/^[0-9a-f]{64}$/);
       expect(tags.key_alias).toBeUndefined();

@@ -7,7 +7,11 @@ import { fixture, ingestInto, tmpHome } from '../helpers/home.js';
 
 const { home, cleanup } = tmpHome();
 beforeAll(async () => {
-  await ingestInto(home, ['openai', 'anthropic', 'litellm', 'focus'].map((d) => fixture(d)), { account: 'org-1' });
+  await ingestInto(
+    home,
+    ['openai', 'anthropic', 'litellm', 'focus'].map((d) => fixture(d)),
+    { account: 'org-1' },
+  );
 });
 afterAll(cleanup);
 

@@ -4,6 +4,7 @@ import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from
 import { basename, join } from 'node:path';
 import { parse } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import type { IngestReport } from '../../src/ingest/ingest.js';
 import { SOURCES } from '../../src/sources/index.js';
 import { langfuse } from '../../src/sources/langfuse.js';
@@ -472,5 +473,44 @@ describe('langfuse', () => {
       source_cost: fmt18(scaled(String(before.source_cost)) + scaled('0.0001')),
     });
     cleanDir();
+  });
+});
+
+describe('langfuse: NDJSON and bad input', () => {
+  const { home, cleanup } = tmpHome();
+  afterAll(cleanup);
+  const compact = (f: string) => JSON.stringify(JSON.parse(readFileSync(fixture('langfuse', f), 'utf8')));
+
+  it('reads one {trace, observations} document per line', async () => {
+    const path = join(home, 'traces.jsonl');
+    writeFileSync(
+      path,
+      `${compact('trace_export_autogen-2025-06-06.json')}\n${compact('trace_export_llamaindex-2025-06-05.json')}\n`,
+    );
+    const r = await ingestInto(home, [path]);
+    expect(r.files[0]).toMatchObject({ sourceId: 'langfuse', rowsOut: 2, skipped: 2 });
+    const rows = await q<Record<string, string>>(
+      home,
+      `SELECT trace_id, "input"::VARCHAR i, "output"::VARCHAR o, tags FROM usage ORDER BY trace_id`,
+    );
+    expect(rows.map((x) => [x.trace_id, x.i, x.o, JSON.parse(x.tags as string).user])).toEqual([
+      ['12ea412956f99347b0503c1144acd0ec', '13', '81', 'user_123'],
+      ['1b72c51fabed12ae7df83bfd4a09f545', '41', '3', 'user_123'],
+    ]);
+  });
+
+  it('a token count that is not a non-negative whole number is an input error naming the record', async () => {
+    const path = join(home, 'negative.json');
+    writeFileSync(
+      path,
+      readFileSync(fixture('langfuse', 'trace_export_autogen-2025-06-06.json'), 'utf8').replace(
+        '"output": 3,',
+        '"output": -3,',
+      ),
+    );
+    const err = (await ingestInto(home, [path]).catch((e: unknown) => e)) as InputError;
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toMatch(/not a non-negative whole number/);
+    expect(err.location).toMatchObject({ column: 'usageDetails', record: 'observations[1]' });
   });
 });

@@ -11,7 +11,11 @@ import { classTokensSql, type MethodId } from './methods.js';
 
 /** Match levels from finest to coarsest. `cls`: the pool row's token class selects the usage tokens. */
 export const LEVELS = [
-  { id: 'model+class+day+scope', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope' },
+  {
+    id: 'model+class+day+scope',
+    cls: true,
+    pred: 'a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope',
+  },
   { id: 'model+class+day', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL' },
   { id: 'model+day', cls: false, pred: 'a.model = p.model' },
   { id: 'provider+day', cls: false, pred: 'true' },
@@ -25,7 +29,10 @@ export interface Period {
 }
 
 const periodFilter = (col: string, period: Period) =>
-  [period.from ? `${col} >= ${lit(period.from)}::DATE` : null, period.to ? `${col} < ${lit(period.to)}::DATE` : null]
+  [
+    period.from ? `${col} >= ${lit(period.from)}::DATE` : null,
+    period.to ? `${col} < ${lit(period.to)}::DATE` : null,
+  ]
     .filter(Boolean)
     .join(' AND ') || 'true';
 
@@ -100,7 +107,11 @@ export async function chooseLevels(db: Db, method: MethodId): Promise<void> {
         ? 'SUM(w_tok) > 0'
         : 'SUM(w_est) > 0 OR SUM(w_tok) > 0';
   const basis =
-    method === 'x-token-cost-v1' ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END` : method === 'x-tokens-v1' ? `'tok'` : `'reqs'`;
+    method === 'x-token-cost-v1'
+      ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END`
+      : method === 'x-tokens-v1'
+        ? `'tok'`
+        : `'reqs'`;
   await db.run(`CREATE OR REPLACE TEMP TABLE chosen AS
     SELECT rid, arg_min(rank, rank) AS rank, arg_min(level, rank) AS level, arg_min(grain, rank) AS grain, arg_min(basis, rank) AS basis
     FROM (SELECT rid, rank, any_value(level) AS level, any_value(grain) AS grain, ${basis} AS basis

@@ -5,12 +5,19 @@ import { TOKEN_CLASSES } from '../../usage/schema.js';
 
 export const METHODS = {
   'x-token-cost-v1': {
-    summary: "share of the price-book estimate of the matched tokens (within one model and token class: the token share)",
+    summary:
+      'share of the price-book estimate of the matched tokens (within one model and token class: the token share)',
     usageUnit: 'Tokens',
   },
-  'x-tokens-v1': { summary: 'share of weighted tokens (all classes weight 1 unless --output-weight is given)', usageUnit: 'Tokens' },
+  'x-tokens-v1': {
+    summary: 'share of weighted tokens (all classes weight 1 unless --output-weight is given)',
+    usageUnit: 'Tokens',
+  },
   'x-even-v1': { summary: 'equal share per matched request', usageUnit: 'Requests' },
-  'x-fixed-v1': { summary: 'fixed weights per key value from a weights file, shared equally by its requests', usageUnit: 'Weight' },
+  'x-fixed-v1': {
+    summary: 'fixed weights per key value from a weights file, shared equally by its requests',
+    usageUnit: 'Weight',
+  },
 } as const;
 export type MethodId = keyof typeof METHODS;
 
@@ -22,7 +29,9 @@ export function parseMethod(raw: string | undefined): MethodId {
 
 /** Tokens of the pool row's class on aggregate `a` (`p.cls` names the class), or all tokens when it has none. */
 export function classTokensSql(a = 'a', p = 'p', outputWeight = 1): string {
-  const all = TOKEN_CLASSES.map((c) => (c === 'output' && outputWeight !== 1 ? `${a}.output * ${outputWeight}` : `${a}.${ident(c)}`)).join(' + ');
+  const all = TOKEN_CLASSES.map((c) =>
+    c === 'output' && outputWeight !== 1 ? `${a}.output * ${outputWeight}` : `${a}.${ident(c)}`,
+  ).join(' + ');
   const byClass = TOKEN_CLASSES.map((c) => `WHEN ${lit(c)} THEN ${a}.${ident(c)}`).join(' ');
   return `(CASE WHEN ${p}.lvl_class THEN (CASE ${p}.cls ${byClass} ELSE 0 END) ELSE ${all} END)`;
 }

@@ -40,17 +40,20 @@ export interface AllocateResult {
 }
 
 async function loadFixedWeights(db: Db, file: string | undefined): Promise<void> {
-  if (!file) throw new InputError('--method x-fixed-v1 needs --weights FILE (YAML or JSON map: key value -> weight)');
+  if (!file)
+    throw new InputError('--method x-fixed-v1 needs --weights FILE (YAML or JSON map: key value -> weight)');
   let data: unknown;
   try {
     data = parseYaml(readFileSync(file, 'utf8'));
   } catch (e) {
     throw new InputError(`cannot read weights: ${(e as Error).message.split('\n')[0]}`, { file });
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError('weights must be a map of key value -> weight', { file });
+  if (!data || typeof data !== 'object' || Array.isArray(data))
+    throw new InputError('weights must be a map of key value -> weight', { file });
   const rows = Object.entries(data as Record<string, unknown>).map(([k, v]) => {
     const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new InputError(`weight of "${k}" must be a non-negative number`, { file, record: k });
+    if (!Number.isFinite(n) || n < 0)
+      throw new InputError(`weight of "${k}" must be a non-negative number`, { file, record: k });
     return `(${lit(k)}, ${lit(String(v))}::DECIMAL(38,18))`;
   });
   await db.run('CREATE OR REPLACE TEMP TABLE fixed_weights (kv VARCHAR, weight DECIMAL(38,18))');
@@ -58,11 +61,19 @@ async function loadFixedWeights(db: Db, file: string | undefined): Promise<void>
 }
 
 /** Rewrites stored allocated/factor files without the rows of `origins`; returns the new file list. */
-async function withoutOrigins(db: Db, tx: Transaction, originTable: string, originCol: string, dataset: 'allocated' | 'allocation-factors') {
+async function withoutOrigins(
+  db: Db,
+  tx: Transaction,
+  originTable: string,
+  originCol: string,
+  dataset: 'allocated' | 'allocation-factors',
+) {
   let dropped = 0;
   for (const f of tx.next.files.filter((x) => x.dataset === dataset)) {
     const abs = join(tx.home, f.path);
-    const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} IN (SELECT rid FROM ${originTable})`);
+    const hit = await db.one<{ n: string }>(
+      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} IN (SELECT rid FROM ${originTable})`,
+    );
     const n = Number(hit?.n ?? 0);
     if (n === 0) continue;
     dropped += n;
@@ -70,9 +81,16 @@ async function withoutOrigins(db: Db, tx: Transaction, originTable: string, orig
     if (n === f.rows) continue;
     const name = shortHash(f.path, 'without', originTable, String(n));
     const staged = tx.stagePath(`alloc/${name}.parquet`);
-    await db.run(`COPY (SELECT * FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} NOT IN (SELECT rid FROM ${originTable})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
+    await db.run(
+      `COPY (SELECT * FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} NOT IN (SELECT rid FROM ${originTable})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
     const t = await fileTotals(db, dataset === 'allocated' ? 'allocated' : 'usage', staged);
-    tx.addFile(staged, { ...f, path: f.path.replace(/[^/]+\.parquet$/, `${name}.parquet`), rows: t.rows, totals: dataset === 'allocated' ? t.totals : {} });
+    tx.addFile(staged, {
+      ...f,
+      path: f.path.replace(/[^/]+\.parquet$/, `${name}.parquet`),
+      rows: t.rows,
+      totals: dataset === 'allocated' ? t.totals : {},
+    });
   }
   return dropped;
 }
@@ -84,25 +102,41 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
   try {
     await installPriceBook(db, loadPriceBook());
     await attachViews(db, home, tx.next);
-    const inputs = tx.next.files.filter((f) => f.dataset === 'focus' || f.dataset === 'usage').map((f) => f.path).sort();
+    const inputs = tx.next.files
+      .filter((f) => f.dataset === 'focus' || f.dataset === 'usage')
+      .map((f) => f.path)
+      .sort();
     const runId = `run-${shortHash(JSON.stringify(opts.keys), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
     const outputWeight = opts.outputWeight ?? 1;
     if (opts.method === 'x-fixed-v1') await loadFixedWeights(db, opts.weightsFile);
     await buildCandidates(db, opts.keys, opts.method, opts.period, { outputWeight });
     await chooseLevels(db, opts.method);
     await computeShares(db, opts.keys, opts.method);
-    await db.run(`CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(opts.keys, opts.method, runId)}`);
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(opts.keys, opts.method, runId)}`,
+    );
 
     // Conservation is exact per origin row and metric; a difference is our bug (exit 3), never written.
     const broken = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM (
         SELECT a.x_OriginRowId, ${COST_COLUMNS.map((c) => `SUM(a."${c}") IS DISTINCT FROM any_value(o."${c}") AS "${c}"`).join(', ')}
         FROM alloc_rows a JOIN focus o ON o.x_RowId = a.x_OriginRowId GROUP BY a.x_OriginRowId)
       WHERE ${COST_COLUMNS.map((c) => `"${c}"`).join(' OR ')}`);
-    if (broken && broken.n !== '0') throw new InternalError(`allocation does not conserve ${broken.n} origin rows`);
+    if (broken && broken.n !== '0')
+      throw new InternalError(`allocation does not conserve ${broken.n} origin rows`);
 
-    const pool = await db.one<Record<string, string>>(`SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM focus WHERE x_RowId IN (SELECT rid FROM pool)`);
-    const allocatedTotals = await db.one<Record<string, string>>(`SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM alloc_rows`);
-    const coverage = await db.all<{ level: string; grain: string | null; rows: string; cost: string; share: number }>(
+    const pool = await db.one<Record<string, string>>(
+      `SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM focus WHERE x_RowId IN (SELECT rid FROM pool)`,
+    );
+    const allocatedTotals = await db.one<Record<string, string>>(
+      `SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM alloc_rows`,
+    );
+    const coverage = await db.all<{
+      level: string;
+      grain: string | null;
+      rows: string;
+      cost: string;
+      share: number;
+    }>(
       `SELECT x_MatchLevel AS level, any_value(s.grain) AS grain, count(DISTINCT x_OriginRowId)::VARCHAR AS rows, SUM(EffectiveCost)::VARCHAR AS cost,
           CAST(SUM(EffectiveCost) AS DOUBLE) / NULLIF(CAST((SELECT SUM(EffectiveCost) FROM alloc_rows) AS DOUBLE), 0) AS share
        FROM alloc_rows a LEFT JOIN (SELECT DISTINCT rid, grain FROM shares) s ON s.rid = a.x_OriginRowId GROUP BY x_MatchLevel ORDER BY share DESC`,
@@ -115,7 +149,13 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       allocatedRows: Number(allocatedTotals?.rows ?? 0),
       pool: Object.fromEntries(Object.entries(pool ?? {}).filter(([k]) => k !== 'rows')),
       allocated: Object.fromEntries(Object.entries(allocatedTotals ?? {}).filter(([k]) => k !== 'rows')),
-      coverage: coverage.map((c) => ({ level: c.level, grain: c.grain, rows: Number(c.rows), effectiveCost: c.cost, share: c.share ?? 0 })),
+      coverage: coverage.map((c) => ({
+        level: c.level,
+        grain: c.grain,
+        rows: Number(c.rows),
+        effectiveCost: c.cost,
+        share: c.share ?? 0,
+      })),
       replacedAllocations: 0,
       keys: opts.keys,
       method: opts.method,
@@ -130,7 +170,9 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
     // a run replaces every earlier allocation of the origin rows it covers, whatever its key
     result.replacedAllocations = await withoutOrigins(db, tx, 'pool', 'x_OriginRowId', 'allocated');
     await withoutOrigins(db, tx, 'pool', 'origin_row_id', 'allocation-factors');
-    await db.run(`CREATE OR REPLACE TEMP TABLE factor_rows AS ${factorsSql(opts.keys, opts.method, runId, outputWeight)}`);
+    await db.run(
+      `CREATE OR REPLACE TEMP TABLE factor_rows AS ${factorsSql(opts.keys, opts.method, runId, outputWeight)}`,
+    );
     await writeRun(db, tx, runId);
     const live = new Set(tx.next.files.filter((f) => f.dataset === 'allocated').map((f) => f.inputSha256));
     tx.next.allocations = tx.next.allocations.filter((r) => live.has(r.runId));
@@ -185,8 +227,12 @@ async function writeRun(db: Db, tx: Transaction, runId: string): Promise<void> {
   const periods = await db.all<{ p: string }>('SELECT DISTINCT period AS p FROM factor_rows ORDER BY 1');
   for (const { p } of periods) {
     const staged = tx.stagePath(`alloc/${runId}-${p}-factors.parquet`);
-    await db.run(`COPY (SELECT * FROM factor_rows WHERE period = ${lit(p)}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
-    const n = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(staged)}, hive_partitioning = false)`);
+    await db.run(
+      `COPY (SELECT * FROM factor_rows WHERE period = ${lit(p)}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const n = await db.one<{ n: string }>(
+      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(staged)}, hive_partitioning = false)`,
+    );
     tx.addFile(staged, {
       path: storedPath('allocation-factors', p, '_', runId),
       dataset: 'allocation-factors',

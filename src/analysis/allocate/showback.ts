@@ -18,8 +18,10 @@ export interface ShowbackLine {
   cacheHitRate: number | null;
 }
 
-const tokenCols = TOKEN_CLASSES.map((c) => `COALESCE(SUM(${ident(c)}), 0)::VARCHAR AS ${ident(c)}`).join(', ');
-const inputSide = "(input + cache_read + cache_write + cache_write_5m + cache_write_1h)";
+const tokenCols = TOKEN_CLASSES.map((c) => `COALESCE(SUM(${ident(c)}), 0)::VARCHAR AS ${ident(c)}`).join(
+  ', ',
+);
+const inputSide = '(input + cache_read + cache_write + cache_write_5m + cache_write_1h)';
 
 /** Builds the showback lines from the run's TEMP tables (alloc_rows, shares, cand, chosen, uagg, pool). */
 export async function showbackLines(db: Db): Promise<ShowbackLine[]> {

@@ -8,7 +8,13 @@ import { weightSql } from './match.js';
 import { METHODS, type MethodId } from './methods.js';
 
 /** Metrics that must sum to the origin row (aggregatable, FOCUS split-allocation rule 1). */
-export const COST_COLUMNS = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost', 'PricingCurrencyEffectiveCost'];
+export const COST_COLUMNS = [
+  'BilledCost',
+  'EffectiveCost',
+  'ListCost',
+  'ContractedCost',
+  'PricingCurrencyEffectiveCost',
+];
 export const QUANTITY_COLUMNS = ['ConsumedQuantity', 'PricingQuantity', 'CommitmentDiscountQuantity'];
 
 /**
@@ -18,9 +24,7 @@ export const QUANTITY_COLUMNS = ['ConsumedQuantity', 'PricingQuantity', 'Commitm
 export async function computeShares(db: Db, keys: string[], method: MethodId): Promise<void> {
   const kcols = keys.map((_, i) => ident(`k${i}`));
   const weight =
-    method === 'x-fixed-v1'
-      ? 'COALESCE(any_value(fw.weight), 0)'
-      : `SUM(${weightSql(method, 'ch.basis')})`;
+    method === 'x-fixed-v1' ? 'COALESCE(any_value(fw.weight), 0)' : `SUM(${weightSql(method, 'ch.basis')})`;
   const fixedJoin = method === 'x-fixed-v1' ? 'LEFT JOIN fixed_weights fw ON fw.kv = c.kv' : '';
   await db.run(`CREATE OR REPLACE TEMP TABLE per_key AS
     SELECT c.rid, c.kv, ${kcols.map((k) => `any_value(c.${k}) AS ${k}`).join(', ')}${kcols.length ? ',' : ''}
@@ -112,7 +116,9 @@ export function factorsSql(keys: string[], method: MethodId, runId: string, outp
 /** Tokens of a usage row (alias `u`) for a factor (alias `f`): its class at class levels, else all classes. */
 export function factorWeightSql(u = 'u', f = 'f'): string {
   const byClass = TOKEN_CLASSES.map((c) => `WHEN ${lit(c)} THEN ${u}.${ident(c)}`).join(' ');
-  const all = TOKEN_CLASSES.filter((c) => c !== 'output').map((c) => `${u}.${ident(c)}`).join(' + ');
+  const all = TOKEN_CLASSES.filter((c) => c !== 'output')
+    .map((c) => `${u}.${ident(c)}`)
+    .join(' + ');
   const tokens = `CASE WHEN ${f}.level LIKE '%class%' THEN (CASE ${f}.cls ${byClass} ELSE 0 END) ELSE ${all} + ${u}.output * ${f}.output_weight END`;
   return `CASE
     WHEN ${f}.method = 'x-fixed-v1' THEN 1
