@@ -19,6 +19,8 @@ export const SOURCES: SourceDefinition[] = [
   anthropicUsage,
   litellm,
   otelGenai,
+  langfuse,
+  helicone,
   gatewayCsv,
   focus,
 ];

@@ -172,6 +172,10 @@ export function modelFamilyProviderSql(modelExpr: string): string {
 const lsProvider = `CASE WHEN lower(${str('metadata.ls_provider')}) IN ('google_vertexai', 'google_genai', 'google_anthropic_vertex')
   THEN 'google' ELSE ${str('metadata.ls_provider')} END`;
 
+// an observation whose traceId names another trace than the enclosing one takes none of its attribution
+const ofTrace = (expr: string) =>
+  `CASE WHEN ${str('traceId')} IS NULL OR ${str('trace.id')} IS NULL OR ${str('traceId')} = ${str('trace.id')} THEN ${expr} END`;
+
 const money = (c: string) => `TRY_CAST(${str(c)} AS DECIMAL(38,18))`;
 const moneyCheck = (c: string): RowCheck => ({
   column: c,
@@ -252,12 +256,12 @@ export const langfuse: SourceDefinition = {
       THEN TRY_CAST(COALESCE(${str('totalCost')}, ${str('calculatedTotalCost')}) AS DECIMAL(38,18)) END`,
     tags: mergeTags([
       derivedTags({
-        user: `COALESCE(${str('trace.userId')}, ${str('userId')})`,
-        session: `COALESCE(${str('trace.sessionId')}, ${str('sessionId')})`,
+        user: `COALESCE(${ofTrace(str('trace.userId'))}, ${str('userId')})`,
+        session: `COALESCE(${ofTrace(str('trace.sessionId'))}, ${str('sessionId')})`,
       }),
-      stringListTags('"trace.tags"'),
+      ofTrace(stringListTags('"trace.tags"')),
       // OTel-ingested traces keep OpenInference attributes in metadata: content segments dropped, scalars only
-      attributeTags('_meta'),
+      ofTrace(attributeTags('_meta')),
     ]),
   },
   reconcile: [

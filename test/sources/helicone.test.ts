@@ -8,11 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { IngestReport } from '../../src/ingest/ingest.js';
 import { helicone } from '../../src/sources/helicone.js';
-import { SOURCES } from '../../src/sources/index.js';
 import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 
 // Until the registry lists the source (src/sources/index.ts), register it in this test file's process.
-if (!SOURCES.includes(helicone)) SOURCES.push(helicone);
 
 type Row = Record<string, string | null>;
 const API = 'query_clickhouse_response.json';

@@ -6,12 +6,10 @@ import { parse } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { IngestReport } from '../../src/ingest/ingest.js';
-import { SOURCES } from '../../src/sources/index.js';
 import { langfuse } from '../../src/sources/langfuse.js';
 import { FIX, fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 
 // Until the registry lists the source (src/sources/index.ts), register it in this test file's process.
-if (!SOURCES.includes(langfuse)) SOURCES.push(langfuse);
 
 type Json = null | string | boolean | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -497,6 +495,20 @@ describe('langfuse: NDJSON and bad input', () => {
       ['12ea412956f99347b0503c1144acd0ec', '13', '81', 'user_123'],
       ['1b72c51fabed12ae7df83bfd4a09f545', '41', '3', 'user_123'],
     ]);
+  });
+
+  it('an observation of another trace keeps its own trace id and takes none of the enclosing attribution', async () => {
+    const path = join(home, 'foreign.json');
+    const doc = JSON.parse(readFileSync(fixture('langfuse', 'trace_export_autogen-2025-06-06.json'), 'utf8'));
+    doc.observations[1].traceId = 'ffffffffffffffffffffffffffffffff';
+    doc.observations[1].id = 'foreign-observation';
+    writeFileSync(path, JSON.stringify(doc));
+    await ingestInto(home, [path]);
+    const r = await one<Record<string, string | null>>(
+      home,
+      "SELECT trace_id, tags FROM usage WHERE request_id = 'foreign-observation'",
+    );
+    expect(r).toEqual({ trace_id: 'ffffffffffffffffffffffffffffffff', tags: null });
   });
 
   it('a token count that is not a non-negative whole number is an input error naming the record', async () => {
