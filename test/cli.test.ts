@@ -78,6 +78,10 @@ describe('aicost CLI', () => {
       'anthropic-cost',
       'anthropic-usage',
       'litellm',
+      'otel-genai',
+      'langfuse',
+      'helicone',
+      'gateway-csv',
       'focus',
     ]);
   });
