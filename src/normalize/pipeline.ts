@@ -31,6 +31,17 @@ export interface StagedInput {
   warnings: string[];
 }
 
+/** AICOST_TIMING=1 prints each stage's wall time to stderr (for tuning and the bench). */
+function timer(label: string): (stage: string) => void {
+  let t = performance.now();
+  return (stage) => {
+    if (!process.env.AICOST_TIMING) return;
+    const now = performance.now();
+    process.stderr.write(`[timing] ${label} ${stage}: ${((now - t) / 1000).toFixed(2)} s\n`);
+    t = now;
+  };
+}
+
 const LINEAGE_FOCUS = (source: SourceDefinition) => ({
   x_RowId: `md5(_input_sha || ':' || _record || ':0')`,
   x_SourceId: lit(source.id),
@@ -214,10 +225,11 @@ export async function stageInput(
   const source = definition.mapFor
     ? { ...definition, map: { ...definition.map, ...definition.mapFor(sniff) } }
     : definition;
+  const lap = timer(ctx.displayPath);
   const reader = source.reader(sniff);
   const lineNumbers = source.dataset === 'focus' || reader.kind !== 'csv';
-  const rel = await readInput(db, sniff, reader, ctx, { lineNumbers });
-  if (source.let && Object.keys(source.let).length > 0) {
+  const rel = await readInput(db, sniff, reader, ctx, { lineNumbers, lets: source.let });
+  if (source.let && Object.keys(source.let).length > 0 && !rel.letsDone) {
     const lets = Object.entries(source.let)
       .map(([c, e]) => `${e} AS ${ident(c)}`)
       .join(', ');
@@ -234,7 +246,9 @@ export async function stageInput(
     notes.push(
       `ignored columns: ${rel.unknown.slice(0, 8).join(', ')}${rel.unknown.length > 8 ? ', …' : ''}`,
     );
+  lap('read');
   await runSourceChecks(db, source, rel.name, ctx);
+  lap('source checks');
 
   const select =
     source.dataset === 'focus'
@@ -254,6 +268,7 @@ export async function stageInput(
       throw new InputError(msg, { file: ctx.displayPath });
     throw e;
   }
+  lap('map + write');
   await throwOnRejects(db, ctx);
   const files = stagedFiles(outDir);
   const out =
@@ -263,6 +278,7 @@ export async function stageInput(
   // carried-over FOCUS input is not repaired or rejected for missing values (PRODUCT §3); derived rows are checked
   if (source.family !== 'focus') await runOutputChecks(db, source.dataset, out, ctx);
 
+  lap('output checks');
   const totalCols = source.dataset === 'focus' ? FOCUS_TOTALS : USAGE_TOTALS;
   const parts: StagedPart[] = [];
   for (const f of files) {
@@ -289,7 +305,9 @@ export async function stageInput(
       `${ctx.displayPath}: ${rowsIn - skipped} records read but ${rowsOut} rows written`,
     );
   }
+  lap('totals + counts');
   const reconciliation = await reconcile(db, source, rel.name, out, new Set(rel.absent));
+  lap('reconcile');
   for (const r of reconciliation) {
     if (r.source !== r.stored) {
       throw new InternalError(

@@ -31,6 +31,8 @@ export interface SourceRelation {
   absent: string[];
   /** Columns in the file that no definition reads (reported as a note). */
   unknown: string[];
+  /** The definition's `let` columns are already in the relation. */
+  letsDone?: boolean;
 }
 
 const CONTEXT_COLS = (ctx: FileContext): string =>
@@ -72,6 +74,7 @@ async function readCsv(
   spec: Record<string, InputColumn>,
   ctx: FileContext,
   lineNumbers: boolean,
+  lets: Record<string, string>,
 ) {
   const present = new Map(sniff.header.map((h) => [h.toLowerCase(), h]));
   requireColumns(spec, new Set(present.keys()), ctx.displayPath);
@@ -97,14 +100,24 @@ async function readCsv(
     // Big request logs: one typed pass of the CSV into a staged Parquet (the same work as a plain COPY), so checks,
     // mapping and reconciliation read fast columnar data instead of re-parsing text.
     const staged = ctx.scratch(`${ctx.tag}.src.parquet`);
+    // intermediate `let` columns (e.g. the one JSON parse of a metadata column) are computed in this same pass
+    const letSql = Object.entries(lets)
+      .map(([c, e]) => `, ${e} AS ${ident(c)}`)
+      .join('');
     await db.run(
-      `COPY (SELECT ${proj.sql} FROM ${reader}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION lz4_raw)`,
+      `COPY (SELECT *${letSql} FROM (SELECT ${proj.sql}, ${CONTEXT_COLS(ctx)} FROM ${reader}))
+         TO ${lit(staged)} (FORMAT parquet, COMPRESSION lz4_raw)`,
     );
     await db.run(
-      `CREATE TEMP VIEW ${name} AS SELECT *, NULL::VARCHAR AS _record, ${CONTEXT_COLS(ctx)} FROM read_parquet(${lit(staged)}, hive_partitioning = false)`,
+      `CREATE TEMP VIEW ${name} AS SELECT *, NULL::VARCHAR AS _record FROM read_parquet(${lit(staged)}, hive_partitioning = false)`,
     );
   }
-  return { name, absent: proj.absent, unknown: sniff.header.filter((h) => !(h in spec) && !spec[h]) };
+  return {
+    name,
+    absent: proj.absent,
+    unknown: sniff.header.filter((h) => !(h in spec) && !spec[h]),
+    letsDone: !lineNumbers && Object.keys(lets).length > 0,
+  };
 }
 
 /** After the relation has been scanned: a rejected CSV row is an input error naming line and column. */
@@ -202,10 +215,10 @@ export async function readInput(
   sniff: Sniff,
   reader: ReaderSpec,
   ctx: FileContext,
-  opts: { lineNumbers: boolean },
+  opts: { lineNumbers: boolean; lets?: Record<string, string> },
 ): Promise<SourceRelation> {
-  let rel: { name: string; absent: string[]; unknown: string[] };
-  if (reader.kind === 'csv') rel = await readCsv(db, sniff, reader.columns, ctx, opts.lineNumbers);
+  let rel: { name: string; absent: string[]; unknown: string[]; letsDone?: boolean };
+  if (reader.kind === 'csv') rel = await readCsv(db, sniff, reader.columns, ctx, opts.lineNumbers, opts.lets ?? {});
   else if (reader.kind === 'json') rel = await readJson(db, sniff, reader, ctx);
   else rel = await readParquet(db, reader.columns, ctx);
   let rowsIn: number;

@@ -28,13 +28,14 @@ const REMOVE_CONTENT = lit(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k
  * kept. The cheap path (json_merge_patch, TRAPS.md) serves flat objects; nested or long values take the filter.
  */
 export function metadataTags(jsonExpr: string): string {
-  const j = `TRY_CAST(${jsonExpr} AS JSON)`;
-  const flat = `json_merge_patch(${j}, ${REMOVE_CONTENT})`;
+  const x = `CAST(${jsonExpr} AS VARCHAR)`;
+  // one JSON parse on the fast path; the filter (several parses) only for objects with nested or long values
+  const flat = `json_merge_patch(${x}, ${REMOVE_CONTENT})`;
   const filtered = `CAST(map_from_entries(list_filter(
       list_transform(json_keys(${flat}), k -> struct_pack(k := k, v := json_extract(${flat}, '$."' || replace(k, '"', '\\"') || '"'))),
       e -> json_type(e.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(CAST(e.v AS VARCHAR)) <= 258)) AS JSON)`;
-  return `CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL
-    WHEN regexp_matches(CAST(${j} AS VARCHAR), '.[\\[{]|"[^"]{257,}"') THEN ${filtered}
+  return `CASE WHEN ${x} IS NULL OR NOT starts_with(ltrim(${x}), '{') OR NOT json_valid(${x}) THEN NULL
+    WHEN regexp_matches(${x}, '.[\\[{]|"[^"]{257,}"') THEN ${filtered}
     ELSE ${flat} END`;
 }
 
@@ -42,8 +43,10 @@ export function metadataTags(jsonExpr: string): string {
  * A JSON array of strings as tags: `key:value` splits at the first colon, a bare string becomes `key: true`.
  */
 export function stringListTags(jsonArrayExpr: string): string {
-  const list = `TRY_CAST(${jsonArrayExpr} AS VARCHAR[])`;
-  return `CASE WHEN ${list} IS NULL OR len(${list}) = 0 THEN NULL ELSE CAST(map_from_entries(list_transform(${list},
+  const x = `CAST(${jsonArrayExpr} AS VARCHAR)`;
+  const list = `TRY_CAST(TRY_CAST(${x} AS JSON) AS VARCHAR[])`;
+  return `CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL WHEN ${list} IS NULL OR len(${list}) = 0 THEN NULL
+    ELSE CAST(map_from_entries(list_transform(${list},
       t -> CASE WHEN position(':' IN t) > 0
         THEN struct_pack(k := split_part(t, ':', 1), v := CAST(to_json(substr(t, position(':' IN t) + 1)) AS JSON))
         ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END)) AS JSON) END`;
@@ -59,8 +62,8 @@ export function derivedTags(pairs: Record<string, string>): string {
 
 /** Merges tag objects; later ones win (precedence: derived < key:value tags < explicit metadata). */
 export function mergeTags(objs: string[]): string {
-  const merged = objs.reduce((acc, o) => `json_merge_patch(${acc}, COALESCE(${o}, '{}'))`, `'{}'::JSON`);
-  return `NULLIF(CAST(${merged} AS VARCHAR), '{}')`;
+  // one variadic merge patch (TRAPS: json_merge_patch is the fast tag merge)
+  return `NULLIF(CAST(json_merge_patch('{}', ${objs.map((o) => `COALESCE(${o}, '{}')`).join(', ')}) AS VARCHAR), '{}')`;
 }
 
 /**
