@@ -1,12 +1,4 @@
 #!/usr/bin/env node
-// `npm run bench`: the speed bars of PRODUCT §10, measured on generated LiteLLM SpendLogs CSV.
-//   1. DuckDB's own typed `COPY (SELECT * FROM read_csv(...)) TO zstd Parquet` (bench/baseline-copy.mjs), and
-//   2. the whole `aicost ingest` process on the same file, same threads, same memory_limit, same run,
-// each in its own child process, timed by wall clock with peak RSS from /proc/<pid>/status (VmHWM, which counts
-// DuckDB's native memory); plus `aicost --help` start-up time. It reports and writes .bench/results-<rows>.json;
-// it does not gate: exit 0 even when a target is missed, 1 if a step crashed, 2 if it could not start.
-//
-//   node bench/ingest-bench.mjs [--rows N | --10m] [--threads N] [--keep]
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
@@ -27,6 +19,15 @@ import {
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// `npm run bench`: the speed bars of PRODUCT §10, measured on generated LiteLLM SpendLogs CSV.
+//   1. DuckDB's own typed `COPY (SELECT * FROM read_csv(...)) TO zstd Parquet` (bench/baseline-copy.mjs), and
+//   2. the whole `aicost ingest` process on the same file, same threads, same memory_limit, same run,
+// each in its own child process, timed by wall clock with peak RSS from /proc/<pid>/status (VmHWM, which counts
+// DuckDB's native memory); plus `aicost --help` start-up time. It reports and writes .bench/results-<rows>.json;
+// it does not gate: exit 0 even when a target is missed, 1 if a step crashed, 2 if it could not start.
+//
+//   node bench/ingest-bench.mjs [--rows N | --10m] [--threads N] [--keep]
+import { writeInvoices } from './allocate-step.mjs';
 import { GENERATOR_VERSION, generateSpendLogs } from './generate-spendlogs.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -43,7 +44,8 @@ const CSV_BYTES_PER_ROW = 1000;
 const OUTPUT_BYTES_PER_ROW = 1300;
 const DISK_SLACK = 256e6;
 
-const TARGETS = { ratio: 1.5, aicostPeakRssBytes: 1.5e9, helpMs: 300 };
+// allocateS: PRODUCT §10 "allocate and report over 10M usage rows in under 5 s"
+const TARGETS = { ratio: 1.5, aicostPeakRssBytes: 1.5e9, helpMs: 300, allocateS: 5 };
 
 class Crash extends Error {}
 
@@ -386,6 +388,32 @@ async function bench(o) {
   }
   log(`  ${ing.wallS.toFixed(2)} s, peak RSS ${fmtMB(ing.peakRssBytes)}`);
 
+  // (d2) allocation: a month of invoice lines for the generated traffic, then the whole `aicost allocate` process
+  log('building invoice lines and running aicost allocate --by feature...');
+  const inv = await writeInvoices(runNode, { aicost: AICOST, home, dir: runDir, env });
+  const invIngest = await runNode([AICOST, 'ingest', ...inv.files, '--data', home, '--account', 'bench'], {
+    cwd: runDir,
+    env,
+  });
+  if (invIngest.code !== 0) throw new Crash(`invoice ingest failed:\n${invIngest.stderr.trim()}`);
+  const alloc = await runNode([AICOST, 'allocate', '--by', 'feature', '--format', 'json', '--data', home], {
+    cwd: runDir,
+    env,
+  });
+  if (alloc.code !== 0) throw new Crash(`aicost allocate failed:\n${alloc.stderr.trim()}`);
+  const allocReport = JSON.parse(alloc.stdout);
+  results.allocate = {
+    wallS: alloc.wallS,
+    peakRssBytes: alloc.peakRssBytes,
+    invoiceLines: inv.lines,
+    originRows: allocReport.originRows,
+    allocatedRows: allocReport.allocatedRows,
+    conserved: allocReport.pool.EffectiveCost === allocReport.allocated.EffectiveCost,
+  };
+  log(
+    `  ${alloc.wallS.toFixed(2)} s for ${fmtInt(inv.lines)} invoice lines, peak RSS ${fmtMB(alloc.peakRssBytes)}`,
+  );
+
   // (e) report
   const ratio = ing.wallS / base.wallS;
   const pass = (ok) => (ok ? 'PASS' : 'MISS');
@@ -394,6 +422,7 @@ async function bench(o) {
     ratio: ratio <= TARGETS.ratio,
     aicostPeakRss: ing.peakRssBytes !== null && ing.peakRssBytes < TARGETS.aicostPeakRssBytes,
     help: help.medianMs < TARGETS.helpMs,
+    allocate: results.allocate.wallS < TARGETS.allocateS && results.allocate.conserved,
   };
   results.finishedAt = new Date().toISOString();
   results.machine.loadAvgAtEnd = loadavg();
@@ -439,6 +468,14 @@ async function bench(o) {
         pass(results.pass.help),
       ],
       ['  (node -e 0, for context)', `${bare.medianMs.toFixed(1)} ms`, '', '', '', ''],
+      [
+        `aicost allocate (${fmtInt(o.rows)} usage rows, ${fmtInt(inv.lines)} invoice lines)`,
+        results.allocate.wallS.toFixed(2),
+        '',
+        fmtMB(results.allocate.peakRssBytes),
+        `< ${TARGETS.allocateS} s, conserved`,
+        pass(results.pass.allocate),
+      ],
     ]),
     '',
     `aicost: ${fmtInt(file.rowsIn)} rows in, ${fmtInt(file.rowsOut)} out, ${fmtInt(file.rejected)} rejected; ` +
