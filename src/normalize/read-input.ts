@@ -104,8 +104,11 @@ async function readCsv(
     const letSql = Object.entries(lets)
       .map(([c, e]) => `, ${e} AS ${ident(c)}`)
       .join('');
+    // `__` let columns are scratch: computed (later lets read them as lateral aliases) but not staged
+    const scratch = Object.keys(lets).filter((c) => c.startsWith('__'));
+    const exclude = scratch.length ? ` EXCLUDE (${scratch.map(ident).join(', ')})` : '';
     await db.run(
-      `COPY (SELECT *${letSql} FROM (SELECT ${proj.sql}, ${CONTEXT_COLS(ctx)} FROM ${reader}))
+      `COPY (SELECT *${exclude} FROM (SELECT *${letSql} FROM (SELECT ${proj.sql}, ${CONTEXT_COLS(ctx)} FROM ${reader})))
          TO ${lit(staged)} (FORMAT parquet, COMPRESSION lz4_raw)`,
     );
     await db.run(

@@ -47,15 +47,29 @@ const META_PATHS = [
   '$.user_api_key_alias',
   '$.status',
 ];
-const meta = (i: number) => `_meta[${i + 1}]`;
+// `__meta` (the list) lives only while the `let` columns below are computed from it; they are typed and cheap to
+// read again in checks, mapping and reconciliation.
+const meta = (i: number) => `__meta[${i + 1}]`;
 const metaInt = (i: number) => `TRY_CAST(${meta(i)} AS BIGINT)`;
 const metaStr = (i: number) => `NULLIF(${meta(i)} ->> '$', '')`;
 const tok = (c: string) => `TRY_CAST(${`"${c}"`} AS BIGINT)`;
 
-const cacheRead = `COALESCE(${metaInt(0)}, ${metaInt(1)}, 0)`;
-const cw5 = metaInt(3);
-const cw1 = metaInt(4);
-const cwTotal = `COALESCE(${metaInt(2)}, COALESCE(${cw5}, 0) + COALESCE(${cw1}, 0), 0)`;
+const LETS: Record<string, string> = {
+  __meta: `json_extract(TRY_CAST("metadata" AS JSON), ${lit(`[${META_PATHS.map((p) => `"${p}"`).join(',')}]`)}::VARCHAR[])`,
+  _cache_read: `COALESCE(${metaInt(0)}, ${metaInt(1)}, 0)`,
+  _cw5: metaInt(3),
+  _cw1: metaInt(4),
+  _cw_total: `COALESCE(${metaInt(2)}, COALESCE(${metaInt(3)}, 0) + COALESCE(${metaInt(4)}, 0), 0)`,
+  _spend_meta: `CAST(${meta(5)} AS VARCHAR)`,
+  _team_alias: metaStr(6),
+  _team_meta_id: metaStr(7),
+  _key_alias: metaStr(8),
+  _meta_status: metaStr(9),
+};
+const cacheRead = '_cache_read';
+const cw5 = '_cw5';
+const cw1 = '_cw1';
+const cwTotal = '_cw_total';
 const ttlKnown = `(${cw5} IS NOT NULL OR ${cw1} IS NOT NULL)`;
 // Older LiteLLM versions did not fold Anthropic cache tokens into prompt_tokens: subtract only when they fit.
 const folded = `(${tok('prompt_tokens')} >= ${cacheRead} + ${cwTotal})`;
@@ -113,7 +127,7 @@ export const litellm: SourceDefinition = {
   ],
   recordKey: 'request_id',
   let: {
-    _meta: `json_extract(TRY_CAST("metadata" AS JSON), ${lit(`[${META_PATHS.map((p) => `"${p}"`).join(',')}]`)}::VARCHAR[])`,
+    ...LETS,
   },
   map: {
     grain: `'request'`,
@@ -134,19 +148,19 @@ export const litellm: SourceDefinition = {
     api_key_hash: hashKey('api_key'),
     request_count: '1',
     request_type: `CASE WHEN ${str('call_type')} ILIKE '%batch%' THEN 'batch' ELSE 'interactive' END`,
-    status: `COALESCE(${str('status')}, ${metaStr(9)})`,
+    status: `COALESCE(${str('status')}, _meta_status)`,
     latency_ms: `COALESCE(TRY_CAST("request_duration_ms" AS BIGINT), CAST(epoch_ms(TRY_CAST("endTime" AS TIMESTAMPTZ)) - epoch_ms(TRY_CAST("startTime" AS TIMESTAMPTZ)) AS BIGINT))`,
     source_cost: `TRY_CAST(${str('spend')} AS DECIMAL(38,18))`,
     tags: mergeTags([
       derivedTags({
-        team: `COALESCE(${metaStr(6)}, ${str('team_id')}, ${metaStr(7)})`,
+        team: `COALESCE(_team_alias, ${str('team_id')}, _team_meta_id)`,
         customer: str('end_user'),
         user: str('user'),
-        key_alias: metaStr(8),
+        key_alias: '_key_alias',
         agent: str('agent_id'),
       }),
       stringListTags('"request_tags"'),
-      metadataTags(meta(5)),
+      metadataTags('_spend_meta'),
     ]),
   },
   reconcile: [
