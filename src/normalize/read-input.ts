@@ -221,7 +221,8 @@ export async function readInput(
   opts: { lineNumbers: boolean; lets?: Record<string, string> },
 ): Promise<SourceRelation> {
   let rel: { name: string; absent: string[]; unknown: string[]; letsDone?: boolean };
-  if (reader.kind === 'csv') rel = await readCsv(db, sniff, reader.columns, ctx, opts.lineNumbers, opts.lets ?? {});
+  if (reader.kind === 'csv')
+    rel = await readCsv(db, sniff, reader.columns, ctx, opts.lineNumbers, opts.lets ?? {});
   else if (reader.kind === 'json') rel = await readJson(db, sniff, reader, ctx);
   else rel = await readParquet(db, reader.columns, ctx);
   let rowsIn: number;

@@ -7,7 +7,6 @@ import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { IngestReport } from '../../src/ingest/ingest.js';
-import { helicone } from '../../src/sources/helicone.js';
 import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 
 // Until the registry lists the source (src/sources/index.ts), register it in this test file's process.

@@ -6,7 +6,6 @@ import { parse } from 'lossless-json';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import type { IngestReport } from '../../src/ingest/ingest.js';
-import { langfuse } from '../../src/sources/langfuse.js';
 import { FIX, fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 
 // Until the registry lists the source (src/sources/index.ts), register it in this test file's process.

@@ -34,7 +34,13 @@ describe('a mixed folder of all gateway and trace formats', () => {
   it('gives per source the same rows and token totals as each fixture alone', async () => {
     const got = await q(join(mixed.home, 'home'), SQL);
     expect(got).toEqual(expected);
-    expect(got.map((r) => r.source_id)).toEqual(['gateway-csv', 'helicone', 'langfuse', 'litellm', 'otel-genai']);
+    expect(got.map((r) => r.source_id)).toEqual([
+      'gateway-csv',
+      'helicone',
+      'langfuse',
+      'litellm',
+      'otel-genai',
+    ]);
     // literal anchors so the comparison cannot pass vacuously (from the fixtures' origin notes)
     const by = Object.fromEntries(got.map((r) => [r.source_id, r]));
     expect(by['litellm']).toMatchObject({ n: '8', input: '5490', output: '1560' });
