@@ -6,6 +6,7 @@ import { InputError, InternalError } from '../errors.js';
 import { focusStoredColumns, selectList } from '../focus/schema.js';
 import type { Sniff, SourceDefinition } from '../sources/types.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
+import { TOTAL_COLUMNS } from '../store/files.js';
 import { TOKEN_CLASSES, USAGE_COLUMNS } from '../usage/schema.js';
 import { focusModelSql, usagePricedSql } from './enrich.js';
 import { resolveDefaults } from './focus-defaults.js';
@@ -211,9 +212,6 @@ function stagedFiles(dir: string): { partition: string; path: string }[] {
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-const FOCUS_TOTALS = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'];
-const USAGE_TOTALS = [...TOKEN_CLASSES, 'source_cost', 'cost_estimate'];
-
 /** Reads, checks, maps, writes and reconciles one input file into staged Parquet parts. */
 export async function stageInput(
   db: Db,
@@ -279,7 +277,7 @@ export async function stageInput(
   if (source.family !== 'focus') await runOutputChecks(db, source.dataset, out, ctx);
 
   lap('output checks');
-  const totalCols = source.dataset === 'focus' ? FOCUS_TOTALS : USAGE_TOTALS;
+  const totalCols = TOTAL_COLUMNS[source.dataset] ?? [];
   const parts: StagedPart[] = [];
   for (const f of files) {
     const r = await db.one<Record<string, string | null>>(

@@ -1,21 +1,14 @@
 // Paths and per-file totals of stored Parquet, shared by ingest, forget and allocation.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { TOKEN_CLASSES } from '../usage/schema.js';
 import { type Db, ident, lit } from './duckdb.js';
 import type { Dataset } from './manifest.js';
 
+/** The exact column sums recorded per stored file in the manifest. */
 export const TOTAL_COLUMNS: Record<string, string[]> = {
   focus: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
-  usage: [
-    'input',
-    'cache_read',
-    'cache_write_5m',
-    'cache_write_1h',
-    'cache_write',
-    'output',
-    'source_cost',
-    'cost_estimate',
-  ],
+  usage: [...TOKEN_CLASSES, 'source_cost', 'cost_estimate'],
   allocated: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
 };
 
