@@ -5,7 +5,11 @@ import { priceUsageSql } from '../prices/sql.js';
 
 /** Adds `model`, `cost_estimate` and `unpriced` to a usage relation (price book at request time). */
 export function usagePricedSql(typed: string): string {
-  return priceUsageSql(`(${typed})`);
+  // the book has no prices for `other_quantity` units (e.g. vector-store bytes): such rows are unpriced, never free
+  return `SELECT * REPLACE (
+      CASE WHEN COALESCE(other_quantity, 0) > 0 THEN NULL ELSE cost_estimate END AS cost_estimate,
+      CASE WHEN COALESCE(other_quantity, 0) > 0 THEN concat_ws(',', unpriced, 'other_quantity') ELSE unpriced END AS unpriced)
+    FROM (${priceUsageSql(`(${typed})`)})`;
 }
 
 /** The canonical model id for a focus row's raw model, via the alias table; the cleaned raw id when unknown. */

@@ -147,6 +147,12 @@ describe('openai-usage (every endpoint) and anthropic-usage', () => {
     expect(by.web_searches!.t).toBe('2');
     expect(by.vector_stores!.oq).toBe('1024.000000000000000000');
     expect(by.vector_stores!.other_unit).toBe('bytes');
+    // storage bytes have no price in the book: unpriced, never priced at 0
+    const vs = await one<Record<string, string | null>>(
+      home,
+      "SELECT cost_estimate, unpriced FROM usage WHERE operation = 'vector_stores'",
+    );
+    expect(vs).toEqual({ cost_estimate: null, unpriced: 'other_quantity' });
   });
 
   it('keeps Anthropic token classes separate (no double counting)', async () => {
