@@ -1,6 +1,6 @@
 // `aicost allocate` as a library function: match pools to usage, split, write FOCUS 1.3 allocated rows and the run's
 // factors, replace every earlier allocation of the same origin rows, and commit atomically.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError, InternalError } from '../../errors.js';
@@ -97,6 +97,9 @@ async function withoutOrigins(
 
 export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
   const home = resolve(opts.home);
+  if (!existsSync(join(home, 'manifest.json'))) {
+    throw new InputError(`no data home at ${home}`, {}, 'ingest cost reports and usage first: aicost ingest PATH...');
+  }
   const tx = Transaction.begin(home);
   const db = await Db.open({ tempDirectory: join(tx.stagingDir, 'duckdb-tmp') });
   try {
