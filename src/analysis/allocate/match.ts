@@ -58,18 +58,13 @@ export async function buildCandidates(
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
 
   const keyCols = keys.map((k, i) => `${keyValueSql(k)} AS ${ident(`k${i}`)}`).join(', ');
-  // Two steps: first group by the raw tags text (hashing a string is cheap; distinct tag sets are few), then read the
-  // key values out of each distinct tags object: one JSON parse per group instead of one per usage row.
-  const sums = (t: string) =>
-    `${TOKEN_CLASSES.map((c) => `SUM(${t}${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')}, SUM(${t}est) AS est, SUM(${t}reqs)::HUGEINT AS reqs, SUM(${t}n)::HUGEINT AS n`;
   await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, * FROM (
-    SELECT grain, provider, model, d, scope, ${targetSql(keys)} AS kv, ${keyCols}, ${sums('u.')}
-    FROM (
-      SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, tags,
-        ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)}) AS ${ident(c)}`).join(', ')},
-        SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1)) AS reqs, count(*) AS n
-      FROM usage WHERE ${periodFilter('"date"', period)}
-      GROUP BY ALL) u
+    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope,
+      ${targetSql(keys)} AS kv, ${keyCols},
+      ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
+      SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
+    FROM usage u
+    WHERE ${periodFilter('"date"', period)}
     GROUP BY ALL)`);
 
   const tok = classTokensSql('a', 'p', opts.outputWeight);
