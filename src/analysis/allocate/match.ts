@@ -68,24 +68,45 @@ export async function buildCandidates(
     GROUP BY ALL)`);
 
   const tok = classTokensSql('a', 'p', opts.outputWeight);
-  const parts: string[] = [];
-  LEVELS.forEach((lvl, li) => {
-    GRAINS.forEach((grain, gi) => {
+  const positive = positiveSql(method);
+  // Rank by rank, only pool rows no finer rank matched join again: coarse levels (provider+day) would otherwise pair
+  // every invoice line with every usage group of its day.
+  await db.run('CREATE OR REPLACE TEMP TABLE matched (rid VARCHAR)');
+  let first = true;
+  for (const [gi, grain] of GRAINS.entries()) {
+    for (const [li, lvl] of LEVELS.entries()) {
       // request grain at any level before bucket grain (PRODUCT §6.1), finest level first within a grain
       const rank = gi * LEVELS.length + li;
-      parts.push(`SELECT p.rid, a.aid, ${rank} AS rank, ${lit(lvl.id)} AS level, ${lit(grain)} AS grain, a.kv,
+      const select = `SELECT p.rid, a.aid, ${rank} AS rank, ${lit(lvl.id)} AS level, ${lit(grain)} AS grain, a.kv,
           ${keys.map((_, i) => `a.${ident(`k${i}`)}`).join(', ')},
           a.d, a.scope AS ascope, a.model AS amodel,
           ${tok} AS w_tok,
           ${lvl.cls ? tok : 'COALESCE(a.est, 0)'} AS w_est,
           a.reqs AS w_reqs, a.n AS n,
           ${TOKEN_CLASSES.map((c) => `a.${ident(c)}`).join(', ')}
-        FROM (SELECT *, ${lvl.cls} AS lvl_class FROM pool) p
-        JOIN uagg a ON a.provider = p.provider AND a.d >= p.d0 AND a.d < p.d1 AND a.grain = ${lit(grain)} AND ${lvl.pred}`);
-    });
-  });
-  await db.run(`CREATE OR REPLACE TEMP TABLE cand AS ${parts.join('\nUNION ALL\n')}`);
-  void method;
+        FROM (SELECT *, ${lvl.cls} AS lvl_class FROM pool WHERE rid NOT IN (SELECT rid FROM matched)) p
+        JOIN uagg a ON a.provider = p.provider AND a.d >= p.d0 AND a.d < p.d1 AND a.grain = ${lit(grain)} AND ${lvl.pred}`;
+      await db.run(`CREATE OR REPLACE TEMP TABLE cand_r AS ${select}`);
+      // keep only the pool rows this rank serves (positive weight); the others try the next rank
+      await db.run(`CREATE OR REPLACE TEMP TABLE cand_ok AS
+        SELECT * FROM cand_r WHERE rid IN (SELECT rid FROM cand_r GROUP BY rid HAVING ${positive})`);
+      await db.run(
+        first
+          ? 'CREATE OR REPLACE TEMP TABLE cand AS SELECT * FROM cand_ok'
+          : 'INSERT INTO cand SELECT * FROM cand_ok',
+      );
+      await db.run('INSERT INTO matched SELECT DISTINCT rid FROM cand_ok');
+      first = false;
+    }
+  }
+}
+
+function positiveSql(method: MethodId): string {
+  return method === 'x-even-v1' || method === 'x-fixed-v1'
+    ? 'SUM(w_reqs) > 0'
+    : method === 'x-tokens-v1'
+      ? 'SUM(w_tok) > 0'
+      : 'SUM(w_est) > 0 OR SUM(w_tok) > 0';
 }
 
 /** The weight of a candidate under a method: the basis chosen per pool row (estimate, tokens or requests). */
@@ -96,16 +117,11 @@ export function weightSql(method: MethodId, basis = 'c.basis'): string {
 }
 
 /**
- * Creates TEMP table `chosen(rid, rank, level, grain, basis, W)`: per pool row the finest level/grain whose matched
- * usage has a positive total weight. Token-cost falls back to plain tokens where the matched usage is unpriced.
+ * Creates TEMP table `chosen(rid, rank, level, grain, basis)`: per pool row the (single) level/grain that matched it
+ * with a positive total weight. Token-cost falls back to plain tokens where the matched usage is unpriced.
  */
 export async function chooseLevels(db: Db, method: MethodId): Promise<void> {
-  const positive =
-    method === 'x-even-v1' || method === 'x-fixed-v1'
-      ? 'SUM(w_reqs) > 0'
-      : method === 'x-tokens-v1'
-        ? 'SUM(w_tok) > 0'
-        : 'SUM(w_est) > 0 OR SUM(w_tok) > 0';
+  const positive = positiveSql(method);
   const basis =
     method === 'x-token-cost-v1'
       ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END`

@@ -98,7 +98,11 @@ async function withoutOrigins(
 export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
   const home = resolve(opts.home);
   if (!existsSync(join(home, 'manifest.json'))) {
-    throw new InputError(`no data home at ${home}`, {}, 'ingest cost reports and usage first: aicost ingest PATH...');
+    throw new InputError(
+      `no data home at ${home}`,
+      {},
+      'ingest cost reports and usage first: aicost ingest PATH...',
+    );
   }
   const tx = Transaction.begin(home);
   const db = await Db.open({ tempDirectory: join(tx.stagingDir, 'duckdb-tmp') });
