@@ -83,9 +83,10 @@ export const openaiCosts: SourceDefinition = {
     SubAccountType: `CASE WHEN ${str('project_id')} IS NOT NULL THEN 'Project' END`,
     ResourceId: str('api_key_id'),
     ResourceType: `CASE WHEN ${str('api_key_id')} IS NOT NULL THEN 'API Key' END`,
-    SkuId: pick('SkuId', `'openai:' || lower(${modelPart}) || ':' || ${tokenClass}`),
-    SkuPriceId: pick('SkuPriceId', `'openai:' || lower(${modelPart}) || ':' || ${tokenClass}`),
-    SkuMeter: pick('SkuMeter', `trim(split_part(${str('line_item')}, ', ', 2))`),
+    // a "<model>, <class>" line is a SKU even without a quantity (pairing then fills the quantity)
+    SkuId: `CASE WHEN ${itemized} THEN 'openai:' || lower(${modelPart}) || ':' || ${tokenClass} ELSE ${un.SkuId} END`,
+    SkuPriceId: `CASE WHEN ${itemized} THEN 'openai:' || lower(${modelPart}) || ':' || ${tokenClass} ELSE ${un.SkuPriceId} END`,
+    SkuMeter: `CASE WHEN ${itemized} THEN trim(split_part(${str('line_item')}, ', ', 2)) ELSE ${un.SkuMeter} END`,
     PricingUnit: pick('PricingUnit', `'1000000 Tokens'`),
     PricingQuantity: pick('PricingQuantity', perMillion),
     ConsumedQuantity: pick('ConsumedQuantity', tokenQty),
@@ -96,7 +97,8 @@ export const openaiCosts: SourceDefinition = {
     x_ModelRaw: `CASE WHEN ${itemized} THEN ${modelPart} END`,
     x_TokenClass: tokenClass,
     x_ProjectId: str('project_id'),
-    x_QuantityEstimated: 'false',
+    // quantities from the report itself are known; an itemized line without one is paired with usage later
+    x_QuantityEstimated: `CASE WHEN ${itemizedWithQty} THEN false WHEN ${itemized} THEN NULL ELSE false END`,
     x_PriceDerived: 'true',
   },
   sourceCost: decimal('amount_value'),
