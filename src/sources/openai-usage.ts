@@ -6,6 +6,19 @@ import { checks, count, decimal, integer, str, unixSeconds } from '../normalize/
 import { bucketId, derivedTags, hashKey, mergeTags } from '../normalize/usage-ops.js';
 import type { SourceDefinition } from './types.js';
 
+// The dimensions a result carries only when grouped by them: with the bucket start, a bucket row's identity.
+const GROUP_BY = [
+  'project_id',
+  'user_id',
+  'api_key_id',
+  'model',
+  'batch',
+  'service_tier',
+  'size',
+  'source',
+  'vector_store_id',
+  'context_level',
+];
 const RESULT_FIELDS = [
   'object',
   'input_tokens',
@@ -20,16 +33,7 @@ const RESULT_FIELDS = [
   'usage_bytes',
   'num_sessions',
   'num_requests',
-  'project_id',
-  'user_id',
-  'api_key_id',
-  'model',
-  'batch',
-  'service_tier',
-  'size',
-  'source',
-  'vector_store_id',
-  'context_level',
+  ...GROUP_BY,
 ];
 const COUNTS = [
   'input_tokens',
@@ -82,22 +86,7 @@ export const openaiUsage: SourceDefinition = {
   ],
   map: {
     grain: `'bucket'`,
-    request_id: bucketId([
-      str('object'),
-      str('start_time'),
-      ...[
-        'project_id',
-        'user_id',
-        'api_key_id',
-        'model',
-        'batch',
-        'service_tier',
-        'size',
-        'source',
-        'vector_store_id',
-        'context_level',
-      ].map(str),
-    ]),
+    request_id: bucketId([str('object'), str('start_time'), ...GROUP_BY.map(str)]),
     timestamp: unixSeconds('start_time'),
     provider: `'openai'`,
     model_raw: str('model'),
