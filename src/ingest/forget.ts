@@ -1,9 +1,9 @@
 // Forgetting data: drop manifest files (and their input records) by source, input file or period, atomically.
 import { join, resolve } from 'node:path';
 import { Db } from '../store/duckdb.js';
+import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
 import { pruneAllocations } from './prune-allocations.js';
-import type { WorkingFile } from './replace.js';
 
 export interface ForgetOptions {
   home: string;

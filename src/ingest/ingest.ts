@@ -12,12 +12,13 @@ import type { SourceDefinition } from '../sources/types.js';
 import { Db, lit } from '../store/duckdb.js';
 import { sha256File, shortHash, storedPath } from '../store/files.js';
 import { type IngestedInput, readManifest } from '../store/manifest.js';
+import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
 import { discoverInputs } from './discover.js';
 import { pairCostReports } from './pairing.js';
 import { pruneAllocations } from './prune-allocations.js';
-import { applyReplacement, type WorkingFile } from './replace.js';
+import { applyReplacement } from './replace.js';
 import { sniffFile } from './sniff.js';
 
 export interface IngestOptions {

@@ -10,9 +10,9 @@ import { SOURCES } from '../sources/index.js';
 import { TOKEN_METER } from '../sources/llm-common.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
 import { fileTotals, shortHash } from '../store/files.js';
+import type { WorkingFile } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
-import type { WorkingFile } from './replace.js';
 
 const classList = TOKEN_CLASSES.map(lit).join(', ');
 const meter = `CASE f.x_TokenClass ${Object.entries(TOKEN_METER)

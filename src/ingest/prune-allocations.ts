@@ -1,9 +1,8 @@
 // Any ingest or forget that removes origin rows drops their allocated rows and factors in the same manifest swap
 // (PRODUCT §2), so the `attributed` view never double counts and never keeps allocations of vanished charges.
-import { type Db, lit, litList } from '../store/duckdb.js';
-import { fileTotals, shortHash } from '../store/files.js';
+import { type Db, litList } from '../store/duckdb.js';
+import { type WorkingFile, withoutRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
-import type { WorkingFile } from './replace.js';
 
 export async function pruneAllocations(
   db: Db,
@@ -23,32 +22,8 @@ export async function pruneAllocations(
   const out: WorkingFile[] = working.filter((w) => !alloc.includes(w));
   for (const w of alloc) {
     const col = w.file.dataset === 'allocated' ? 'x_OriginRowId' : 'origin_row_id';
-    const stale = `${col} NOT IN (SELECT rid FROM live_rows)`;
-    const hit = await db.one<{ n: string }>(
-      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE ${stale}`,
-    );
-    const n = Number(hit?.n ?? 0);
-    if (n === 0) {
-      out.push(w);
-      continue;
-    }
-    if (n === w.file.rows) continue;
-    const name = shortHash(w.file.path, 'pruned', String(n));
-    const staged = tx.stagePath(`prune/${name}.parquet`);
-    await db.run(
-      `COPY (SELECT * FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE NOT (${stale})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
-    );
-    const t = await fileTotals(db, w.file.dataset === 'allocated' ? 'allocated' : 'none', staged);
-    out.push({
-      abs: staged,
-      staged: true,
-      file: {
-        ...w.file,
-        path: w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`),
-        rows: t.rows,
-        totals: t.totals,
-      },
-    });
+    const r = await withoutRows(db, tx, w, `${col} NOT IN (SELECT rid FROM live_rows)`, 'pruned');
+    if (r.file) out.push(r.file);
   }
   const runs = new Set(out.filter((w) => w.file.dataset === 'allocated').map((w) => w.file.inputSha256));
   tx.next.allocations = tx.next.allocations.filter((r) => runs.has(r.runId));

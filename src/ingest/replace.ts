@@ -1,42 +1,14 @@
 // Replacement keys (PRODUCT §2): what an input replaces among stored rows. API pages and request logs replace
 // rows with the same key; generic FOCUS input is additive and drops rows identical to stored ones.
-import { join } from 'node:path';
 import { focusColumns } from '../focus/schema.js';
 import type { SourceDefinition } from '../sources/types.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
-import { fileTotals, shortHash } from '../store/files.js';
-import type { StoredFile } from '../store/manifest.js';
+import { type WorkingFile, withoutRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
-
-export interface WorkingFile {
-  /** Absolute path of the Parquet (stored or staged). */
-  abs: string;
-  file: StoredFile;
-  staged: boolean;
-}
 
 const keyExpr = (cols: string[]) =>
   `md5(concat_ws('|', ${cols.map((c) => `COALESCE(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')}))`;
 const ROW_HASH = keyExpr(focusColumns('1.3').map((c) => c.id));
-
-/** Rewrites `target` without the rows matching `drop` (a SQL predicate); returns the replacement or null if empty. */
-async function rewriteWithout(
-  db: Db,
-  tx: Transaction,
-  target: WorkingFile,
-  drop: string,
-  salt: string,
-): Promise<WorkingFile | null> {
-  const name = shortHash(target.file.path, salt);
-  const staged = tx.stagePath(`rewrite/${name}.parquet`);
-  await db.run(
-    `COPY (SELECT * FROM read_parquet(${lit(target.abs)}, hive_partitioning = false) WHERE NOT (${drop})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
-  );
-  const t = await fileTotals(db, target.file.dataset, staged);
-  if (t.rows === 0) return null;
-  const path = target.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
-  return { abs: staged, staged: true, file: { ...target.file, path, rows: t.rows, totals: t.totals } };
-}
 
 /**
  * Applies `source.replace` for newly staged files against the working set (stored + earlier staged files).
@@ -75,17 +47,9 @@ export async function applyReplacement(
         continue;
       }
       const drop = `${key} IN (SELECT ${key} FROM read_parquet(${incomingAbs}, hive_partitioning = false))`;
-      const hit = await db.one<{ n: string }>(
-        `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE ${drop}`,
-      );
-      const n = Number(hit?.n ?? 0);
-      if (n === 0) {
-        next.push(w);
-        continue;
-      }
-      replaced += n;
-      const rewritten = await rewriteWithout(db, tx, w, drop, incoming[0]!.file.inputSha256);
-      if (rewritten) next.push(rewritten);
+      const r = await withoutRows(db, tx, w, drop, incoming[0]!.file.inputSha256);
+      replaced += r.dropped;
+      if (r.file) next.push(r.file);
     }
     return { working: [...next, ...incoming], incoming, replaced, duplicates, duplicateCost };
   }
@@ -117,8 +81,8 @@ export async function applyReplacement(
         duplicateCost = (await db.one<{ s: string }>(
           `SELECT (${duplicateCost}::DECIMAL(38,18) + ${d?.cost ?? 0}::DECIMAL(38,18))::VARCHAR AS s`,
         ))!.s;
-        const rewritten = await rewriteWithout(db, tx, f, `${ROW_HASH} IN (${storedHashes})`, 'dedup');
-        if (rewritten) newIncoming.push(rewritten);
+        const r = await withoutRows(db, tx, f, `${ROW_HASH} IN (${storedHashes})`, 'dedup');
+        if (r.file) newIncoming.push(r.file);
       }
       return {
         working: [...kept, ...newIncoming],
@@ -146,20 +110,9 @@ export async function applyReplacement(
     }
     const accs = accounts.filter((a) => a.p === w.file.partition).map((a) => a.a ?? '');
     const drop = `COALESCE("BillingAccountId", '') IN (${accs.map(lit).join(', ')})`;
-    const hit = await db.one<{ n: string }>(
-      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(w.abs)}, hive_partitioning = false) WHERE ${drop}`,
-    );
-    const n = Number(hit?.n ?? 0);
-    if (n === 0) next.push(w);
-    else {
-      replaced += n;
-      const rewritten = await rewriteWithout(db, tx, w, drop, incoming[0]!.file.inputSha256);
-      if (rewritten) next.push(rewritten);
-    }
+    const r = await withoutRows(db, tx, w, drop, incoming[0]!.file.inputSha256);
+    replaced += r.dropped;
+    if (r.file) next.push(r.file);
   }
   return { working: [...next, ...incoming], incoming, replaced, duplicates, duplicateCost };
-}
-
-export function absPath(home: string, f: StoredFile): string {
-  return join(home, f.path);
 }

@@ -151,12 +151,7 @@ export async function throwOnRejects(db: Db, ctx: FileContext): Promise<void> {
   });
 }
 
-async function readJson(
-  db: Db,
-  sniff: Sniff,
-  reader: Extract<ReaderSpec, { kind: 'json' }>,
-  ctx: FileContext,
-) {
+async function readJson(db: Db, reader: Extract<ReaderSpec, { kind: 'json' }>, ctx: FileContext) {
   const text = readFileSync(ctx.absPath, 'utf8');
   if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(readFileSync(ctx.absPath))) {
     throw new InputError('not valid UTF-8 text', { file: ctx.displayPath });
@@ -186,7 +181,6 @@ async function readJson(
     .map(([c, t]) => (fields.includes(c) ? ident(c) : `CAST(NULL AS ${t.type}) AS ${ident(c)}`))
     .join(', ');
   await db.run(`CREATE TEMP TABLE ${name} AS SELECT ${proj}, _record, ${CONTEXT_COLS(ctx)} FROM (${rel})`);
-  void sniff;
   return { name, absent: [], unknown: [] };
 }
 
@@ -223,7 +217,7 @@ export async function readInput(
   let rel: { name: string; absent: string[]; unknown: string[]; letsDone?: boolean };
   if (reader.kind === 'csv')
     rel = await readCsv(db, sniff, reader.columns, ctx, opts.lineNumbers, opts.lets ?? {});
-  else if (reader.kind === 'json') rel = await readJson(db, sniff, reader, ctx);
+  else if (reader.kind === 'json') rel = await readJson(db, reader, ctx);
   else rel = await readParquet(db, reader.columns, ctx);
   let rowsIn: number;
   try {

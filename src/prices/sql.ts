@@ -1,6 +1,7 @@
 // The price book inside DuckDB: TEMP tables `model_alias`, `price_wide` and `price_lookup`, and the SELECT that
 // prices usage rows with one hash join on (provider, model id, service tier) plus a time-range filter.
 import type { Db } from '../store/duckdb.js';
+import { TOKEN_CLASSES } from '../usage/schema.js';
 import type { PriceBook } from './book.js';
 import type { PriceRow } from './effective.js';
 import { cleanModelIdSql, normalizeProviderSql, SERVICE_TIERS, serviceTierKeySql } from './names.js';
@@ -9,18 +10,7 @@ import type { PriceUnit } from './schema.js';
 const PRICE = 'DECIMAL(38,18)';
 
 /** price_wide / price_lookup price columns: the token classes (cache_write = the 5-minute price) and other units. */
-const WIDE_COLUMNS = [
-  'input',
-  'cache_read',
-  'cache_write_5m',
-  'cache_write_1h',
-  'cache_write',
-  'output',
-  'image',
-  'audio_second',
-  'character',
-  'tool_call',
-] as const;
+const WIDE_COLUMNS = [...TOKEN_CLASSES, 'image', 'audio_second', 'character', 'tool_call'] as const;
 type WideColumn = (typeof WIDE_COLUMNS)[number];
 
 function unitOf(column: WideColumn): PriceUnit {

@@ -19,22 +19,6 @@ const GROUP_BY = [
   'vector_store_id',
   'context_level',
 ];
-const RESULT_FIELDS = [
-  'object',
-  'input_tokens',
-  'input_cached_tokens',
-  'input_cache_write_tokens',
-  'input_uncached_tokens',
-  'output_tokens',
-  'num_model_requests',
-  'images',
-  'characters',
-  'seconds',
-  'usage_bytes',
-  'num_sessions',
-  'num_requests',
-  ...GROUP_BY,
-];
 const COUNTS = [
   'input_tokens',
   'input_cached_tokens',
@@ -48,6 +32,7 @@ const COUNTS = [
   'num_sessions',
   'num_requests',
 ];
+const RESULT_FIELDS = ['object', ...COUNTS, 'seconds', ...GROUP_BY];
 const FIELDS: Record<string, string> = {
   start_time: '../start_time',
   end_time: '../end_time',

@@ -6,9 +6,10 @@ import { parse as parseYaml } from 'yaml';
 import { InputError, InternalError } from '../../errors.js';
 import { loadPriceBook } from '../../prices/book.js';
 import { installPriceBook } from '../../prices/sql.js';
-import { Db, lit, litList } from '../../store/duckdb.js';
+import { Db, lit } from '../../store/duckdb.js';
 import { fileTotals, shortHash, storedPath } from '../../store/files.js';
 import type { StoredFile } from '../../store/manifest.js';
+import { withoutRows } from '../../store/rewrite.js';
 import { Transaction } from '../../store/transaction.js';
 import { attachViews } from '../../store/views.js';
 import { buildCandidates, chooseLevels, type Period } from './match.js';
@@ -60,37 +61,21 @@ async function loadFixedWeights(db: Db, file: string | undefined): Promise<void>
   if (rows.length) await db.run(`INSERT INTO fixed_weights VALUES ${rows.join(', ')}`);
 }
 
-/** Rewrites stored allocated/factor files without the rows of `origins`; returns the new file list. */
+/** Drops the rows of the run's origin rows from earlier allocated/factor files; returns how many were dropped. */
 async function withoutOrigins(
   db: Db,
   tx: Transaction,
-  originTable: string,
   originCol: string,
   dataset: 'allocated' | 'allocation-factors',
 ) {
   let dropped = 0;
   for (const f of tx.next.files.filter((x) => x.dataset === dataset)) {
-    const abs = join(tx.home, f.path);
-    const hit = await db.one<{ n: string }>(
-      `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} IN (SELECT rid FROM ${originTable})`,
-    );
-    const n = Number(hit?.n ?? 0);
-    if (n === 0) continue;
-    dropped += n;
+    const w = { abs: join(tx.home, f.path), file: f, staged: false };
+    const r = await withoutRows(db, tx, w, `${originCol} IN (SELECT rid FROM pool)`, 'reallocated');
+    if (r.dropped === 0) continue;
+    dropped += r.dropped;
     tx.removeFile(f.path);
-    if (n === f.rows) continue;
-    const name = shortHash(f.path, 'without', originTable, String(n));
-    const staged = tx.stagePath(`alloc/${name}.parquet`);
-    await db.run(
-      `COPY (SELECT * FROM read_parquet(${lit(abs)}, hive_partitioning = false) WHERE ${originCol} NOT IN (SELECT rid FROM ${originTable})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
-    );
-    const t = await fileTotals(db, dataset === 'allocated' ? 'allocated' : 'usage', staged);
-    tx.addFile(staged, {
-      ...f,
-      path: f.path.replace(/[^/]+\.parquet$/, `${name}.parquet`),
-      rows: t.rows,
-      totals: dataset === 'allocated' ? t.totals : {},
-    });
+    if (r.file) tx.addFile(r.file.abs, r.file.file);
   }
   return dropped;
 }
@@ -175,8 +160,8 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       return result;
     }
     // a run replaces every earlier allocation of the origin rows it covers, whatever its key
-    result.replacedAllocations = await withoutOrigins(db, tx, 'pool', 'x_OriginRowId', 'allocated');
-    await withoutOrigins(db, tx, 'pool', 'origin_row_id', 'allocation-factors');
+    result.replacedAllocations = await withoutOrigins(db, tx, 'x_OriginRowId', 'allocated');
+    await withoutOrigins(db, tx, 'origin_row_id', 'allocation-factors');
     await db.run(
       `CREATE OR REPLACE TEMP TABLE factor_rows AS ${factorsSql(opts.keys, opts.method, runId, outputWeight)}`,
     );
@@ -251,5 +236,4 @@ async function writeRun(db: Db, tx: Transaction, runId: string): Promise<void> {
       createdAt: new Date().toISOString(),
     });
   }
-  void litList;
 }

@@ -1,0 +1,44 @@
+// Removing rows from stored Parquet: the one mechanism behind replacement keys, identical-row de-duplication,
+// allocation replacement and stale-allocation pruning. A file is never edited: a copy without the rows is staged and
+// swapped in by the transaction.
+import { type Db, lit } from './duckdb.js';
+import { fileTotals, shortHash } from './files.js';
+import type { StoredFile } from './manifest.js';
+import type { Transaction } from './transaction.js';
+
+/** A file of the data home as the current command sees it: committed, or staged by this transaction. */
+export interface WorkingFile {
+  /** Absolute path of the Parquet (stored or staged). */
+  abs: string;
+  file: StoredFile;
+  staged: boolean;
+}
+
+/**
+ * Counts the rows of `w` matching `drop` (a SQL predicate) and, when there are some, stages a copy without them.
+ * `file` is `w` itself when nothing matched, the staged copy otherwise, and null when every row matched.
+ */
+export async function withoutRows(
+  db: Db,
+  tx: Transaction,
+  w: WorkingFile,
+  drop: string,
+  tag: string,
+): Promise<{ dropped: number; file: WorkingFile | null }> {
+  const src = `read_parquet(${lit(w.abs)}, hive_partitioning = false)`;
+  const hit = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM ${src} WHERE ${drop}`);
+  const dropped = Number(hit?.n ?? 0);
+  if (dropped === 0) return { dropped, file: w };
+  if (dropped === w.file.rows) return { dropped, file: null };
+  const name = shortHash(w.file.path, tag, String(dropped));
+  const staged = tx.stagePath(`rewrite/${name}.parquet`);
+  await db.run(
+    `COPY (SELECT * FROM ${src} WHERE NOT (${drop})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+  );
+  const t = await fileTotals(db, w.file.dataset, staged);
+  const path = w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
+  return {
+    dropped,
+    file: { abs: staged, staged: true, file: { ...w.file, path, rows: t.rows, totals: t.totals } },
+  };
+}
