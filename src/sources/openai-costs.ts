@@ -32,7 +32,13 @@ export const openaiCosts: SourceDefinition = {
   dataset: 'focus',
   formats: ['json'],
   detects: 'JSON page of organization.costs.result buckets (GET /v1/organization/costs)',
-  detect: (s) => (s.format === 'json' && s.head.includes('organization.costs.result') ? 1 : 0),
+  // the page envelope, not just the result type: documentation files quote result objects too
+  detect: (s) =>
+    s.format === 'json' &&
+    /"object"\s*:\s*"page"/.test(s.head) &&
+    s.head.includes('organization.costs.result')
+      ? 1
+      : 0,
   reader: () => ({
     kind: 'json',
     records: {

@@ -50,7 +50,13 @@ export const openaiUsage: SourceDefinition = {
   dataset: 'usage',
   formats: ['json'],
   detects: 'JSON page of organization.usage.*.result buckets (GET /v1/organization/usage/*)',
-  detect: (s) => (s.format === 'json' && /"organization\.usage\.[a-z_]+\.result"/.test(s.head) ? 1 : 0),
+  // the page envelope, not just the result type: documentation files quote result objects too
+  detect: (s) =>
+    s.format === 'json' &&
+    /"object"\s*:\s*"page"/.test(s.head) &&
+    /"organization\.usage\.[a-z_]+\.result"/.test(s.head)
+      ? 1
+      : 0,
   reader: () => ({
     kind: 'json',
     records: { path: ['data', '*', 'results', '*'], fields: FIELDS },

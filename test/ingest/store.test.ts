@@ -140,3 +140,21 @@ describe('data home', () => {
     expect(again.files[0]!.status).toBe('ingested');
   });
 });
+
+describe('walking a vendor folder', () => {
+  it('skips documentation JSON that quotes result objects but is no API page', async () => {
+    const h = home();
+    const dir = join(h, 'vendor');
+    mkdirSync(dir);
+    writeFileSync(
+      join(dir, 'result_object_examples.json'),
+      JSON.stringify({
+        UsageCompletionsResult: { object: 'organization.usage.completions.result', input_tokens: 5 },
+      }),
+    );
+    writeFileSync(join(dir, 'costs.json'), readFileSync(fixture('openai/costs_ungrouped.json')));
+    const r = await ingestInto(h, [dir]);
+    expect(r.files.map((f) => f.status)).toEqual(['ingested']);
+    expect(r.skipped.map((s) => s.path)).toEqual([join(dir, 'result_object_examples.json')]);
+  });
+});
