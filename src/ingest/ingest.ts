@@ -4,11 +4,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError, MultiInputError } from '../errors.js';
+import type { SourceDefinition } from '../normalize/contract.js';
 import { type StagedInput, stageInput } from '../normalize/pipeline.js';
 import { loadPriceBook } from '../prices/book.js';
 import { installPriceBook } from '../prices/sql.js';
 import { detectSource, sourceById } from '../sources/index.js';
-import type { SourceDefinition } from '../sources/types.js';
 import { Db, lit } from '../store/duckdb.js';
 import { sha256File, shortHash, storedPath } from '../store/files.js';
 import { type IngestedInput, readManifest } from '../store/manifest.js';
@@ -153,6 +153,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         staged = await stageInput(db, sniff, detected, {
           displayPath: input.path,
           absPath: resolve(input.path),
+          compression: sniff.compression,
           sha256: sha,
           account: opts.account ?? null,
           salt: manifest.salt,

@@ -1,7 +1,7 @@
 // Replacement keys (PRODUCT §2): what an input replaces among stored rows. API pages and request logs replace
 // rows with the same key; generic FOCUS input is additive and drops rows identical to stored ones.
 import { focusColumns } from '../focus/schema.js';
-import type { SourceDefinition } from '../sources/types.js';
+import type { SourceDefinition } from '../normalize/contract.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
 import { type WorkingFile, withoutRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';

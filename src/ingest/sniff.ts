@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import Papa from 'papaparse';
-import type { Sniff } from '../sources/types.js';
+import type { Sniff } from '../normalize/contract.js';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -29,17 +29,17 @@ export function sniffFile(path: string): Sniff {
   const ext = extname(path).toLowerCase();
   const magic = buf.subarray(0, 4).toString('latin1');
   if (magic === 'PAR1' || ext === '.parquet') {
-    return { path, format: 'parquet', header: [], parquetColumns: [], head: '' };
+    return { path, format: 'parquet', compression: 'none', header: [], parquetColumns: [], head: '' };
   }
   const head = buf.toString('utf8').replace(/^\uFEFF/, '');
   const first = head.trimStart()[0];
   if (first === '{' || first === '[' || ext === '.json' || ext === '.jsonl' || ext === '.ndjson') {
-    return { path, format: 'json', header: [], parquetColumns: [], head };
+    return { path, format: 'json', compression: 'none', header: [], parquetColumns: [], head };
   }
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt' || head.includes(',') || head.includes(';')) {
-    return { path, format: 'csv', header: csvHeader(head), parquetColumns: [], head };
+    return { path, format: 'csv', compression: 'none', header: csvHeader(head), parquetColumns: [], head };
   }
-  return { path, format: 'unknown', header: [], parquetColumns: [], head };
+  return { path, format: 'unknown', compression: 'none', header: [], parquetColumns: [], head };
 }
 
 /** True when the header holds every one of `names` (case-insensitive). */

@@ -4,7 +4,7 @@
 import { createWriteStream } from 'node:fs';
 import { isLosslessNumber, LosslessNumber, parse, stringify } from 'lossless-json';
 import { InputError } from '../errors.js';
-import type { JsonRecords } from '../sources/types.js';
+import type { JsonRecords } from './contract.js';
 
 type Json = unknown;
 

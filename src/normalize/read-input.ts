@@ -1,27 +1,13 @@
 // Readers: turn one input file into the relation `src` that a source definition's map reads.
 // CSV goes straight to DuckDB with declared types and rejects (line + column for bad values); JSON is flattened
 // losslessly to NDJSON text first (see json-records.ts); Parquet is read as is.
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import type { InputColumn, ReaderSpec, Sniff } from '../sources/types.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
-import { flattenRecords, parseLossless, parseNdjson, writeNdjson } from './json-records.js';
+import type { InputColumn, ReaderSpec, Sniff } from './contract.js';
+import { CONTEXT_COLS, type FileContext } from './file-context.js';
+import { readJson } from './read-json.js';
 
-export interface FileContext {
-  /** The path as given by the user; recorded as x_SourceFile / source_file. */
-  displayPath: string;
-  absPath: string;
-  sha256: string;
-  account: string | null;
-  salt: string;
-  /** Tag keys whose values are hashed, and tag keys dropped, on usage rows. */
-  hashTags?: string[];
-  denyTags?: string[];
-  /** Unique suffix for this file's temp objects. */
-  tag: string;
-  /** Where NDJSON intermediates go (the transaction's staging area). */
-  scratch: (name: string) => string;
-}
+export type { FileContext } from './file-context.js';
 
 export interface SourceRelation {
   /** Name of the TEMP view/table holding `src`: declared columns + `_record` + context columns. */
@@ -34,14 +20,6 @@ export interface SourceRelation {
   /** The definition's `let` columns are already in the relation. */
   letsDone?: boolean;
 }
-
-const CONTEXT_COLS = (ctx: FileContext): string =>
-  [
-    `${lit(ctx.sha256)} AS _input_sha`,
-    `${lit(ctx.displayPath)} AS _source_file`,
-    `${ctx.account === null ? 'NULL::VARCHAR' : lit(ctx.account)} AS _account`,
-    `${lit(ctx.salt)} AS _salt`,
-  ].join(', ');
 
 function requireColumns(spec: Record<string, InputColumn>, present: Set<string>, file: string): void {
   for (const [name, c] of Object.entries(spec)) {
@@ -149,39 +127,6 @@ export async function throwOnRejects(db: Db, ctx: FileContext): Promise<void> {
     record: Number(r.line),
     column: r.column_name ?? undefined,
   });
-}
-
-async function readJson(db: Db, reader: Extract<ReaderSpec, { kind: 'json' }>, ctx: FileContext) {
-  const text = readFileSync(ctx.absPath, 'utf8');
-  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(readFileSync(ctx.absPath))) {
-    throw new InputError('not valid UTF-8 text', { file: ctx.displayPath });
-  }
-  const trimmed = text.trimStart();
-  const isNdjson =
-    /\.(jsonl|ndjson)$/i.test(ctx.absPath) || (trimmed.startsWith('{') && /}\s*\r?\n\s*{/.test(text));
-  const docs = isNdjson ? parseNdjson(text, ctx.displayPath) : [parseLossless(text, ctx.displayPath)];
-  const scratch = ctx.scratch(`${ctx.tag}.ndjson`);
-  const records = (function* () {
-    for (const [i, d] of docs.entries()) {
-      for (const r of flattenRecords(d, reader.records, ctx.displayPath)) {
-        if (isNdjson) r._record = `line ${i + 1} ${r._record}`;
-        yield r;
-      }
-    }
-  })();
-  const n = await writeNdjson(records, scratch);
-  const name = `src_${ctx.tag}`;
-  const fields = Object.keys(reader.records.fields);
-  const colSpec = [...fields, '_record'].map((f) => `${lit(f)}: 'VARCHAR'`).join(', ');
-  const rel =
-    n === 0
-      ? `SELECT ${[...fields, '_record'].map((f) => `NULL::VARCHAR AS ${ident(f)}`).join(', ')} WHERE false`
-      : `SELECT * FROM read_json(${lit(scratch)}, format = 'newline_delimited', columns = {${colSpec}})`;
-  const proj = Object.entries(reader.columns)
-    .map(([c, t]) => (fields.includes(c) ? ident(c) : `CAST(NULL AS ${t.type}) AS ${ident(c)}`))
-    .join(', ');
-  await db.run(`CREATE TEMP TABLE ${name} AS SELECT ${proj}, _record, ${CONTEXT_COLS(ctx)} FROM (${rel})`);
-  return { name, absent: [], unknown: [] };
 }
 
 async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileContext) {

@@ -1,9 +1,10 @@
 // Anthropic Admin API cost report (`GET /v1/organizations/cost_report`): daily buckets whose `amount` is a decimal
 // STRING in cents ("123.78912" = 1.2378912 USD). Token lines carry model and token_type only when grouped by
 // description; otherwise the line is unitemized (samples/anthropic/FORMAT.md).
+
+import type { SourceDefinition } from '../normalize/contract.js';
 import { checks, constant, decimal, isoTime, str, valueMap } from '../normalize/ops.js';
 import { meterFor, providerCharge, unitemized } from './llm-common.js';
-import type { SourceDefinition } from './types.js';
 
 const cost = decimal('amount', 100);
 const tokenClass = `CASE

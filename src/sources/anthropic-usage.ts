@@ -1,8 +1,9 @@
 // Anthropic Admin API usage report (`GET /v1/organizations/usage_report/messages`): bucket-grain usage with input
 // split into uncached, cache read and the two cache-write TTLs (never nested: no double counting).
+
+import type { SourceDefinition } from '../normalize/contract.js';
 import { checks, count, isoTime, str } from '../normalize/ops.js';
 import { bucketId, derivedTags, hashKey, mergeTags } from '../normalize/usage-ops.js';
-import type { SourceDefinition } from './types.js';
 
 const FIELDS: Record<string, string> = {
   starting_at: '../starting_at',

@@ -3,9 +3,9 @@
 // adds is only what 1.3 derives (ServiceProviderName/HostProviderName from ProviderName, PricingCurrency* equal to
 // the billing-currency values); an absent column stays absent (NULL) otherwise.
 import { focusColumns } from '../focus/schema.js';
+import type { InputColumn, SourceDefinition } from '../normalize/contract.js';
 import { constant } from '../normalize/ops.js';
 import { ident } from '../store/duckdb.js';
-import type { InputColumn, SourceDefinition } from './types.js';
 
 const COLS = focusColumns('1.3');
 const COST_COLUMNS = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'];

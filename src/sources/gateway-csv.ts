@@ -4,11 +4,11 @@
 // Any number of `tag.<key>` columns become tags; they vary per file, so the reader and the tags expression are
 // built from the sniffed header.
 import { InputError } from '../errors.js';
+import type { InputColumn, RowCheck, Sniff, SourceDefinition } from '../normalize/contract.js';
 import { checks, isoTime, str } from '../normalize/ops.js';
 import { derivedTags, hashKey, isContentKey, mergeTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { ident, lit } from '../store/duckdb.js';
-import type { InputColumn, RowCheck, Sniff, SourceDefinition } from './types.js';
 
 /** Token column -> usage token class. */
 const TOKENS: Record<string, string> = {

@@ -9,12 +9,13 @@
 // uncached natively. So cached tokens are split out once, by Helicone: input = prompt_tokens + prompt_audio_tokens,
 // cache_read = prompt_cache_read_tokens, cache_write = prompt_cache_write_tokens (no TTL in the export),
 // output = completion_tokens + completion_audio_tokens. The CSV carries prompt and completion tokens only.
+
+import type { InputColumn, RowCheck, Sniff, SourceDefinition } from '../normalize/contract.js';
 import { str } from '../normalize/ops.js';
 import { derivedTags, mergeTags, metadataTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { lit } from '../store/duckdb.js';
 import { modelFamilyProviderSql } from './langfuse.js';
-import type { InputColumn, RowCheck, Sniff, SourceDefinition } from './types.js';
 
 const COUNT = 'BIGINT';
 /** The export CLI's CSV columns (required ones marked) and the further HeliconeRequest fields read from JSON. */

@@ -1,5 +1,6 @@
 // The explicit source registry. Detection picks the best-scoring definition; an unknown id suggests the nearest.
 import { InputError } from '../errors.js';
+import type { Sniff, SourceDefinition } from '../normalize/contract.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
 import { focus } from './focus.js';
@@ -10,7 +11,6 @@ import { litellm } from './litellm.js';
 import { openaiCosts } from './openai-costs.js';
 import { openaiUsage } from './openai-usage.js';
 import { otelGenai } from './otel-genai.js';
-import type { Sniff, SourceDefinition } from './types.js';
 
 export const SOURCES: SourceDefinition[] = [
   openaiCosts,

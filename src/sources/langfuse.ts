@@ -11,11 +11,12 @@
 // `input_tokens`, Gemini's thoughts beside candidates); the OpenInference / OTel pass-through details
 // (`prompt_details.*`, `completion_details.*`, `cache_read.input_tokens`) and Gemini's `cached_content_token_count`
 // are breakdowns inside `input` / `output`. KEYS below gives the class of every key.
+
+import type { InputColumn, RowCheck, Sniff, SourceDefinition } from '../normalize/contract.js';
 import { str } from '../normalize/ops.js';
 import { attributeTags, derivedTags, mergeTags, stringListTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { lit } from '../store/duckdb.js';
-import type { InputColumn, RowCheck, Sniff, SourceDefinition } from './types.js';
 
 /** Reader fields, named as Langfuse names them; `trace.*` climb to the trace of the enclosing document. */
 const FIELDS: Record<string, string> = {

@@ -3,11 +3,11 @@
 // `spend` is LiteLLM's own estimate (kept as source_cost, never money of record). `prompt_tokens` follows the OpenAI
 // shape: cached (`usage_object.prompt_tokens_details.cached_tokens`) and cache-write tokens are inside it.
 
+import type { InputColumn, SourceDefinition } from '../normalize/contract.js';
 import { str } from '../normalize/ops.js';
 import { derivedTags, hashKey, mergeTags, metadataTags, stringListTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { lit } from '../store/duckdb.js';
-import type { InputColumn, SourceDefinition } from './types.js';
 
 const COLUMNS: Record<string, InputColumn> = {
   request_id: { type: 'VARCHAR', required: true },

@@ -1,9 +1,10 @@
 // OpenAI Costs API (`GET /v1/organization/costs`): daily buckets of `organization.costs.result` with the amount in
 // dollars (a float in the JSON; read from its text here) and a lowercase currency. `line_item` is
 // "<model>, <class>" when grouped by line_item, a bare "input_tokens" or null otherwise (samples/openai/FORMAT.md).
+
+import type { SourceDefinition } from '../normalize/contract.js';
 import { checks, constant, decimal, str, unixSeconds } from '../normalize/ops.js';
 import { providerCharge, unitemized } from './llm-common.js';
-import type { SourceDefinition } from './types.js';
 
 const cost = decimal('amount_value');
 // "gpt-4o-2024-08-06, input" -> model and class; anything else is unitemized.

@@ -2,9 +2,10 @@
 // audio_speeches,audio_transcriptions,vector_stores,code_interpreter_sessions,file_search_calls,web_search_calls}`).
 // `input_tokens` INCLUDES cached and cache-write tokens: uncached = input - cached - cache write, unless
 // `input_uncached_tokens` is given (samples/openai/FORMAT.md gotcha 1). Never add cached on top of input.
+
+import type { SourceDefinition } from '../normalize/contract.js';
 import { checks, count, decimal, integer, str, unixSeconds } from '../normalize/ops.js';
 import { bucketId, derivedTags, hashKey, mergeTags } from '../normalize/usage-ops.js';
-import type { SourceDefinition } from './types.js';
 
 // The dimensions a result carries only when grouped by them: with the bucket start, a bucket row's identity.
 const GROUP_BY = [

@@ -8,11 +8,12 @@
 //   otherwise (cache_read + cache_creation > input_tokens, e.g. cache_read > input) the instrumentation copied
 //   Anthropic's raw split and input_tokens is already the uncached count. OTel has no cache TTL: creation tokens are
 //   class `cache_write`. Reasoning and modality counts are subsets and are not added again.
+
+import type { RowCheck, SourceDefinition } from '../normalize/contract.js';
 import { str } from '../normalize/ops.js';
 import { attributeTags, derivedTags, mergeTags } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
 import { lit } from '../store/duckdb.js';
-import type { RowCheck, SourceDefinition } from './types.js';
 
 /** Reader fields, named as in OTLP/JSON so messages name what the user sees. */
 const FIELDS: Record<string, string> = {

@@ -4,6 +4,8 @@
 export interface Sniff {
   path: string;
   format: 'csv' | 'json' | 'parquet' | 'unknown';
+  /** Compression found by magic bytes (whatever the extension); readers decompress transparently. */
+  compression: 'none' | 'gzip' | 'zstd';
   /** CSV header fields (trimmed, BOM removed). */
   header: string[];
   /** Parquet column names. */

@@ -1,0 +1,32 @@
+// What the pipeline knows about the one input file it is reading: paths, hash, account, salt and tag policy, and
+// the constant columns every reader adds to its relation.
+import { lit } from '../store/duckdb.js';
+
+export interface FileContext {
+  /** The path as given by the user; recorded as x_SourceFile / source_file. */
+  displayPath: string;
+  /** The file the readers read (for stdin: the spooled copy). */
+  absPath: string;
+  /** Every data file of a folder delivery (read together as one input); absent for a single file. */
+  files?: string[];
+  /** Compression of the file(s), from the sniff's magic bytes. */
+  compression: 'none' | 'gzip' | 'zstd';
+  sha256: string;
+  account: string | null;
+  salt: string;
+  /** Tag keys whose values are hashed, and tag keys dropped, on usage rows. */
+  hashTags?: string[];
+  denyTags?: string[];
+  /** Unique suffix for this file's temp objects. */
+  tag: string;
+  /** Where NDJSON intermediates go (the transaction's staging area). */
+  scratch: (name: string) => string;
+}
+
+export const CONTEXT_COLS = (ctx: FileContext): string =>
+  [
+    `${lit(ctx.sha256)} AS _input_sha`,
+    `${lit(ctx.displayPath)} AS _source_file`,
+    `${ctx.account === null ? 'NULL::VARCHAR' : lit(ctx.account)} AS _account`,
+    `${lit(ctx.salt)} AS _salt`,
+  ].join(', ');
