@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ident } from '../store/duckdb.js';
+import type { FocusColumnId } from './columns.generated.js';
 
 export type FocusVersion = '1.2' | '1.3';
 export type FocusDataType = 'String' | 'Decimal' | 'Date/Time' | 'JSON';
@@ -56,7 +57,7 @@ export function duckType(dataType: FocusDataType): string {
 }
 
 /** The custom columns every focus/ file carries after the FOCUS columns, in this order (PRODUCT §3). */
-export const X_COLUMNS: { id: string; type: string }[] = [
+export const X_COLUMNS = [
   { id: 'x_RowId', type: 'VARCHAR' },
   { id: 'x_SourceId', type: 'VARCHAR' },
   { id: 'x_SourceFile', type: 'VARCHAR' },
@@ -70,7 +71,13 @@ export const X_COLUMNS: { id: string; type: string }[] = [
   { id: 'x_ProjectId', type: 'VARCHAR' },
   { id: 'x_QuantityEstimated', type: 'BOOLEAN' },
   { id: 'x_PriceDerived', type: 'BOOLEAN' },
-];
+] as const satisfies readonly { id: string; type: string }[];
+export type XColumnId = (typeof X_COLUMNS)[number]['id'];
+
+/** x_ columns the pipeline fills itself (row id, lineage, canonical model): never mapped by a source. */
+export const X_DERIVED = ['x_RowId', 'x_SourceId', 'x_SourceFile', 'x_SourceRecord', 'x_Model'] as const;
+/** The focus/ columns a source definition may map: every FOCUS 1.3 column and the x_ columns it owns. */
+export type FocusMapKey = FocusColumnId | Exclude<XColumnId, (typeof X_DERIVED)[number]>;
 
 /** Extra columns on allocated/ rows. */
 export const X_ALLOCATED_COLUMNS: { id: string; type: string }[] = [

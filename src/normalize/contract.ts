@@ -1,9 +1,19 @@
-// What a source definition is: data the one pipeline runs (STYLE habit 1). Sources know nothing of connections.
+// The source contract: what a source definition is, and the rules every definition is held to when it is made
+// (`defineSource`). A definition is data the one pipeline runs (docs/architecture.md, "The source contract"):
+// detection rules, a reader, and a column map whose keys are the stored columns themselves (typed from the FOCUS
+// 1.3 column list and the usage column list) and whose values are `Sql` built by the operations of this folder.
+import { FOCUS_COLUMN_IDS, FOCUS_MANDATORY_IDS, type FocusColumnId } from '../focus/columns.generated.js';
+import { type FocusMapKey, X_COLUMNS, X_DERIVED } from '../focus/schema.js';
+import type { Sql } from '../sql.js';
+import { USAGE_COLUMNS, USAGE_DERIVED, USAGE_MANDATORY, type UsageMapKey } from '../usage/schema.js';
+import { coveredByDefaults } from './focus-defaults.js';
+
+export type InputFormat = 'csv' | 'json' | 'parquet';
 
 /** What the detector sees of a file: its format, CSV header, and the first bytes. */
 export interface Sniff {
   path: string;
-  format: 'csv' | 'json' | 'parquet' | 'unknown';
+  format: InputFormat | 'unknown';
   /** Compression found by magic bytes (whatever the extension); readers decompress transparently. */
   compression: 'none' | 'gzip' | 'zstd';
   /** CSV header fields (trimmed, BOM removed). */
@@ -41,7 +51,7 @@ export type ReaderSpec =
 export interface RowCheck {
   column: string;
   /** SQL predicate, true on bad rows. */
-  bad: string;
+  bad: Sql;
   problem: string;
 }
 
@@ -53,48 +63,202 @@ export type ReplaceRule =
   /** Additive: drop rows identical to rows already stored from another file (generic FOCUS input). */
   | { kind: 'dedup-identical' };
 
-export interface SourceDefinition {
+/**
+ * One detection rule, as data. A rule matches when the file has its format and every condition holds; a source's
+ * score is the best score of its matching rules (0 when none match). Header names are compared case-insensitively
+ * and through the source's `aliases`.
+ */
+export interface DetectRule {
+  format: InputFormat;
+  /** CSV header fields, or Parquet column names. */
+  header?: {
+    /** every one of these */
+    all?: string[];
+    /** at least `atLeast` (default 1) of these */
+    any?: string[];
+    atLeast?: number;
+  };
+  /** Markers that must all occur in the first 64 KiB of a JSON file (substring or pattern). */
+  json?: (string | RegExp)[];
+  /** Confidence when the rule matches, 0..1 (default 1); 0.5 is the least that detection accepts. */
+  score?: number;
+}
+
+/** An exact total that must survive the mapping: SUM(source) over the input = SUM(stored) over the written rows. */
+export interface Reconcile {
+  measure: string;
+  source: Sql;
+  stored: Sql;
+  /** The measure applies only when the file has this input column. */
+  column?: string;
+}
+
+interface SourceBase {
+  /** kebab-case; becomes x_SourceId / source_id. */
   id: string;
   title: string;
   family: 'llm-billing' | 'gateway' | 'focus' | 'cloud' | 'gpu' | 'commitments';
-  dataset: 'focus' | 'usage';
-  formats: ('csv' | 'json' | 'parquet')[];
   /** One line for `aicost sources`: what it detects. */
   detects: string;
-  /** 0 (no) .. 1 (certain). */
-  detect(sniff: Sniff): number;
+  detect: DetectRule[];
+  /** Escape hatch for a shape the rules cannot say; its score joins the rules' best. */
+  detectFn?: (sniff: Sniff) => number;
+  /** Vendor header variants: input column -> other spellings of it (matched case-insensitively). */
+  aliases?: Record<string, string[]>;
   reader(sniff: Sniff): ReaderSpec;
   checks?: RowCheck[];
-  /**
-   * Header-level rules given the declared columns the file lacks: an error (e.g. a FOCUS file with no cost column)
-   * or warnings (missing mandatory columns), and the map expressions adjusted to what the file has.
-   */
-  inspect?(absent: string[]): { error?: string; warnings: string[]; notes: string[] };
   /** Names a record in messages when the reader has no line numbers (big CSV request logs): e.g. the request id. */
   recordKey?: string;
-  /** Intermediate columns computed once per record before `map` (e.g. one JSON parse of a metadata column). */
-  let?: Record<string, string>;
   /**
-   * Output columns as SQL over the reader relation `src` (columns quoted). For focus sources these are FOCUS and
-   * x_ columns; for usage sources the usage columns. Absent columns are NULL; lineage columns are filled by the pipeline.
+   * Intermediate columns computed once per record before `map` (e.g. one JSON parse of a metadata column); a name
+   * starting with `__` is scratch, read only by later `let` columns.
    */
-  map: Record<string, string>;
-  /**
-   * Map expressions that depend on the sniffed file, merged over `map` for that file: for formats whose columns vary
-   * per file (gateway-csv's `tag.<key>` columns, which `reader(sniff)` declares from the same header).
-   */
-  mapFor?(sniff: Sniff): Record<string, string>;
-  /** SQL filter over `src`: records that are not rows of this dataset (e.g. agent spans). Counted as skipped. */
-  where?: string;
-  /** Cost sources: SQL over `src` whose SUM is the source's own total, parsed from its text. */
-  sourceCost?: string;
-  /** Source units per billing-currency unit (Anthropic reports cents: 100); stored totals are scaled to compare. */
+  let?: Record<string, Sql>;
+  /** Records that are not rows of this dataset (e.g. agent spans), as a SQL filter. Counted as skipped. */
+  where?: Sql;
+  /** Further exact totals checked on every ingest. */
+  reconcile?: Reconcile[];
+  replace: ReplaceRule;
+}
+
+/** A source of FOCUS rows of record (focus/). */
+export interface FocusSource extends SourceBase {
+  dataset: 'focus';
+  /** FOCUS 1.3 and x_ columns as SQL over the reader relation; an unmapped column is NULL or its FOCUS default. */
+  map: Partial<Record<FocusMapKey, Sql>>;
+  /** Mandatory FOCUS columns this source cannot fill, each with the reason (the completeness rule). */
+  absent?: Partial<Record<FocusColumnId, string>>;
+  /** Map entries that depend on the sniffed file, merged over `map` for that file. */
+  mapFor?(sniff: Sniff): Partial<Record<FocusMapKey, Sql>>;
+  /** Header-level rules given the declared columns the file lacks: an error, or warnings and notes. */
+  inspect?(absent: string[]): { error?: string; warnings: string[]; notes: string[] };
+  /** SQL whose SUM over the input is the source's own total, parsed from its text. */
+  sourceCost?: Sql;
+  /** Source units per billing-currency unit (a report in cents: 100); stored totals are scaled to compare. */
   sourceCostPerUnit?: number;
   /** Which stored cost column the source total reconciles to. */
   reconcileTo?: 'BilledCost' | 'EffectiveCost';
-  /** Further exact totals: SUM(source) over `src` must equal SUM(stored) over the written rows. */
-  reconcile?: { measure: string; source: string; stored: string; column?: string }[];
-  replace: ReplaceRule;
-  /** Cost report rows whose quantities come from the same provider's usage report (PRODUCT §3). */
+  /** Cost report rows whose quantities come from the same provider's usage report. */
   pairWith?: string;
+}
+
+/** A source of usage rows (usage/): gateway and trace requests, provider usage buckets. */
+export interface UsageSource extends SourceBase {
+  dataset: 'usage';
+  map: Partial<Record<UsageMapKey, Sql>>;
+  mapFor?(sniff: Sniff): Partial<Record<UsageMapKey, Sql>>;
+}
+
+export type SourceDefinition = (FocusSource | UsageSource) & {
+  /** The formats the detection rules accept (derived). */
+  readonly formats: InputFormat[];
+};
+
+const FOCUS_MAP_KEYS: ReadonlySet<string> = new Set([
+  ...FOCUS_COLUMN_IDS,
+  ...X_COLUMNS.map((c) => c.id).filter((c) => !(X_DERIVED as readonly string[]).includes(c)),
+]);
+const USAGE_MAP_KEYS: ReadonlySet<string> = new Set(
+  USAGE_COLUMNS.map((c) => c.name).filter((c) => !(USAGE_DERIVED as readonly string[]).includes(c)),
+);
+
+function nearest(name: string, candidates: Iterable<string>): string | undefined {
+  const lower = name.toLowerCase();
+  let best: { c: string; d: number } | undefined;
+  for (const c of candidates) {
+    const d = editDistance(lower, c.toLowerCase());
+    if (!best || d < best.d) best = { c, d };
+  }
+  return best && best.d <= 3 ? best.c : undefined;
+}
+
+/** Levenshtein distance (for did-you-mean hints on unknown ids and columns). */
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++)
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The contract's rules for one definition; an empty list when it holds. */
+export function contractViolations(def: FocusSource | UsageSource): string[] {
+  const out: string[] = [];
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(def.id)) out.push(`id "${def.id}" is not kebab-case`);
+  if (def.detect.length === 0 && !def.detectFn) out.push('no detection rule');
+  const allowed = def.dataset === 'focus' ? FOCUS_MAP_KEYS : USAGE_MAP_KEYS;
+  for (const key of Object.keys(def.map)) {
+    if (allowed.has(key)) continue;
+    const hint = nearest(key, allowed);
+    out.push(`map: unknown ${def.dataset} column "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+  }
+  const mapped = new Set(Object.keys(def.map));
+  if (def.dataset === 'focus') {
+    const absent = (def.absent ?? {}) as Record<string, string>;
+    for (const [c, why] of Object.entries(absent)) {
+      if (!(FOCUS_COLUMN_IDS as readonly string[]).includes(c))
+        out.push(`absent: unknown FOCUS column "${c}"`);
+      if (mapped.has(c)) out.push(`absent: "${c}" is also mapped`);
+      if (!why.trim()) out.push(`absent: "${c}" needs a reason`);
+    }
+    const covered = coveredByDefaults(mapped);
+    for (const c of FOCUS_MANDATORY_IDS)
+      if (!covered.has(c) && !(c in absent))
+        out.push(`mandatory FOCUS column "${c}" is neither mapped, defaulted, nor listed as absent`);
+  } else {
+    for (const c of USAGE_MANDATORY)
+      if (!mapped.has(c)) out.push(`mandatory usage column "${c}" is not mapped`);
+  }
+  return out;
+}
+
+/**
+ * Makes a source definition, holding it to the contract: known column keys only, every mandatory column covered,
+ * detection present. A definition that breaks it throws when its module loads, so no test can pass with it.
+ */
+export function defineSource<T extends FocusSource | UsageSource>(def: T): T & SourceDefinition {
+  const bad = contractViolations(def);
+  if (bad.length > 0)
+    throw new Error(`source "${def.id}" breaks the source contract:\n  ${bad.join('\n  ')}`);
+  const formats = [...new Set(def.detect.map((r) => r.format))];
+  return Object.freeze({ ...def, formats }) as unknown as T & SourceDefinition;
+}
+
+const lowerSet = (xs: string[]) => new Set(xs.map((x) => x.toLowerCase()));
+
+/** True when the header has `name` or one of its aliases. */
+function hasColumn(cols: Set<string>, name: string, aliases?: Record<string, string[]>): boolean {
+  if (cols.has(name.toLowerCase())) return true;
+  return (aliases?.[name] ?? []).some((a) => cols.has(a.toLowerCase()));
+}
+
+function ruleMatches(rule: DetectRule, sniff: Sniff, aliases?: Record<string, string[]>): boolean {
+  if (rule.format !== sniff.format) return false;
+  if (rule.header) {
+    const cols = lowerSet(sniff.format === 'parquet' ? sniff.parquetColumns : sniff.header);
+    if (!(rule.header.all ?? []).every((c) => hasColumn(cols, c, aliases))) return false;
+    if (rule.header.any) {
+      const hits = rule.header.any.filter((c) => hasColumn(cols, c, aliases)).length;
+      if (hits < (rule.header.atLeast ?? 1)) return false;
+    }
+  }
+  for (const m of rule.json ?? []) {
+    if (typeof m === 'string' ? !sniff.head.includes(m) : !m.test(sniff.head)) return false;
+  }
+  return true;
+}
+
+/** How sure a definition is that it reads this file: 0 (no) .. 1 (certain). */
+export function detectScore(def: SourceDefinition, sniff: Sniff): number {
+  // TRANSITION: definitions not yet converted to defineSource() still carry a detect function
+  const legacy = def.detect as unknown;
+  if (typeof legacy === 'function')
+    return (def.formats as string[]).includes(sniff.format) ? legacy(sniff) : 0;
+  let best = 0;
+  for (const r of def.detect) if (ruleMatches(r, sniff, def.aliases)) best = Math.max(best, r.score ?? 1);
+  if (def.detectFn) best = Math.max(best, def.detectFn(sniff));
+  return best;
 }

@@ -48,3 +48,8 @@ export function resolveDefaults(provided: Set<string>): Record<string, string> {
   }
   return out;
 }
+
+/** The columns a source providing `provided` ends up with: its own plus every default derivable from them. */
+export function coveredByDefaults(provided: Set<string>): Set<string> {
+  return new Set(Object.keys(resolveDefaults(provided)));
+}

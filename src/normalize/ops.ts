@@ -1,84 +1,159 @@
 // The closed set of column operations a source definition uses. Each compiles to a DuckDB SQL expression over the
-// reader relation; identifiers are quoted here and literals escaped here, nowhere else.
-import { ident, lit } from '../store/duckdb.js';
+// reader relation and returns `Sql`; identifiers are quoted and literals escaped here (through sql.ts), nowhere
+// else. A source that needs something no operation says writes it with the `sql` tag (the one escape hatch).
+import { ident, joinSql, lit, litList, NULL, type Sql, sql } from '../sql.js';
 
-export const MONEY = 'DECIMAL(38,18)';
+/** Money, prices and quantities: DECIMAL(38,18) everywhere (docs/data-model.md). */
+export const MONEY = 'DECIMAL(38,18)' as Sql;
+/** Counts parsed from text that may be quoted, fractional-looking ("12.0") or in scientific notation. */
+const COUNT_TEXT = 'DECIMAL(38,6)' as Sql;
 
 /** A raw input column. */
-export const col = (name: string): string => ident(name);
+export const col = (name: string): Sql => ident(name);
 
-/** Text with empty or blank strings as NULL (FOCUS NullHandling). */
-export const str = (name: string): string => `NULLIF(trim(CAST(${ident(name)} AS VARCHAR)), '')`;
+/** Text with empty or blank strings as NULL (FOCUS NullHandling), surrounding spaces trimmed. */
+export const str = (name: string): Sql => text(ident(name));
+
+/**
+ * Text of an expression, trimmed, blank as NULL. trim() is costly on the ingest hot path, so it runs only on
+ * values that start or end with a space.
+ */
+export const text = (expr: Sql): Sql => {
+  const x = sql`CAST(${expr} AS VARCHAR)`;
+  return sql`(CASE WHEN starts_with(${x}, ' ') OR ends_with(${x}, ' ') THEN NULLIF(trim(${x}), '') ELSE NULLIF(${x}, '') END)`;
+};
 
 /** A constant string (or NULL). */
-export const constant = (value: string | null): string => (value === null ? 'NULL' : lit(value));
+export const constant = (value: string | null): Sql => (value === null ? NULL : lit(value));
+
+/** A constant number or boolean. */
+export const value = (v: number | boolean): Sql => (typeof v === 'boolean' ? (String(v) as Sql) : sql`${v}`);
+
+/** The first non-NULL of the expressions. */
+export const coalesce = (...exprs: Sql[]): Sql => sql`COALESCE(${joinSql(exprs, ', ')})`;
+
+/** `CASE WHEN c1 THEN v1 ... ELSE otherwise END`. */
+export function caseWhen(branches: [when: Sql, then: Sql][], otherwise: Sql = NULL): Sql {
+  const whens = joinSql(
+    branches.map(([w, t]) => sql`WHEN ${w} THEN ${t}`),
+    ' ',
+  );
+  return sql`(CASE ${whens} ELSE ${otherwise} END)`;
+}
 
 /** Decimal money/quantity parsed from text; `divideBy` rescales exactly (cents -> dollars). */
-export function decimal(name: string, divideBy?: number): string {
-  const v = `TRY_CAST(${str(name)} AS ${MONEY})`;
+export function decimal(name: string, divideBy?: number): Sql {
+  return decimalOf(str(name), divideBy);
+}
+
+/** Decimal from any text expression; `divideBy` (a power of ten) rescales exactly. */
+export function decimalOf(expr: Sql, divideBy?: number): Sql {
+  const v = sql`TRY_CAST(${expr} AS ${MONEY})`;
   if (!divideBy || divideBy === 1) return v;
   const digits = Math.round(Math.log10(divideBy));
-  // multiply by 10^-n as a small-scale DECIMAL: exact, and no DOUBLE division (TRAPS: DECIMAL / DECIMAL is DOUBLE)
-  return `CAST(${v} * CAST(${lit(`1e-${digits}`)} AS DECIMAL(${digits + 1},${digits})) AS ${MONEY})`;
+  // multiply by 10^-n as a small-scale DECIMAL: exact, and no DOUBLE division (DECIMAL / DECIMAL is DOUBLE)
+  const scale = sql`CAST(${lit(`1e-${digits}`)} AS ${`DECIMAL(${digits + 1},${digits})` as Sql})`;
+  return sql`CAST(${v} * ${scale} AS ${MONEY})`;
 }
 
 /** An integer count from text that may be quoted or in scientific notation; NULL when absent. */
-export const integer = (name: string): string => `CAST(TRY_CAST(${str(name)} AS DECIMAL(38,6)) AS BIGINT)`;
+export const integer = (name: string): Sql => integerOf(str(name));
+
+/** An integer count from any expression; NULL when absent or not a number. */
+export const integerOf = (expr: Sql): Sql => sql`CAST(TRY_CAST(${expr} AS ${COUNT_TEXT}) AS BIGINT)`;
 
 /** Integer count, absent = 0. */
-export const count = (name: string): string => `COALESCE(${integer(name)}, 0)`;
+export const count = (name: string): Sql => sql`COALESCE(${integer(name)}, 0)`;
+
+/** Integer count of any expression, absent = 0. */
+export const countOf = (expr: Sql): Sql => sql`COALESCE(${integerOf(expr)}, 0)`;
 
 /** Unix seconds (text or number) to TIMESTAMPTZ. */
-export const unixSeconds = (name: string): string => `to_timestamp(TRY_CAST(${str(name)} AS DOUBLE))`;
+export const unixSeconds = (name: string): Sql => sql`to_timestamp(TRY_CAST(${str(name)} AS DOUBLE))`;
+
+/** Unix nanoseconds as text (64-bit: never through a double) to TIMESTAMPTZ, microsecond precision. */
+export const unixNanos = (name: string): Sql =>
+  sql`(make_timestamp(CAST(${nanosOf(name)} // 1000 AS BIGINT)) AT TIME ZONE 'UTC')`;
+
+/** Unix nanoseconds of a text column as HUGEINT, NULL unless it is 1-20 digits. */
+export const nanosOf = (name: string): Sql =>
+  sql`CASE WHEN regexp_full_match(${str(name)}, '[0-9]{1,20}') THEN CAST(${str(name)} AS HUGEINT) END`;
 
 /** ISO 8601 / RFC 3339 text to TIMESTAMPTZ (naive values are UTC). */
-export const isoTime = (name: string): string => `TRY_CAST(${str(name)} AS TIMESTAMPTZ)`;
+export const isoTime = (name: string): Sql => isoTimeOf(str(name));
+
+/** ISO 8601 text of any expression to TIMESTAMPTZ. */
+export const isoTimeOf = (expr: Sql): Sql => sql`TRY_CAST(${expr} AS TIMESTAMPTZ)`;
 
 /** A value map with an optional fallback expression. */
-export function valueMap(expr: string, values: Record<string, string>, fallback = 'NULL'): string {
-  const whens = Object.entries(values)
-    .map(([k, v]) => `WHEN ${lit(k)} THEN ${lit(v)}`)
-    .join(' ');
-  return `(CASE ${expr} ${whens} ELSE ${fallback} END)`;
+export function valueMap(expr: Sql, values: Record<string, string>, fallback: Sql = NULL): Sql {
+  const whens = joinSql(
+    Object.entries(values).map(([k, v]) => sql`WHEN ${lit(k)} THEN ${lit(v)}`),
+    ' ',
+  );
+  return sql`(CASE ${expr} ${whens} ELSE ${fallback} END)`;
 }
+
+/** True when the text expression is one of `values`. */
+export const oneOf = (expr: Sql, values: readonly string[]): Sql =>
+  sql`COALESCE(${expr} IN ${litList(values)}, false)`;
 
 /** JSON object from key -> SQL expression pairs, dropping NULL values. */
-export function jsonObject(pairs: Record<string, string>): string {
+export function jsonObject(pairs: Record<string, Sql>): Sql {
   const entries = Object.entries(pairs);
-  if (entries.length === 0) return 'NULL';
-  const parts = entries.map(([k, v]) => `${lit(k)}, ${v}`).join(', ');
-  return `NULLIF(json_object(${parts})::VARCHAR, '{}')`;
+  if (entries.length === 0) return NULL;
+  const parts = joinSql(
+    entries.map(([k, v]) => sql`${lit(k)}, ${v}`),
+    ', ',
+  );
+  return sql`NULLIF(json_object(${parts})::VARCHAR, '{}')`;
 }
 
+/** A JSON text value at `path` of a JSON text expression (NULL when absent). */
+export const jsonText = (jsonExpr: Sql, path: string): Sql =>
+  sql`json_extract_string(TRY_CAST(${jsonExpr} AS JSON), ${lit(path)})`;
+
 /** Start of the UTC month of a timestamp expression, and the start of the next one. */
-export const monthStart = (ts: string): string => `date_trunc('month', ${ts})`;
-export const nextMonthStart = (ts: string): string => `(date_trunc('month', ${ts}) + INTERVAL 1 MONTH)`;
+export const monthStart = (ts: Sql): Sql => sql`date_trunc('month', ${ts})`;
+export const nextMonthStart = (ts: Sql): Sql => sql`(date_trunc('month', ${ts}) + INTERVAL 1 MONTH)`;
 
 /** Row checks: the usual ways an input value is bad. */
 export const checks = {
   required: (name: string) => ({
     column: name,
-    bad: `${str(name)} IS NULL`,
+    bad: sql`${str(name)} IS NULL`,
     problem: 'required value is missing',
   }),
   number: (name: string) => ({
     column: name,
-    bad: `${str(name)} IS NOT NULL AND TRY_CAST(${str(name)} AS ${MONEY}) IS NULL`,
+    bad: sql`${str(name)} IS NOT NULL AND TRY_CAST(${str(name)} AS ${MONEY}) IS NULL`,
     problem: 'not a number',
   }),
-  count: (name: string) => ({
+  count: (name: string) => countCheck(name, str(name)),
+  /** A BIGINT count (typed by the CSV reader, text in JSON): present but not a non-negative integer is bad. */
+  bigint: (name: string) => ({
     column: name,
-    bad: `${str(name)} IS NOT NULL AND (TRY_CAST(${str(name)} AS DECIMAL(38,6)) IS NULL OR TRY_CAST(${str(name)} AS DECIMAL(38,6)) < 0 OR TRY_CAST(${str(name)} AS DECIMAL(38,6)) <> floor(TRY_CAST(${str(name)} AS DECIMAL(38,6))))`,
+    bad: sql`${ident(name)} IS NOT NULL AND (TRY_CAST(${ident(name)} AS BIGINT) IS NULL OR TRY_CAST(${ident(name)} AS BIGINT) < 0)`,
     problem: 'not a non-negative whole number',
   }),
   unixSeconds: (name: string) => ({
     column: name,
-    bad: `${str(name)} IS NULL OR TRY_CAST(${str(name)} AS DOUBLE) IS NULL`,
+    bad: sql`${str(name)} IS NULL OR TRY_CAST(${str(name)} AS DOUBLE) IS NULL`,
     problem: 'not a unix timestamp',
   }),
   isoTime: (name: string) => ({
     column: name,
-    bad: `${str(name)} IS NULL OR TRY_CAST(${str(name)} AS TIMESTAMPTZ) IS NULL`,
+    bad: sql`${str(name)} IS NULL OR TRY_CAST(${str(name)} AS TIMESTAMPTZ) IS NULL`,
     problem: 'not a date/time',
   }),
 };
+
+/** A count given as text (`column` names it in messages): present but not a non-negative whole number is bad. */
+export function countCheck(column: string, expr: Sql) {
+  const n = sql`TRY_CAST(${expr} AS ${COUNT_TEXT})`;
+  return {
+    column,
+    bad: sql`${expr} IS NOT NULL AND (${n} IS NULL OR ${n} < 0 OR ${n} <> floor(${n}))`,
+    problem: 'not a non-negative whole number',
+  };
+}

@@ -10,15 +10,14 @@ import { readJson } from './read-json.js';
 export type { FileContext } from './file-context.js';
 
 export interface SourceRelation {
-  /** Name of the TEMP view/table holding `src`: declared columns + `_record` + context columns. */
+  /** Name of the TEMP view holding `src`: declared columns + `_record` + context columns + `let` columns. */
   name: string;
-  rowsIn: number;
   /** Declared columns the file lacks (optional ones: NULL). */
   absent: string[];
   /** Columns in the file that no definition reads (reported as a note). */
   unknown: string[];
-  /** The definition's `let` columns are already in the relation. */
-  letsDone?: boolean;
+  /** Scans must preserve insertion order (the relation numbers its records with a window). */
+  ordered: boolean;
 }
 
 function requireColumns(spec: Record<string, InputColumn>, present: Set<string>, file: string): void {
@@ -46,58 +45,71 @@ function projection(
   return { sql: cols.join(', '), absent };
 }
 
+/** The file's header names (lowercase) -> actual spelling, with the source's aliases resolved to declared names. */
+function headerMap(names: string[], aliases: Record<string, string[]> = {}): Map<string, string> {
+  const present = new Map(names.map((h) => [h.toLowerCase(), h]));
+  for (const [canonical, others] of Object.entries(aliases)) {
+    if (present.has(canonical.toLowerCase())) continue;
+    const hit = others.find((o) => present.has(o.toLowerCase()));
+    if (hit) present.set(canonical.toLowerCase(), present.get(hit.toLowerCase())!);
+  }
+  return present;
+}
+
+/** `let` columns as one more projection layer (lateral aliases: later lets read earlier ones); `__` ones dropped. */
+function withLets(inner: string, lets: Record<string, string>): string {
+  if (Object.keys(lets).length === 0) return inner;
+  const letSql = Object.entries(lets)
+    .map(([c, e]) => `, ${e} AS ${ident(c)}`)
+    .join('');
+  const scratch = Object.keys(lets).filter((c) => c.startsWith('__'));
+  const exclude = scratch.length ? ` EXCLUDE (${scratch.map(ident).join(', ')})` : '';
+  return `SELECT *${exclude} FROM (SELECT *${letSql} FROM (${inner}))`;
+}
+
+/** DuckDB's read_csv over the input (or every file of a delivery), typed, with rejects kept for messages. */
+function csvReader(ctx: FileContext, types: string): string {
+  const rej = `rej_${ctx.tag}`;
+  // a delivery's parts are read together; their headers must match (DuckDB keeps no rejects with union_by_name)
+  const files = ctx.files && ctx.files.length > 0 ? `[${ctx.files.map(lit).join(', ')}]` : lit(ctx.absPath);
+  const compression = ctx.compression === 'none' ? '' : `, compression = ${lit(ctx.compression)}`;
+  return `read_csv(${files}, header = true, auto_detect = true, all_varchar = false,
+      sample_size = 20480, types = {${types}}, store_rejects = true, ignore_errors = true${compression},
+      rejects_table = ${lit(rej)}, rejects_scan = ${lit(`${rej}_scan`)}, rejects_limit = 20)`;
+}
+
+/**
+ * A CSV input as a streaming view: nothing is read until the pipeline's one COPY (and its reconciliation pass)
+ * scan it. Line numbers (x_SourceRecord) need file order, so they are only computed for focus-dataset inputs,
+ * whose queries run with insertion order preserved; request logs name records by their request id instead.
+ */
 async function readCsv(
   db: Db,
   sniff: Sniff,
   spec: Record<string, InputColumn>,
   ctx: FileContext,
-  lineNumbers: boolean,
-  lets: Record<string, string>,
+  opts: ReadOptions,
 ) {
-  const present = new Map(sniff.header.map((h) => [h.toLowerCase(), h]));
+  const present = headerMap(sniff.header, opts.aliases);
   requireColumns(spec, new Set(present.keys()), ctx.displayPath);
   const types = Object.entries(spec)
     .filter(([n]) => present.has(n.toLowerCase()))
     .map(([n, c]) => `${lit(present.get(n.toLowerCase())!)}: ${lit(c.type)}`)
     .join(', ');
-  const rej = `rej_${ctx.tag}`;
-  const reader = `read_csv(${lit(ctx.absPath)}, header = true, auto_detect = true, all_varchar = false,
-      sample_size = 20480, types = {${types}}, store_rejects = true, ignore_errors = true,
-      rejects_table = ${lit(rej)}, rejects_scan = ${lit(`${rej}_scan`)}, rejects_limit = 20)`;
   const proj = projection(spec, present);
+  const record = opts.lineNumbers ? 'CAST(row_number() OVER () + 1 AS VARCHAR)' : 'NULL::VARCHAR';
+  const inner = `SELECT ${proj.sql}, ${record} AS _record, ${CONTEXT_COLS(ctx)} FROM ${csvReader(ctx, types)}`;
   const name = `src_${ctx.tag}`;
-  if (lineNumbers) {
-    // Line numbers for lineage (x_SourceRecord) need file order: only for focus-sized inputs, off the hot path.
-    await db.run('SET preserve_insertion_order = true');
-    await db.run(
-      `CREATE TEMP TABLE ${name} AS SELECT ${proj.sql}, CAST(row_number() OVER () + 1 AS VARCHAR) AS _record,
-         ${CONTEXT_COLS(ctx)} FROM ${reader}`,
-    );
-    await db.run('SET preserve_insertion_order = false');
-  } else {
-    // Big request logs: one typed pass of the CSV into a staged Parquet (the same work as a plain COPY), so checks,
-    // mapping and reconciliation read fast columnar data instead of re-parsing text.
-    const staged = ctx.scratch(`${ctx.tag}.src.parquet`);
-    // intermediate `let` columns (e.g. the one JSON parse of a metadata column) are computed in this same pass
-    const letSql = Object.entries(lets)
-      .map(([c, e]) => `, ${e} AS ${ident(c)}`)
-      .join('');
-    // `__` let columns are scratch: computed (later lets read them as lateral aliases) but not staged
-    const scratch = Object.keys(lets).filter((c) => c.startsWith('__'));
-    const exclude = scratch.length ? ` EXCLUDE (${scratch.map(ident).join(', ')})` : '';
-    await db.run(
-      `COPY (SELECT *${exclude} FROM (SELECT *${letSql} FROM (SELECT ${proj.sql}, ${CONTEXT_COLS(ctx)} FROM ${reader})))
-         TO ${lit(staged)} (FORMAT parquet, COMPRESSION lz4_raw)`,
-    );
-    await db.run(
-      `CREATE TEMP VIEW ${name} AS SELECT *, NULL::VARCHAR AS _record FROM read_parquet(${lit(staged)}, hive_partitioning = false)`,
-    );
-  }
+  await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  const declared = new Set([
+    ...Object.keys(spec).map((k) => k.toLowerCase()),
+    ...Object.values(opts.aliases ?? {}).flatMap((xs) => xs.map((x) => x.toLowerCase())),
+  ]);
   return {
     name,
     absent: proj.absent,
-    unknown: sniff.header.filter((h) => !(h in spec) && !spec[h]),
-    letsDone: !lineNumbers && Object.keys(lets).length > 0,
+    unknown: sniff.header.filter((h) => !declared.has(h.toLowerCase())),
+    ordered: opts.lineNumbers,
   };
 }
 
@@ -129,53 +141,56 @@ export async function throwOnRejects(db: Db, ctx: FileContext): Promise<void> {
   });
 }
 
-async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileContext) {
+async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileContext, opts: ReadOptions) {
   let cols: { name: string }[];
+  const file = `read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`;
   try {
-    cols = await db.describe(`SELECT * FROM read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`);
+    cols = await db.describe(`SELECT * FROM ${file}`);
   } catch (e) {
     throw new InputError(`not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, {
       file: ctx.displayPath,
     });
   }
-  const present = new Map(cols.map((c) => [c.name.toLowerCase(), c.name]));
+  const present = headerMap(
+    cols.map((c) => c.name),
+    opts.aliases,
+  );
   requireColumns(spec, new Set(present.keys()), ctx.displayPath);
   const proj = projection(spec, present);
   const name = `src_${ctx.tag}`;
-  await db.run('SET preserve_insertion_order = true');
-  await db.run(
-    `CREATE TEMP TABLE ${name} AS SELECT ${proj.sql}, CAST(row_number() OVER () AS VARCHAR) AS _record, ${CONTEXT_COLS(ctx)}
-       FROM read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`,
-  );
-  await db.run('SET preserve_insertion_order = false');
-  return { name, absent: proj.absent, unknown: cols.map((c) => c.name).filter((c) => !(c in spec)) };
+  const inner = `SELECT ${proj.sql}, CAST(row_number() OVER () AS VARCHAR) AS _record, ${CONTEXT_COLS(ctx)} FROM ${file}`;
+  await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  const declared = new Set(Object.keys(spec).map((k) => k.toLowerCase()));
+  return {
+    name,
+    absent: proj.absent,
+    unknown: cols.map((c) => c.name).filter((c) => !declared.has(c.toLowerCase())),
+    ordered: true,
+  };
 }
 
-/** Creates the `src` relation for one file. */
+export interface ReadOptions {
+  /** Compute line/record numbers (file order): focus-dataset inputs. */
+  lineNumbers: boolean;
+  lets?: Record<string, string>;
+  aliases?: Record<string, string[]>;
+}
+
+/**
+ * Creates the `src` relation for one file: a TEMP view (CSV, Parquet) or table (JSON, already flattened) with the
+ * declared columns, `_record`, the context columns and the source's `let` columns. Nothing is scanned here.
+ */
 export async function readInput(
   db: Db,
   sniff: Sniff,
   reader: ReaderSpec,
   ctx: FileContext,
-  opts: { lineNumbers: boolean; lets?: Record<string, string> },
+  opts: ReadOptions,
 ): Promise<SourceRelation> {
-  let rel: { name: string; absent: string[]; unknown: string[]; letsDone?: boolean };
-  if (reader.kind === 'csv')
-    rel = await readCsv(db, sniff, reader.columns, ctx, opts.lineNumbers, opts.lets ?? {});
-  else if (reader.kind === 'json') rel = await readJson(db, reader, ctx);
-  else rel = await readParquet(db, reader.columns, ctx);
-  let rowsIn: number;
-  try {
-    const r = await db.one<{ n: string }>(`SELECT count(*) AS n FROM ${rel.name}`);
-    rowsIn = Number(r?.n ?? 0);
-  } catch (e) {
-    throw new InputError(
-      `cannot be read as ${reader.kind.toUpperCase()}: ${(e as Error).message.split('\n')[0]}`,
-      {
-        file: ctx.displayPath,
-      },
-    );
-  }
-  await throwOnRejects(db, ctx);
-  return { ...rel, rowsIn };
+  if (reader.kind === 'csv') return readCsv(db, sniff, reader.columns, ctx, opts);
+  if (reader.kind === 'parquet') return readParquet(db, reader.columns, ctx, opts);
+  const rel = await readJson(db, reader, ctx);
+  const name = `${rel.name}_l`;
+  await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(`SELECT * FROM ${rel.name}`, opts.lets ?? {})}`);
+  return { ...rel, name, ordered: false };
 }

@@ -1,14 +1,18 @@
 // Column operations specific to usage rows: hashed keys, bucket ids, tags (PRODUCT §3 tag conventions).
-import { lit } from '../store/duckdb.js';
+
+import { joinSql, lit, type Sql, sql } from '../sql.js';
 import { str } from './ops.js';
 
 /** API keys are stored only as a hash salted per data home. */
-export const hashKey = (name: string): string =>
-  `CASE WHEN ${str(name)} IS NULL THEN NULL ELSE sha256(_salt || ${str(name)}) END`;
+export const hashKey = (name: string): Sql =>
+  sql`CASE WHEN ${str(name)} IS NULL THEN NULL ELSE sha256(_salt || ${str(name)}) END`;
 
 /** A bucket row's id: its source, start and group-by values (the API-page replacement key, PRODUCT §2). */
-export const bucketId = (exprs: string[]): string =>
-  `md5(concat_ws('|', ${exprs.map((e) => `COALESCE(CAST(${e} AS VARCHAR), '')`).join(', ')}))`;
+export const bucketId = (exprs: Sql[]): Sql =>
+  sql`md5(concat_ws('|', ${joinSql(
+    exprs.map((e) => sql`COALESCE(CAST(${e} AS VARCHAR), '')`),
+    ', ',
+  )}))`;
 
 /** Keys that carry content and never become tags (PRODUCT §3), removed by a JSON merge patch with nulls. */
 export const CONTENT_KEYS = [
@@ -27,14 +31,14 @@ const REMOVE_CONTENT = lit(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k
  * Caller metadata (a JSON object) as tags: content keys dropped, and only scalar values of at most 256 characters
  * kept. The cheap path (json_merge_patch, TRAPS.md) serves flat objects; nested or long values take the filter.
  */
-export function metadataTags(jsonExpr: string): string {
-  const x = `CAST(${jsonExpr} AS VARCHAR)`;
+export function metadataTags(jsonExpr: Sql): Sql {
+  const x = sql`CAST(${jsonExpr} AS VARCHAR)`;
   // one JSON parse on the fast path; the filter (several parses) only for objects with nested or long values
-  const flat = `json_merge_patch(${x}, ${REMOVE_CONTENT})`;
-  const filtered = `CAST(map_from_entries(list_filter(
+  const flat = sql`json_merge_patch(${x}, ${REMOVE_CONTENT})`;
+  const filtered = sql`CAST(map_from_entries(list_filter(
       list_transform(json_keys(${flat}), k -> struct_pack(k := k, v := json_extract(${flat}, '$."' || replace(k, '"', '\\"') || '"'))),
       e -> json_type(e.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(CAST(e.v AS VARCHAR)) <= 258)) AS JSON)`;
-  return `CASE WHEN ${x} IS NULL OR NOT starts_with(ltrim(${x}), '{') OR NOT json_valid(${x}) THEN NULL
+  return sql`CASE WHEN ${x} IS NULL OR NOT starts_with(ltrim(${x}), '{') OR NOT json_valid(${x}) THEN NULL
     WHEN regexp_matches(${x}, '.[\\[{]|"[^"]{257,}"') THEN ${filtered}
     ELSE ${flat} END`;
 }
@@ -42,10 +46,10 @@ export function metadataTags(jsonExpr: string): string {
 /**
  * A JSON array of strings as tags: `key:value` splits at the first colon, a bare string becomes `key: true`.
  */
-export function stringListTags(jsonArrayExpr: string): string {
-  const x = `CAST(${jsonArrayExpr} AS VARCHAR)`;
-  const list = `TRY_CAST(TRY_CAST(${x} AS JSON) AS VARCHAR[])`;
-  return `CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL WHEN ${list} IS NULL OR len(${list}) = 0 THEN NULL
+export function stringListTags(jsonArrayExpr: Sql): Sql {
+  const x = sql`CAST(${jsonArrayExpr} AS VARCHAR)`;
+  const list = sql`TRY_CAST(TRY_CAST(${x} AS JSON) AS VARCHAR[])`;
+  return sql`CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL WHEN ${list} IS NULL OR len(${list}) = 0 THEN NULL
     ELSE CAST(map_from_entries(list_transform(${list},
       t -> CASE WHEN position(':' IN t) > 0
         THEN struct_pack(k := split_part(t, ':', 1), v := CAST(to_json(substr(t, position(':' IN t) + 1)) AS JSON))
@@ -53,17 +57,22 @@ export function stringListTags(jsonArrayExpr: string): string {
 }
 
 /** Derived tags (team, customer, user...) as a JSON object, NULL values dropped. */
-export function derivedTags(pairs: Record<string, string>): string {
-  const parts = Object.entries(pairs)
-    .map(([k, v]) => `${lit(k)}, ${v}`)
-    .join(', ');
-  return `json_merge_patch('{}', json_object(${parts}))`;
+export function derivedTags(pairs: Record<string, Sql>): Sql {
+  const parts = joinSql(
+    Object.entries(pairs).map(([k, v]) => sql`${lit(k)}, ${v}`),
+    ', ',
+  );
+  return sql`json_merge_patch('{}', json_object(${parts}))`;
 }
 
 /** Merges tag objects; later ones win (precedence: derived < key:value tags < explicit metadata). */
-export function mergeTags(objs: string[]): string {
-  // one variadic merge patch (TRAPS: json_merge_patch is the fast tag merge)
-  return `NULLIF(CAST(json_merge_patch('{}', ${objs.map((o) => `COALESCE(${o}, '{}')`).join(', ')}) AS VARCHAR), '{}')`;
+export function mergeTags(objs: Sql[]): Sql {
+  // one variadic merge patch (json_merge_patch is the fast tag merge: docs/duckdb-notes.md)
+  const parts = joinSql(
+    objs.map((o) => sql`COALESCE(${o}, '{}')`),
+    ', ',
+  );
+  return sql`NULLIF(CAST(json_merge_patch('{}', ${parts}) AS VARCHAR), '{}')`;
 }
 
 /**
@@ -91,14 +100,41 @@ export function isContentKey(key: string): boolean {
  * A flat attribute object (OTel span or resource attributes) as tags: keys starting with one of `excludePrefixes`
  * and keys with a content segment dropped; only scalar values of at most 256 characters kept.
  */
-export function attributeTags(jsonExpr: string, excludePrefixes: string[] = []): string {
-  const j = `TRY_CAST(${jsonExpr} AS JSON)`;
-  const keep = [
-    `NOT regexp_matches(lower(k), ${lit(CONTENT_SEGMENT_RE)})`,
-    ...excludePrefixes.map((p) => `NOT starts_with(k, ${lit(p)})`),
-  ].join(' AND ');
-  return `CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL ELSE CAST(map_from_entries(list_filter(
+export function attributeTags(jsonExpr: Sql, excludePrefixes: string[] = []): Sql {
+  const j = sql`TRY_CAST(${jsonExpr} AS JSON)`;
+  const keep = joinSql(
+    [
+      sql`NOT regexp_matches(lower(k), ${lit(CONTENT_SEGMENT_RE)})`,
+      ...excludePrefixes.map((p) => sql`NOT starts_with(k, ${lit(p)})`),
+    ],
+    ' AND ',
+  );
+  return sql`CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL ELSE CAST(map_from_entries(list_filter(
       list_transform(list_filter(json_keys(${j}), k -> ${keep}),
         k -> struct_pack(k := k, v := json_extract(${j}, '$."' || replace(k, '"', '\\"') || '"'))),
       e -> json_type(e.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(CAST(e.v AS VARCHAR)) <= 258)) AS JSON) END`;
 }
+
+/**
+ * Uncached input from a total that may already include cache tokens (the OpenAI shape: cached and cache-write
+ * tokens inside the prompt count): total − cache read − cache write when they fit inside it; otherwise the
+ * instrumentation reported the provider's disjoint split (Anthropic's), and the total is already uncached.
+ */
+export function uncachedInput(total: Sql, cacheRead: Sql, cacheWrite: Sql): Sql {
+  return sql`(CASE WHEN ${foldsCache(total, cacheRead, cacheWrite)} THEN ${total} - ${cacheRead} - ${cacheWrite} ELSE ${total} END)`;
+}
+
+/** True when the cache tokens fit inside the total (so they were counted in it). */
+export const foldsCache = (total: Sql, cacheRead: Sql, cacheWrite: Sql): Sql =>
+  sql`(${total} >= ${cacheRead} + ${cacheWrite})`;
+
+/** The input total including cache tokens, whichever way the source counted them (for reconciliation). */
+export const inputInclCache = (total: Sql, cacheRead: Sql, cacheWrite: Sql): Sql =>
+  sql`(CASE WHEN ${foldsCache(total, cacheRead, cacheWrite)} THEN ${total} ELSE ${total} + ${cacheRead} + ${cacheWrite} END)`;
+
+/** The provider prefix of a routed model id (`anthropic/claude-3-5-sonnet` -> `anthropic`), NULL without one. */
+export const modelPrefix = (model: Sql): Sql =>
+  sql`NULLIF(regexp_extract(lower(${model}), '^([a-z_-]+)/', 1), '')`;
+
+/** The stored token columns summed: all input classes (uncached, cache read, cache writes). */
+export const STORED_INPUT_TOTAL = sql`"input" + cache_read + cache_write + cache_write_5m + cache_write_1h`;

@@ -1,6 +1,6 @@
 // The explicit source registry. Detection picks the best-scoring definition; an unknown id suggests the nearest.
 import { InputError } from '../errors.js';
-import type { Sniff, SourceDefinition } from '../normalize/contract.js';
+import { detectScore, editDistance, type Sniff, type SourceDefinition } from '../normalize/contract.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
 import { focus } from './focus.js';
@@ -25,23 +25,10 @@ export const SOURCES: SourceDefinition[] = [
   focus,
 ];
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)] as number[]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++)
-      d[i]![j] = Math.min(
-        d[i - 1]![j]! + 1,
-        d[i]![j - 1]! + 1,
-        d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-  return d[a.length]![b.length]!;
-}
-
 export function sourceById(id: string): SourceDefinition {
   const s = SOURCES.find((x) => x.id === id);
   if (s) return s;
-  const nearest = [...SOURCES].sort((a, b) => distance(id, a.id) - distance(id, b.id))[0];
+  const nearest = [...SOURCES].sort((a, b) => editDistance(id, a.id) - editDistance(id, b.id))[0];
   throw new InputError(
     `unknown source "${id}"`,
     {},
@@ -53,7 +40,7 @@ export function sourceById(id: string): SourceDefinition {
 export function detectSource(sniff: Sniff): { source: SourceDefinition | null; candidates: string[] } {
   const scored = SOURCES.map((s) => ({
     s,
-    score: s.formats.includes(sniff.format as never) ? s.detect(sniff) : 0,
+    score: detectScore(s, sniff),
   })).sort((a, b) => b.score - a.score);
   const best = scored[0];
   if (best && best.score >= 0.5) return { source: best.s, candidates: [] };

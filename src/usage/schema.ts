@@ -16,7 +16,7 @@ export type TokenClass = (typeof TOKEN_CLASSES)[number];
 /** Non-token units carried on usage rows, with the column holding each. */
 export const OTHER_UNITS = ['images', 'audio_seconds', 'characters', 'tool_calls'] as const;
 
-export const USAGE_COLUMNS: StoredColumn[] = [
+const USAGE_COLUMN_DEFS = [
   { name: 'grain', type: 'VARCHAR' },
   { name: 'request_id', type: 'VARCHAR' },
   { name: 'trace_id', type: 'VARCHAR' },
@@ -27,7 +27,13 @@ export const USAGE_COLUMNS: StoredColumn[] = [
   { name: 'model', type: 'VARCHAR' },
   { name: 'model_raw', type: 'VARCHAR' },
   { name: 'operation', type: 'VARCHAR' },
-  ...TOKEN_CLASSES.map((c) => ({ name: c, type: 'BIGINT' })),
+  // one BIGINT column per token class, named exactly as the class (TOKEN_CLASSES; a test keeps them in step)
+  { name: 'input', type: 'BIGINT' },
+  { name: 'cache_read', type: 'BIGINT' },
+  { name: 'cache_write_5m', type: 'BIGINT' },
+  { name: 'cache_write_1h', type: 'BIGINT' },
+  { name: 'cache_write', type: 'BIGINT' },
+  { name: 'output', type: 'BIGINT' },
   { name: 'images', type: 'BIGINT' },
   { name: 'audio_seconds', type: 'DECIMAL(38,18)' },
   { name: 'characters', type: 'BIGINT' },
@@ -50,4 +56,14 @@ export const USAGE_COLUMNS: StoredColumn[] = [
   { name: 'source_id', type: 'VARCHAR' },
   { name: 'source_file', type: 'VARCHAR' },
   { name: 'source_record', type: 'VARCHAR' },
-];
+] as const satisfies readonly StoredColumn[];
+export type UsageColumnId = (typeof USAGE_COLUMN_DEFS)[number]['name'];
+/** Every column of a usage/ file, in the stored order. */
+export const USAGE_COLUMNS: StoredColumn[] = [...USAGE_COLUMN_DEFS];
+
+/** Usage columns the pipeline fills itself (day, canonical model, price-book estimate, lineage): never mapped. */
+export const USAGE_DERIVED = ['date', 'model', 'cost_estimate', 'unpriced', 'source_id', 'source_file', 'source_record'] as const;
+/** The usage columns a source definition may map. */
+export type UsageMapKey = Exclude<UsageColumnId, (typeof USAGE_DERIVED)[number]>;
+/** What every usage source must map: the grain, the time, the model call, and how many requests a row stands for. */
+export const USAGE_MANDATORY = ['grain', 'timestamp', 'provider', 'model_raw', 'request_count'] as const satisfies readonly UsageMapKey[];
