@@ -5,12 +5,6 @@ import { registerCommands } from './commands/index.js';
 import { ExitCode, exitCodeOf, InputError, InternalError, MultiInputError } from './errors.js';
 import { output } from './report/output.js';
 
-export interface GlobalOptions {
-  data: string;
-  config?: string;
-  json?: boolean;
-}
-
 export function buildProgram(): Command {
   const program = new Command('aicost')
     .description(
