@@ -1,6 +1,7 @@
 // Explicit, documented departures from the Requirements Model as published: errata and known model defects
 // (focus-notes.md §7) plus the defects found while testing. Each keeps the rule id and says why in `overridden`.
-import type { Expr, FocusRule } from './rules.js';
+import { parseExpr as parse } from './rule-parser.js';
+import type { Expr, FocusRule } from './rule-syntax.js';
 import type { FocusVersion } from './schema.js';
 
 interface RuleOverride {
@@ -141,12 +142,8 @@ export const NULL_PLACEHOLDERS = ['NULL', 'null', 'N/A', 'n/a', 'Not Applicable'
 /** The static check aicost adds for ColumnHandling's "custom columns MUST be prefixed x_" (Dynamic in the model). */
 export const CUSTOM_COLUMN_RULE = 'ColumnHandling-A-010-M';
 
-/** Applies the overrides of `version` to one parsed rule. `parse` is the rules parser (passed in to avoid a cycle). */
-export function applyOverrides(
-  version: FocusVersion,
-  rule: FocusRule,
-  parse: (text: string) => Expr,
-): FocusRule {
+/** Applies the overrides of `version` to one parsed rule. */
+export function applyOverrides(version: FocusVersion, rule: FocusRule): FocusRule {
   const reasons: string[] = [];
   let out = rule;
   const base = rule.id.replace(/^CAU-/, '');

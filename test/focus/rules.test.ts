@@ -1,6 +1,8 @@
 // The Requirements Model as data: the parser of the rendered check syntax, the rule tree, and the overrides.
 import { describe, expect, it } from 'vitest';
-import { checkFunctionOf, loadRules, parseExpr, ruleLevel } from '../../src/focus/rules.js';
+import { parseExpr } from '../../src/focus/rule-parser.js';
+import { checkFunctionOf } from '../../src/focus/rule-syntax.js';
+import { loadRules, ruleLevel } from '../../src/focus/rules.js';
 
 describe('parseExpr', () => {
   it('parses references, logic and comparisons', () => {
