@@ -1,7 +1,7 @@
 // Read-only SQL over the data home's views. The connection is in-memory; views read the manifest's files.
 import { InputError } from '../errors.js';
 import { withDb } from '../store/duckdb.js';
-import { attachViews } from '../store/views.js';
+import { attachViews } from './views.js';
 
 export async function runQuery(
   home: string,

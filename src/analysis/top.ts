@@ -1,7 +1,7 @@
 // The costliest requests or agent traces (PRODUCT §6: per-request and per-trace grain), from usage_attributed:
 // invoiced (attributed) cost where an allocation covers the row, else the price-book estimate, labelled as such.
 import { withDb } from '../store/duckdb.js';
-import { attachViews } from '../store/views.js';
+import { attachViews } from './views.js';
 
 export interface TopRow {
   id: string;

@@ -56,7 +56,7 @@ Exit codes: 0 conformant (or only carried-over findings), 1 a MUST rule is broke
       const opts = { version: flags.focusVersion, strict: flags.strict ?? false };
       const report = await withDb({}, async (db) => {
         if (path) return validatePath(db, path, opts);
-        const { attachViews } = await import('../store/views.js');
+        const { attachViews } = await import('../analysis/views.js');
         const views = await attachViews(db, globalOptions(cmd).data);
         const view = flags.view as string;
         const focusViews = views.filter((v) => v !== 'usage');

@@ -1,6 +1,5 @@
 // The usage/ dataset (PRODUCT §3): one row per request (grain `request`) or per usage-API bucket (grain `bucket`).
 // Not money of record: reports never add these rows to focus/ rows.
-import type { StoredColumn } from '../focus/schema.js';
 
 /** Closed, non-overlapping token classes; each is also a BIGINT column of usage/. */
 export const TOKEN_CLASSES = [
@@ -16,7 +15,11 @@ export type TokenClass = (typeof TOKEN_CLASSES)[number];
 /** Non-token units carried on usage rows, with the column holding each. */
 export const OTHER_UNITS = ['images', 'audio_seconds', 'characters', 'tool_calls'] as const;
 
-export const USAGE_COLUMNS: StoredColumn[] = [
+/**
+ * Every column of a usage/ file with its DuckDB type, in order. The element type is written out rather than imported
+ * from focus/schema.ts (StoredColumn has the same shape) so this ground-floor module imports nothing.
+ */
+export const USAGE_COLUMNS: { name: string; type: string }[] = [
   { name: 'grain', type: 'VARCHAR' },
   { name: 'request_id', type: 'VARCHAR' },
   { name: 'trace_id', type: 'VARCHAR' },

@@ -11,7 +11,7 @@ import { fileTotals, shortHash, storedPath } from '../../store/files.js';
 import type { StoredFile } from '../../store/manifest.js';
 import { withoutRows } from '../../store/rewrite.js';
 import { Transaction } from '../../store/transaction.js';
-import { attachViews } from '../../store/views.js';
+import { attachViews } from '../views.js';
 import { buildCandidates, chooseLevels, type Period } from './match.js';
 import type { MethodId } from './methods.js';
 import { type ShowbackLine, showbackLines } from './showback.js';
