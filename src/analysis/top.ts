@@ -14,6 +14,7 @@ export interface TopRow {
   first: string;
 }
 
+/** The `limit` costliest requests or traces (all requests sharing a trace id), costliest first. */
 export async function topSpenders(home: string, by: 'request' | 'trace', limit: number): Promise<TopRow[]> {
   const id = by === 'trace' ? 'trace_id' : 'request_id';
   return withDb({}, async (db) => {
