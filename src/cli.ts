@@ -1,4 +1,5 @@
-// The commander program. The ONE place errors become messages and exit codes (PRODUCT §8).
+// The commander program. The ONE place errors become messages and exit codes
+// (docs/architecture.md#errors-and-exit-codes).
 // Commands are registered from src/commands/*; each checks options, calls one library function and renders.
 import { Command, CommanderError, Option } from 'commander';
 import { registerCommands } from './commands/index.js';

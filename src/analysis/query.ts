@@ -9,7 +9,7 @@ export interface QueryResult {
   rows: Record<string, unknown>[];
 }
 
-/** Runs `sql` over the views focus, usage, allocated, attributed, usage_attributed; a failing query is an InputError. */
+/** Runs `sql` over the views focus, usage, allocated, attributed, usage_attributed; a bad query is an InputError. */
 export async function runQuery(home: string, sql: string): Promise<QueryResult> {
   return withDb({}, async (db) => {
     await attachViews(db, home);

@@ -1,4 +1,4 @@
-// The costliest requests or agent traces (PRODUCT §6: per-request and per-trace grain), from usage_attributed:
+// The costliest requests or agent traces (docs/allocation.md#per-request-cost), from usage_attributed:
 // invoiced (attributed) cost where an allocation covers the row, else the price-book estimate, labelled as such.
 import { withDb } from '../store/duckdb.js';
 import { attachViews } from './views.js';

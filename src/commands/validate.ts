@@ -1,4 +1,5 @@
-// aicost validate [PATH] [--view NAME]: FOCUS conformance as SQL, keyed by Requirements Model rule ids (PRODUCT §9).
+// aicost validate [PATH] [--view NAME]: FOCUS conformance as SQL, keyed by Requirements Model rule ids
+// (docs/validation.md).
 // Exit 1 when derived (or external subject) data breaks a MUST rule, 0 when the only findings are carried-over input
 // data, 1 on any finding with --strict, 2 when the path cannot be read as a dataset.
 import { type Command, Option } from 'commander';

@@ -15,7 +15,7 @@ export interface RuleSet {
   roots: string[];
 }
 
-/** Deprecated in 1.3 but still Mandatory (focus-notes §6): their rules stay enforced. */
+/** Deprecated in 1.3 but still Mandatory (docs/data-model.md#focus-columns): their rules stay enforced. */
 const DEPRECATED_MANDATORY = new Set(['ProviderName', 'PublisherName']);
 
 /** How a rule's violations count: `must` fails, `should` warns, `null` is not checked (MAY, Removed, Deprecated). */

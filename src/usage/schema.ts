@@ -1,5 +1,5 @@
-// The usage/ dataset (PRODUCT §3): one row per request (grain `request`) or per usage-API bucket (grain `bucket`).
-// Not money of record: reports never add these rows to focus/ rows.
+// The usage/ dataset (docs/data-model.md#usage-columns): one row per request (grain `request`) or per usage-API bucket
+// (grain `bucket`). Not money of record: reports never add these rows to focus/ rows.
 
 /** Closed, non-overlapping token classes; each is also a BIGINT column of usage/. */
 export const TOKEN_CLASSES = [

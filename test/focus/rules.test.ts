@@ -98,7 +98,7 @@ describe('loadRules', () => {
     expect(status?.checkText).toBe(
       'OR(CommitmentDiscountStatus == "Used", CommitmentDiscountStatus == "Unused")',
     );
-    expect(status?.overridden).toMatch(/§7\.3/);
+    expect(status?.overridden).toMatch(/FOCUS errata .*Used/);
     expect(rules.get('CAU-CapacityReservationStatus-C-004-C')?.conditionText).toBe(
       'AND(CapacityReservationId != null, ChargeCategory == "Usage")',
     );

@@ -16,7 +16,7 @@ export function parseKeys(raw: string): string[] {
   return keys;
 }
 
-/** Throws an InputError unless `keys` is a non-empty list of distinct valid keys (`shown` is what the user typed). */
+/** Throws an InputError unless `keys` is a non-empty list of distinct valid keys (`shown`: what the user typed). */
 export function checkKeys(keys: string[], shown = keys.join(',')): void {
   if (keys.length === 0) throw new InputError('--by needs at least one key (a tag key, model or provider)');
   for (const k of keys) {
