@@ -1,6 +1,7 @@
-// The allocation bar of PRODUCT §10 (issue: allocation): after the ingest, a month of provider invoice lines is built
-// from the generated traffic (OpenAI Costs API page grouped by line_item, Anthropic cost report grouped by
-// description, one line per day, model and token class) and the whole `aicost allocate --by feature` process is timed.
+// The allocation target (bench/README.md: under 5 s over 10M usage rows): after the ingest, a month of provider invoice
+// lines is built from the generated traffic (OpenAI Costs API page grouped by line_item, Anthropic cost report grouped
+// by description, one line per day, model and token class) and the whole `aicost allocate --by feature` process is
+// timed.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

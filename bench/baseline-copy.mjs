@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The speed baseline of PRODUCT §10: DuckDB's own typed CSV -> zstd Parquet COPY of a SpendLogs file, with the
+// The speed baseline (bench/README.md): DuckDB's own typed CSV -> zstd Parquet COPY of a SpendLogs file, with the
 // same `threads` and `memory_limit` aicost uses. ingest-bench.mjs runs it as a child process (its whole wall time
 // and peak RSS are measured, like aicost's). Prints one JSON line: rows written, DuckDB threads, version.
 //

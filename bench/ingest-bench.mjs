@@ -19,7 +19,7 @@ import {
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// `npm run bench`: the speed bars of PRODUCT §10, measured on generated LiteLLM SpendLogs CSV.
+// `npm run bench`: aicost's speed targets (bench/README.md), measured on generated LiteLLM SpendLogs CSV.
 //   1. DuckDB's own typed `COPY (SELECT * FROM read_csv(...)) TO zstd Parquet` (bench/baseline-copy.mjs), and
 //   2. the whole `aicost ingest` process on the same file, same threads, same memory_limit, same run,
 // each in its own child process, timed by wall clock with peak RSS from /proc/<pid>/status (VmHWM, which counts
@@ -44,7 +44,7 @@ const CSV_BYTES_PER_ROW = 1000;
 const OUTPUT_BYTES_PER_ROW = 1300;
 const DISK_SLACK = 256e6;
 
-// allocateS: PRODUCT §10 "allocate and report over 10M usage rows in under 5 s"
+// allocateS: allocate and report over 10M usage rows in under 5 s
 const TARGETS = { ratio: 1.5, aicostPeakRssBytes: 1.5e9, helpMs: 300, allocateS: 5 };
 
 class Crash extends Error {}

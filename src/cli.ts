@@ -1,15 +1,10 @@
-// The commander program. The ONE place errors become messages and exit codes (PRODUCT §8).
+// The commander program. The ONE place errors become messages and exit codes
+// (docs/architecture.md#errors-and-exit-codes).
 // Commands are registered from src/commands/*; each checks options, calls one library function and renders.
 import { Command, CommanderError, Option } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { ExitCode, exitCodeOf, InputError, InternalError, MultiInputError } from './errors.js';
 import { output } from './report/output.js';
-
-export interface GlobalOptions {
-  data: string;
-  config?: string;
-  json?: boolean;
-}
 
 export function buildProgram(): Command {
   const program = new Command('aicost')

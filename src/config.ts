@@ -1,4 +1,4 @@
-// The config file (PRODUCT §2, §7): `--config FILE`, env AICOST_CONFIG, or ./aicost.config.yaml when present.
+// The config file (README.md#config-file): `--config FILE`, env AICOST_CONFIG, or ./aicost.config.yaml when present.
 // zod-validated; an error names the key and the line.
 import { existsSync, readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';

@@ -1,4 +1,4 @@
-// The error taxonomy and the exit codes every command shares (PRODUCT §8).
+// The error taxonomy and the exit codes every command shares (docs/architecture.md#errors-and-exit-codes).
 // cli.ts is the one place these become messages and exit codes.
 
 export const ExitCode = {

@@ -1,12 +1,16 @@
-// Read-only SQL over the data home's views. The connection is in-memory; views read the manifest's files.
+// SQL over the data home's views. The connection is in-memory; views read the manifest's files.
 import { InputError } from '../errors.js';
 import { withDb } from '../store/duckdb.js';
-import { attachViews } from '../store/views.js';
+import { attachViews } from './views.js';
 
-export async function runQuery(
-  home: string,
-  sql: string,
-): Promise<{ columns: string[]; rows: Record<string, unknown>[] }> {
+/** A query's column names, in order, and its rows as JSON-safe objects (DECIMAL, BIGINT, times as strings). */
+export interface QueryResult {
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+/** Runs `sql` over the views focus, usage, allocated, attributed, usage_attributed; a bad query is an InputError. */
+export async function runQuery(home: string, sql: string): Promise<QueryResult> {
   return withDb({}, async (db) => {
     await attachViews(db, home);
     let rows: Record<string, unknown>[];

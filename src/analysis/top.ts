@@ -1,7 +1,7 @@
-// The costliest requests or agent traces (PRODUCT §6: per-request and per-trace grain), from usage_attributed:
+// The costliest requests or agent traces (docs/allocation.md#per-request-cost), from usage_attributed:
 // invoiced (attributed) cost where an allocation covers the row, else the price-book estimate, labelled as such.
 import { withDb } from '../store/duckdb.js';
-import { attachViews } from '../store/views.js';
+import { attachViews } from './views.js';
 
 export interface TopRow {
   id: string;
@@ -14,6 +14,7 @@ export interface TopRow {
   first: string;
 }
 
+/** The `limit` costliest requests or traces (all requests sharing a trace id), costliest first. */
 export async function topSpenders(home: string, by: 'request' | 'trace', limit: number): Promise<TopRow[]> {
   const id = by === 'trace' ? 'trace_id' : 'request_id';
   return withDb({}, async (db) => {

@@ -4,24 +4,6 @@ import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
 import { globalOptions } from './global.js';
 
-/** --period YYYY-MM or --from/--to dates as a half-open date range. */
-export function parsePeriod(opts: { period?: string; from?: string; to?: string }): {
-  from: string | null;
-  to: string | null;
-} {
-  if (opts.period) {
-    if (!/^\d{4}-\d{2}$/.test(opts.period))
-      throw new InputError(`--period must be YYYY-MM, got "${opts.period}"`);
-    const [y, m] = opts.period.split('-').map(Number) as [number, number];
-    const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-    return { from: `${opts.period}-01`, to: `${next}-01` };
-  }
-  for (const [k, v] of Object.entries({ from: opts.from, to: opts.to })) {
-    if (v && !/^\d{4}-\d{2}-\d{2}$/.test(v)) throw new InputError(`--${k} must be YYYY-MM-DD, got "${v}"`);
-  }
-  return { from: opts.from ?? null, to: opts.to ?? null };
-}
-
 export function register(program: Command): void {
   program
     .command('allocate')
@@ -64,6 +46,7 @@ matching usage is an unallocated row (AllocatedResourceId NULL); usage with no i
         throw new InputError('--output-weight must be a positive number');
       const { parseKeys } = await import('../analysis/allocate/keys.js');
       const { parseMethod } = await import('../analysis/allocate/methods.js');
+      const { parsePeriod } = await import('../analysis/allocate/options.js');
       const { allocate } = await import('../analysis/allocate/run.js');
       const render = await import('../report/showback-render.js');
       const result = await allocate({

@@ -1,4 +1,5 @@
-// aicost validate [PATH] [--view NAME]: FOCUS conformance as SQL, keyed by Requirements Model rule ids (PRODUCT §9).
+// aicost validate [PATH] [--view NAME]: FOCUS conformance as SQL, keyed by Requirements Model rule ids
+// (docs/validation.md).
 // Exit 1 when derived (or external subject) data breaks a MUST rule, 0 when the only findings are carried-over input
 // data, 1 on any finding with --strict, 2 when the path cannot be read as a dataset.
 import { type Command, Option } from 'commander';
@@ -48,24 +49,19 @@ Exit codes: 0 conformant (or only carried-over findings), 1 a MUST rule is broke
 2 the path cannot be read as a dataset.`,
     )
     .action(async (path: string | undefined, flags: ValidateFlags, cmd: Command) => {
-      if (!path === !flags.view)
-        throw new InputError('give a PATH or --view NAME (one of them)', {}, 'aicost validate --view focus');
-      const { withDb } = await import('../store/duckdb.js');
-      const { validatePath, validateRelation } = await import('../focus/validate.js');
-      const { renderValidationJson, renderValidationText } = await import('../focus/validate-render.js');
-      const opts = { version: flags.focusVersion, strict: flags.strict ?? false };
-      const report = await withDb({}, async (db) => {
-        if (path) return validatePath(db, path, opts);
-        const { attachViews } = await import('../store/views.js');
-        const views = await attachViews(db, globalOptions(cmd).data);
-        const view = flags.view as string;
-        const focusViews = views.filter((v) => v !== 'usage');
-        if (!focusViews.includes(view))
-          throw new InputError(`"${view}" is not a FOCUS view (${focusViews.join(', ')})`);
-        return validateRelation(db, view, { ...opts, label: `view ${view}` });
+      const { validate } = await import('../analysis/validate.js');
+      const render = await import('../report/validation-render.js');
+      const report = await validate({
+        path,
+        view: flags.view,
+        home: globalOptions(cmd).data,
+        version: flags.focusVersion,
+        strict: flags.strict ?? false,
       });
       output.data(
-        flags.format === 'json' ? renderValidationJson(report) : renderValidationText(report, flags.limit),
+        flags.format === 'json'
+          ? render.renderValidationJson(report)
+          : render.renderValidationText(report, flags.limit),
       );
       if (report.exitCode !== 0) {
         const broken = report.results.filter((r) => r.status === 'fail' || r.status === 'warning').length;

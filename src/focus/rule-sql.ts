@@ -2,7 +2,7 @@
 // query that counts the violating rows, splits them into carried-over / derived, and samples up to 3 of them.
 // Functions that cannot be compiled are returned as `skip` with the reason: nothing passes silently.
 import { ident, lit } from '../store/duckdb.js';
-import { columnsOf, type Expr, type Operand } from './rules.js';
+import { columnsOf, type Expr, type Operand } from './rule-syntax.js';
 import {
   DATETIME_RE,
   FLOAT_TYPE,

@@ -22,7 +22,7 @@ export interface FocusColumn {
   numberRange?: string;
 }
 
-/** Money, prices and quantities: DECIMAL(38,18) everywhere (PRODUCT §3). */
+/** Money, prices and quantities: DECIMAL(38,18) everywhere (docs/data-model.md#focus-columns). */
 export const MONEY = 'DECIMAL(38,18)';
 
 const root = fileURLToPath(new URL('../../focus-schemas/', import.meta.url));
@@ -56,7 +56,7 @@ export function duckType(dataType: FocusDataType): string {
   }
 }
 
-/** The custom columns every focus/ file carries after the FOCUS columns, in this order (PRODUCT §3). */
+/** The custom columns every focus/ file carries after the FOCUS columns, in order (docs/data-model.md#x_-columns). */
 export const X_COLUMNS = [
   { id: 'x_RowId', type: 'VARCHAR' },
   { id: 'x_SourceId', type: 'VARCHAR' },

@@ -1,6 +1,8 @@
-// Explicit, documented departures from the Requirements Model as published: errata and known model defects
-// (focus-notes.md §7) plus the defects found while testing. Each keeps the rule id and says why in `overridden`.
-import type { Expr, FocusRule } from './rules.js';
+// Explicit, documented departures from the Requirements Model as published: the FOCUS errata and known model defects
+// plus the defects found while testing (docs/validation.md#rule-overrides). Each keeps the rule id and says why in
+// `overridden`; the reasons are shown to users, so they name public sources only.
+import { parseExpr as parse } from './rule-parser.js';
+import type { Expr, FocusRule } from './rule-syntax.js';
 import type { FocusVersion } from './schema.js';
 
 interface RuleOverride {
@@ -21,7 +23,7 @@ export const RULE_OVERRIDES: RuleOverride[] = [
     versions: BOTH,
     check: 'OR(CommitmentDiscountStatus == "Used", CommitmentDiscountStatus == "Unused")',
     reason:
-      'focus-notes §7.3: the model lists Active/Expired/Pending, which are not the column\'s values; the spec allows "Used" and "Unused"',
+      'FOCUS errata 1.2 D#3 / 1.3 D#11: the model lists Active/Expired/Pending, which are not the column\'s values; the spec allows "Used" and "Unused"',
   },
   {
     id: 'CommitmentDiscountStatus-C-003-C',
@@ -41,29 +43,27 @@ export const RULE_OVERRIDES: RuleOverride[] = [
     id: 'CapacityReservationStatus-C-003-C',
     versions: BOTH,
     condition: 'CapacityReservationId == null',
-    reason:
-      'focus-notes §7.4: the model condition is malformed (INVALID, no CheckFunction); rebuilt from the requirement',
+    reason: 'the model condition is malformed (INVALID, no CheckFunction); rebuilt from the requirement',
   },
   {
     id: 'CapacityReservationStatus-C-004-C',
     versions: BOTH,
     condition: 'AND(CapacityReservationId != null, ChargeCategory == "Usage")',
-    reason:
-      'focus-notes §7.4: the model condition is malformed (INVALID, no CheckFunction); rebuilt from the requirement',
+    reason: 'the model condition is malformed (INVALID, no CheckFunction); rebuilt from the requirement',
   },
   {
     id: 'PricingCurrency-C-004-M',
     versions: BOTH,
     check: 'PricingCurrency != null',
     reason:
-      'focus-notes §7.1 / ERRATA: PricingCurrency is not nullable, although the column table says nullable',
+      'FOCUS errata 1.3 A#9/A#10: PricingCurrency is not nullable, although the column table says nullable',
   },
   {
     id: 'PricingCurrencyEffectiveCost-C-003-M',
     versions: BOTH,
     check: 'PricingCurrencyEffectiveCost != null',
     reason:
-      'focus-notes §7.1 / ERRATA: PricingCurrencyEffectiveCost is not nullable, although the column table says nullable',
+      'FOCUS errata 1.3 A#9/A#10: PricingCurrencyEffectiveCost is not nullable, although the column table says nullable',
   },
   {
     id: 'PricingCurrencyEffectiveCost-C-004-M',
@@ -90,7 +90,7 @@ export const RULE_OVERRIDES: RuleOverride[] = [
     versions: ['1.3'],
     condition: 'ResourceId != null',
     reason:
-      'focus-notes §7.4 / ERRATA 1.2 D#1: the model condition names a column "None"; the requirement is "when ResourceId is not null"',
+      'FOCUS errata 1.2 D#1: the model condition names a column "None"; the requirement is "when ResourceId is not null"',
   },
   {
     id: 'ConsumedQuantity-C-006-C',
@@ -141,12 +141,8 @@ export const NULL_PLACEHOLDERS = ['NULL', 'null', 'N/A', 'n/a', 'Not Applicable'
 /** The static check aicost adds for ColumnHandling's "custom columns MUST be prefixed x_" (Dynamic in the model). */
 export const CUSTOM_COLUMN_RULE = 'ColumnHandling-A-010-M';
 
-/** Applies the overrides of `version` to one parsed rule. `parse` is the rules parser (passed in to avoid a cycle). */
-export function applyOverrides(
-  version: FocusVersion,
-  rule: FocusRule,
-  parse: (text: string) => Expr,
-): FocusRule {
+/** Applies the overrides of `version` to one parsed rule. */
+export function applyOverrides(version: FocusVersion, rule: FocusRule): FocusRule {
   const reasons: string[] = [];
   let out = rule;
   const base = rule.id.replace(/^CAU-/, '');
@@ -164,7 +160,7 @@ export function applyOverrides(
     rule.entity === 'ContractAppliedObject' &&
     /ContractCommitmentID/.test(rule.checkText + rule.conditionText)
   ) {
-    // focus-notes §7.5: the 1.3 model mixes ContractCommitmentID and ContractCommitmentId; ERRATA says `…Id`.
+    // The 1.3 model mixes ContractCommitmentID and ContractCommitmentId; the FOCUS 1.3 errata say `…Id`.
     const fix = (s: string) =>
       s
         .replaceAll('ContractCommitmentID', 'ContractCommitmentId')
@@ -178,7 +174,7 @@ export function applyOverrides(
       conditionText: fix(out.conditionText),
     };
     reasons.push(
-      'focus-notes §7.5 / ERRATA: ContractApplied key "ContractCommitmentID" read as "ContractCommitmentId"',
+      'FOCUS errata 1.3: ContractApplied key "ContractCommitmentID" read as "ContractCommitmentId"',
     );
     if (rule.checkText.includes('"IgnoreKeys"')) {
       reasons.push('"ContractId" added to IgnoreKeys: it is a defined key of the object, not a custom one');

@@ -4,15 +4,8 @@
 import type { Db } from '../store/duckdb.js';
 import { ident, isPlainIdent } from '../store/duckdb.js';
 import { type Compiled, compileRule, LINEAGE_COLUMNS, type RelationInfo } from './rule-sql.js';
-import {
-  checkFunctionOf,
-  type Expr,
-  type FocusRule,
-  loadRules,
-  type RuleSet,
-  ruleColumn,
-  ruleLevel,
-} from './rules.js';
+import { checkFunctionOf, type Expr, type FocusRule } from './rule-syntax.js';
+import { loadRules, type RuleSet, ruleColumn, ruleLevel } from './rules.js';
 import { type FocusVersion, focusColumns } from './schema.js';
 import { openDataset } from './validate-path.js';
 

@@ -12,7 +12,7 @@ export const TOTAL_COLUMNS: Record<string, string[]> = {
   allocated: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
 };
 
-/** Relative path of a stored file: hive-style partition folders with the lakehouse-safe names of PRODUCT §2. */
+/** Relative path of a stored file in hive-style partition folders (docs/architecture.md#the-data-home). */
 export function storedPath(dataset: Dataset, partition: string, sourceId: string, name: string): string {
   if (dataset === 'allocation-factors')
     return `allocated/factors/x_BillingPeriod=${partition}/${name}.parquet`;

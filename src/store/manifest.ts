@@ -1,4 +1,5 @@
-// manifest.json: the source of truth for what is stored (PRODUCT §2). Views read exactly the files it lists.
+// manifest.json: the source of truth for what is stored (docs/architecture.md#the-data-home). Views read exactly the
+// files it lists.
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +38,7 @@ export const IngestedInputSchema = z.object({
   path: z.string(),
   bytes: z.number().int(),
   sourceId: z.string(),
-  /** Replacement key (PRODUCT §2): what a later input of the same key replaces. */
+  /** Replacement key (docs/data-model.md#replacement-keys): what a later input of the same key replaces. */
   replacementKey: z.string(),
   rowsIn: z.number().int(),
   rowsOut: z.number().int(),

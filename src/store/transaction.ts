@@ -1,5 +1,5 @@
-// Atomic writes per command (PRODUCT §2): stage files, validate and reconcile, fsync, rename into place,
-// then swap the manifest with one rename. A failure at any point leaves the previous state intact.
+// Atomic writes per command (docs/architecture.md#the-data-home): stage files, validate and reconcile, fsync, rename
+// into place, then swap the manifest with one rename. A failure at any point leaves the previous state intact.
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -1,6 +1,5 @@
-// The usage/ dataset (PRODUCT §3): one row per request (grain `request`) or per usage-API bucket (grain `bucket`).
-// Not money of record: reports never add these rows to focus/ rows.
-import type { StoredColumn } from '../focus/schema.js';
+// The usage/ dataset (docs/data-model.md#usage-columns): one row per request (grain `request`) or per usage-API bucket
+// (grain `bucket`). Not money of record: reports never add these rows to focus/ rows.
 
 /** Closed, non-overlapping token classes; each is also a BIGINT column of usage/. */
 export const TOKEN_CLASSES = [
@@ -16,6 +15,7 @@ export type TokenClass = (typeof TOKEN_CLASSES)[number];
 /** Non-token units carried on usage rows, with the column holding each. */
 export const OTHER_UNITS = ['images', 'audio_seconds', 'characters', 'tool_calls'] as const;
 
+/** Every column of a usage/ file with its DuckDB type, in order (literal names: the source contract types its map keys). */
 const USAGE_COLUMN_DEFS = [
   { name: 'grain', type: 'VARCHAR' },
   { name: 'request_id', type: 'VARCHAR' },
@@ -56,14 +56,28 @@ const USAGE_COLUMN_DEFS = [
   { name: 'source_id', type: 'VARCHAR' },
   { name: 'source_file', type: 'VARCHAR' },
   { name: 'source_record', type: 'VARCHAR' },
-] as const satisfies readonly StoredColumn[];
+] as const satisfies readonly { name: string; type: string }[];
 export type UsageColumnId = (typeof USAGE_COLUMN_DEFS)[number]['name'];
 /** Every column of a usage/ file, in the stored order. */
-export const USAGE_COLUMNS: StoredColumn[] = [...USAGE_COLUMN_DEFS];
+export const USAGE_COLUMNS: { name: string; type: string }[] = [...USAGE_COLUMN_DEFS];
 
 /** Usage columns the pipeline fills itself (day, canonical model, price-book estimate, lineage): never mapped. */
-export const USAGE_DERIVED = ['date', 'model', 'cost_estimate', 'unpriced', 'source_id', 'source_file', 'source_record'] as const;
+export const USAGE_DERIVED = [
+  'date',
+  'model',
+  'cost_estimate',
+  'unpriced',
+  'source_id',
+  'source_file',
+  'source_record',
+] as const;
 /** The usage columns a source definition may map. */
 export type UsageMapKey = Exclude<UsageColumnId, (typeof USAGE_DERIVED)[number]>;
 /** What every usage source must map: the grain, the time, the model call, and how many requests a row stands for. */
-export const USAGE_MANDATORY = ['grain', 'timestamp', 'provider', 'model_raw', 'request_count'] as const satisfies readonly UsageMapKey[];
+export const USAGE_MANDATORY = [
+  'grain',
+  'timestamp',
+  'provider',
+  'model_raw',
+  'request_count',
+] as const satisfies readonly UsageMapKey[];

@@ -4,11 +4,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocate } from '../../src/analysis/allocate/run.js';
+import { attachViews } from '../../src/analysis/views.js';
 import { validateRelation } from '../../src/focus/validate.js';
 import { forget } from '../../src/ingest/forget.js';
 import { withDb } from '../../src/store/duckdb.js';
 import { readManifest } from '../../src/store/manifest.js';
-import { attachViews } from '../../src/store/views.js';
 import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 
 const byFeature = (

@@ -1,4 +1,5 @@
-// `aicost validate` as a command: PATH and --view, table and JSON output, and the exit semantics of PRODUCT §9
+// `aicost validate` as a command: PATH and --view, table and JSON output, and the exit semantics of
+// docs/validation.md#carried-over-and-derived
 // (derived data breaking a MUST rule -> exit 1; only carried-over findings -> exit 0; --strict; unreadable -> 2).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,8 +1,8 @@
 // Everything aicost derives passes FOCUS 1.3 validation; carried-over input findings are reported as such.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { attachViews } from '../../src/analysis/views.js';
 import { validateRelation } from '../../src/focus/validate.js';
 import { withDb } from '../../src/store/duckdb.js';
-import { attachViews } from '../../src/store/views.js';
 import { fixture, ingestInto, tmpHome } from '../helpers/home.js';
 
 const { home, cleanup } = tmpHome();

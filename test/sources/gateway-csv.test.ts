@@ -40,7 +40,7 @@ describe('gateway-csv', () => {
       w1: '2000',
       w: '350',
       o: '1280',
-      // 25 significant digits: a DOUBLE would have corrupted them (TRAPS.md)
+      // 25 significant digits: a DOUBLE would have corrupted them (docs/duckdb-notes.md#money-read-as-double)
       sc: '1234567.145876789012345678',
     });
     expect(await one<Row>(home, `${TOTALS} WHERE source_file LIKE '%extra-columns.csv'`)).toEqual({

@@ -12,12 +12,17 @@ export function parseKeys(raw: string): string[] {
     .split(',')
     .map((k) => k.trim())
     .filter(Boolean);
+  checkKeys(keys, raw);
+  return keys;
+}
+
+/** Throws an InputError unless `keys` is a non-empty list of distinct valid keys (`shown`: what the user typed). */
+export function checkKeys(keys: string[], shown = keys.join(',')): void {
   if (keys.length === 0) throw new InputError('--by needs at least one key (a tag key, model or provider)');
   for (const k of keys) {
     if (!KEY.test(k)) throw new InputError(`--by key "${k}" is not a valid key (letters, digits, _ . : -)`);
   }
-  if (new Set(keys).size !== keys.length) throw new InputError(`--by repeats a key: ${raw}`);
-  return keys;
+  if (new Set(keys).size !== keys.length) throw new InputError(`--by repeats a key: ${shown}`);
 }
 
 /** SQL for one key's value on a usage row (alias `u`), NULL when absent. */

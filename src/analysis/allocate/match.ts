@@ -1,7 +1,7 @@
-// Matching invoice lines (pools) to usage (PRODUCT §6.2): the same provider, model (canonical ids on both sides),
-// token class and UTC day, and account scope where both carry it, falling back to coarser keys.
-// Request-grain usage (at any level) is preferred over bucket-grain usage, which serves pool rows no gateway or
-// trace request matches. The level and grain used are recorded per pool row.
+// Matching invoice lines (pools) to usage (docs/allocation.md#matching): the same provider, model (canonical ids on
+// both sides), token class and UTC day, and account scope where both carry it, falling back to coarser keys.
+// Request-grain usage (at any level) is preferred over bucket-grain usage, which serves pool rows no gateway or trace
+// request matches. The level and grain used are recorded per pool row.
 import { normalizeProviderSql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
@@ -75,7 +75,7 @@ export async function buildCandidates(
   let first = true;
   for (const [gi, grain] of GRAINS.entries()) {
     for (const [li, lvl] of LEVELS.entries()) {
-      // request grain at any level before bucket grain (PRODUCT §6.1), finest level first within a grain
+      // request grain at any level before bucket grain (docs/allocation.md#matching), finest level first within a grain
       const rank = gi * LEVELS.length + li;
       const select = `SELECT p.rid, a.aid, ${rank} AS rank, ${lit(lvl.id)} AS level, ${lit(grain)} AS grain, a.kv,
           ${keys.map((_, i) => `a.${ident(`k${i}`)}`).join(', ')},

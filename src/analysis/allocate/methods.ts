@@ -1,4 +1,4 @@
-// Allocation methods (PRODUCT §6.3): documented ids, and each one's weight of a matched usage aggregate.
+// Allocation methods (docs/allocation.md#methods): documented ids, and each one's weight of a matched usage aggregate.
 import { InputError } from '../../errors.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';

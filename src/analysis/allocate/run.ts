@@ -11,20 +11,14 @@ import { fileTotals, shortHash, storedPath } from '../../store/files.js';
 import type { StoredFile } from '../../store/manifest.js';
 import { withoutRows } from '../../store/rewrite.js';
 import { Transaction } from '../../store/transaction.js';
-import { attachViews } from '../../store/views.js';
-import { buildCandidates, chooseLevels, type Period } from './match.js';
+import { attachViews } from '../views.js';
+import { buildCandidates, chooseLevels } from './match.js';
 import type { MethodId } from './methods.js';
+import { type AllocateOptions, checkAllocateOptions } from './options.js';
 import { type ShowbackLine, showbackLines } from './showback.js';
 import { allocatedRowsSql, COST_COLUMNS, computeShares, factorsSql } from './split.js';
 
-export interface AllocateOptions {
-  home: string;
-  keys: string[];
-  method: MethodId;
-  period: Period;
-  weightsFile?: string;
-  outputWeight?: number;
-}
+export type { AllocateOptions } from './options.js';
 
 export interface AllocateResult {
   runId: string;
@@ -80,7 +74,9 @@ async function withoutOrigins(
   return dropped;
 }
 
+/** Runs one allocation and commits it atomically; an unchanged re-run commits nothing (`unchanged` true). */
 export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
+  checkAllocateOptions(opts);
   const home = resolve(opts.home);
   if (!existsSync(join(home, 'manifest.json'))) {
     throw new InputError(

@@ -1,6 +1,6 @@
-// The printed showback (PRODUCT §6): per target, cost, share, tokens by class, requests, cost per 1K tokens, cost per
-// request and cache-hit rate; the unallocated and estimated lines; totals equal to the pool. One report model,
-// rendered by src/report/showback-render.ts.
+// The printed showback (docs/allocation.md#showback): per target, cost, share, tokens by class, requests, cost per 1K
+// tokens, cost per request and cache-hit rate; the unallocated and estimated lines; totals equal to the pool. One
+// report model, rendered by src/report/showback-render.ts.
 import type { Db } from '../../store/duckdb.js';
 import { ident } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';

@@ -1,5 +1,6 @@
-// The split (PRODUCT §6.3-6.7): per pool row, each target's weight → an exact ratio (18 decimals, residue to the
-// largest share) → FOCUS 1.3 allocated rows whose cost columns and quantities sum to the origin row exactly.
+// The split (docs/allocation.md#split-and-conservation): per pool row, each target's weight → an exact ratio (18
+// decimals, residue to the largest share) → FOCUS 1.3 allocated rows whose cost columns and quantities sum to the
+// origin row exactly.
 import { focusStoredColumns, X_ALLOCATED_COLUMNS } from '../../focus/schema.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';

@@ -1,6 +1,7 @@
 // Pure renderers of a ValidationReport: the findings table with totals (text) and the versioned JSON model.
-import { renderTable } from '../report/table.js';
-import type { RuleResult, SampleRow, ValidationReport } from './validate.js';
+// The validator (focus/validate.ts) returns the report as data; only this module turns it into text.
+import type { RuleResult, SampleRow, ValidationReport } from '../focus/validate.js';
+import { renderTable } from './table.js';
 
 /** The report as JSON (schema `aicost.validate/1`), every rule included. */
 export function renderValidationJson(report: ValidationReport): string {

@@ -1,0 +1,51 @@
+// View usage_attributed: every usage row with its share of the invoiced cost, read back from the factors the
+// allocation runs stored (docs/allocation.md#per-request-cost). It lives beside the split because it must compute a
+// row's key value and weight exactly as the run did: the same keys.ts and split.ts SQL, never a second copy.
+import { join } from 'node:path';
+import { lit, litList } from '../../store/duckdb.js';
+import type { Manifest } from '../../store/manifest.js';
+import { targetSql } from './keys.js';
+import { factorWeightSql } from './split.js';
+
+/**
+ * One usage row's share of a target's cost: cost × weight ÷ total weight, each share rounded once to 18 decimals.
+ * Integer weights (tokens, requests) multiply exactly in DECIMAL before the one division.
+ */
+function shareSql(cost: string): string {
+  const weight = factorWeightSql('u', 'f');
+  const exact = `CAST(${cost} * CAST(${weight} AS DECIMAL(18,0)) AS DOUBLE) / NULLIF(CAST(f.w AS DOUBLE), 0)`;
+  const approx = `CAST(${cost} AS DOUBLE) * CAST(${weight} AS DOUBLE) / NULLIF(CAST(f.w AS DOUBLE), 0)`;
+  return `CAST(CASE WHEN f.basis = 'est' AND f.level NOT LIKE '%class%' THEN ${approx} ELSE ${exact} END AS DECIMAL(38,18))`;
+}
+
+/**
+ * SQL of usage_attributed over the view `usage`: Σ over the origin rows a usage row matched of the target's allocated
+ * cost × the row's weight ÷ the target's total weight. Shares are computed in double precision and rounded to 18
+ * decimals; Σ over rows equals the allocation up to that rounding. Rows no invoice line matched have NULL attributed
+ * costs and `attribution` = 'estimated'.
+ */
+export function usageAttributedSql(home: string, manifest: Manifest): string {
+  const files = manifest.files.filter((f) => f.dataset === 'allocation-factors');
+  const plain = `SELECT u.*, NULL::DECIMAL(38,18) AS attributed_effective_cost, NULL::DECIMAL(38,18) AS attributed_billed_cost,
+    'estimated' AS attribution FROM usage u`;
+  if (files.length === 0) return plain;
+  const keySets = new Map<string, string[]>();
+  for (const r of manifest.allocations) keySets.set(JSON.stringify(r.keys), r.keys);
+  const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false)`;
+  const parts = [...keySets.entries()].map(
+    ([json, keys]) => `SELECT u.source_id, u.request_id, u.trace_id,
+        SUM(${shareSql('f.effective_cost')}) AS eff,
+        SUM(${shareSql('f.billed_cost')}) AS billed
+      FROM usage u JOIN ${factors} f ON f.keys = ${lit(json)} AND f.provider = u.provider AND f.grain = u.grain
+        AND u."date" >= f.d0 AND u."date" < f.d1
+        AND (f.level = 'provider+day' OR u.model = f.model)
+        AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
+        AND ${targetSql(keys)} = f.kv
+      GROUP BY ALL`,
+  );
+  return `SELECT u.*, c.eff AS attributed_effective_cost, c.billed AS attributed_billed_cost,
+      CASE WHEN c.eff IS NULL THEN 'estimated' ELSE 'invoiced' END AS attribution
+    FROM usage u LEFT JOIN (SELECT source_id, request_id, trace_id, SUM(eff) AS eff, SUM(billed) AS billed
+      FROM (${parts.join('\nUNION ALL\n')}) GROUP BY ALL) c
+      ON c.source_id = u.source_id AND c.request_id = u.request_id AND c.trace_id IS NOT DISTINCT FROM u.trace_id`;
+}

@@ -1,0 +1,55 @@
+// The programmatic API: the same library functions the commands call, returning typed data and never printing.
+//
+//   import { allocate, ingest, query, validate } from 'aicost';
+//   await ingest({ home: './aicost-data', paths: ['exports/'] });
+//   const run = await allocate({ home: './aicost-data', keys: ['feature'], method: 'x-token-cost-v1',
+//                                period: { from: null, to: null } });
+//
+// Failures are thrown as the error classes exported below: InputError (bad input or options, nothing stored
+// changed), InternalError (a bug). A failed check is data, not an exception: validate() returns exitCode 1.
+// The layers behind these names are described in docs/architecture.md.
+import type { forget as forgetFn } from './ingest/forget.js';
+
+export type { MethodId } from './analysis/allocate/methods.js';
+export { METHODS } from './analysis/allocate/methods.js';
+export type { AllocateOptions } from './analysis/allocate/options.js';
+export { parsePeriod } from './analysis/allocate/options.js';
+export type { AllocateResult } from './analysis/allocate/run.js';
+export { allocate } from './analysis/allocate/run.js';
+export type { ShowbackLine } from './analysis/allocate/showback.js';
+export type { QueryResult } from './analysis/query.js';
+/** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed. */
+export { runQuery as query } from './analysis/query.js';
+export type { TopRow } from './analysis/top.js';
+/** `top(home, 'request' | 'trace', limit)`: the costliest requests or agent traces. */
+export { topSpenders as top } from './analysis/top.js';
+export type { ValidateDatasetOptions } from './analysis/validate.js';
+export { validate } from './analysis/validate.js';
+export { VIEWS } from './analysis/views.js';
+export type { Config } from './config.js';
+export { loadConfig } from './config.js';
+export type { InputLocation } from './errors.js';
+export {
+  CheckFailedError,
+  ExitCode,
+  exitCodeOf,
+  InputError,
+  InternalError,
+  MultiInputError,
+} from './errors.js';
+export type { FocusVersion } from './focus/schema.js';
+export type { RuleResult, RuleStatus, SampleRow, ValidationReport } from './focus/validate.js';
+export type { ForgetOptions } from './ingest/forget.js';
+export { forget } from './ingest/forget.js';
+export type { FileReport, IngestOptions, IngestReport } from './ingest/ingest.js';
+export { ingest } from './ingest/ingest.js';
+export type { SourceInfo } from './report/sources.js';
+/** `sources()`: every input format aicost detects, as `aicost sources` lists them. */
+export { listSources as sources } from './report/sources.js';
+export type { IngestedInput, Manifest, StoredFile } from './store/manifest.js';
+export type { TokenClass } from './usage/schema.js';
+export { TOKEN_CLASSES } from './usage/schema.js';
+export { VERSION } from './version.js';
+
+/** What forget() removed: stored files, their rows, and input records. */
+export type ForgetResult = Awaited<ReturnType<typeof forgetFn>>;
