@@ -30,3 +30,23 @@ export const CONTEXT_COLS = (ctx: FileContext): string =>
     `${ctx.account === null ? 'NULL::VARCHAR' : lit(ctx.account)} AS _account`,
     `${lit(ctx.salt)} AS _salt`,
   ].join(', ');
+
+const fileList = (ctx: FileContext): string | null =>
+  ctx.files && ctx.files.length > 0
+    ? `[${ctx.files.map((f) => lit(f)).join(', ')}], union_by_name = true`
+    : null;
+
+/**
+ * The input argument of `read_csv`: the file, or a delivery's data files read together with columns matched by name;
+ * plus the compression from the magic bytes (DuckDB decompresses gzip and zstd itself, but guesses only from a
+ * `.gz`/`.zst` extension, which a file called `export.dat` or the spooled stdin lacks).
+ */
+export function csvInputSql(ctx: FileContext): string {
+  const input = fileList(ctx) ?? lit(ctx.absPath);
+  return ctx.compression === 'none' ? input : `${input}, compression = ${lit(ctx.compression)}`;
+}
+
+/** The input argument of `read_parquet`: the file, or a delivery's data files with columns matched by name. */
+export function parquetInputSql(ctx: FileContext): string {
+  return fileList(ctx) ?? lit(ctx.absPath);
+}

@@ -4,7 +4,7 @@
 import { InputError } from '../errors.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
 import type { InputColumn, ReaderSpec, Sniff } from './contract.js';
-import { CONTEXT_COLS, type FileContext } from './file-context.js';
+import { CONTEXT_COLS, csvInputSql, type FileContext, parquetInputSql } from './file-context.js';
 import { readJson } from './read-json.js';
 
 export type { FileContext } from './file-context.js';
@@ -61,7 +61,7 @@ async function readCsv(
     .map(([n, c]) => `${lit(present.get(n.toLowerCase())!)}: ${lit(c.type)}`)
     .join(', ');
   const rej = `rej_${ctx.tag}`;
-  const reader = `read_csv(${lit(ctx.absPath)}, header = true, auto_detect = true, all_varchar = false,
+  const reader = `read_csv(${csvInputSql(ctx)}, header = true, auto_detect = true, all_varchar = false,
       sample_size = 20480, types = {${types}}, store_rejects = true, ignore_errors = true,
       rejects_table = ${lit(rej)}, rejects_scan = ${lit(`${rej}_scan`)}, rejects_limit = 20)`;
   const proj = projection(spec, present);
@@ -132,7 +132,9 @@ export async function throwOnRejects(db: Db, ctx: FileContext): Promise<void> {
 async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileContext) {
   let cols: { name: string }[];
   try {
-    cols = await db.describe(`SELECT * FROM read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`);
+    cols = await db.describe(
+      `SELECT * FROM read_parquet(${parquetInputSql(ctx)}, hive_partitioning = false)`,
+    );
   } catch (e) {
     throw new InputError(`not a readable Parquet file (${(e as Error).message.split('\n')[0]})`, {
       file: ctx.displayPath,
@@ -145,7 +147,7 @@ async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileC
   await db.run('SET preserve_insertion_order = true');
   await db.run(
     `CREATE TEMP TABLE ${name} AS SELECT ${proj.sql}, CAST(row_number() OVER () AS VARCHAR) AS _record, ${CONTEXT_COLS(ctx)}
-       FROM read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`,
+       FROM read_parquet(${parquetInputSql(ctx)}, hive_partitioning = false)`,
   );
   await db.run('SET preserve_insertion_order = false');
   return { name, absent: proj.absent, unknown: cols.map((c) => c.name).filter((c) => !(c in spec)) };
