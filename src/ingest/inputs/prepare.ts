@@ -56,6 +56,21 @@ function checkDeliveryFiles(found: FoundInput, files: string[]): void {
   }
 }
 
+/** A delivery's CSV parts are read together by position (see csvInputSql): they must share one header. */
+async function checkSameHeader(found: FoundInput, files: string[], header: string[]): Promise<void> {
+  for (const f of files.slice(1)) {
+    const other = (await sniffFile(f)).header;
+    if (other.join('\0') !== header.join('\0')) {
+      throw new InputError(
+        `the delivery's data files have different columns (${f} differs from ${files[0]})`,
+        {
+          file: found.path,
+        },
+      );
+    }
+  }
+}
+
 async function prepare(found: FoundInput, scratchDir: string): Promise<Preparation> {
   const notData = (reason: string): Preparation =>
     found.explicit ? { error: new InputError(reason, { file: found.path }) } : { skip: reason };
@@ -81,6 +96,7 @@ async function prepare(found: FoundInput, scratchDir: string): Promise<Preparati
   if (files && sniff.format === 'json') {
     return { error: new InputError('a delivery of JSON data files is not supported', { file: found.path }) };
   }
+  if (files && sniff.format === 'csv') await checkSameHeader(found, files, sniff.header);
   const sha256 = async () => sha ?? (files ? sha256Files(files) : sha256File(abs));
   return { input: { abs, files, sniff, bytes, sha256 } };
 }
