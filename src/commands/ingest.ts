@@ -58,13 +58,13 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ aicost ingest exports/                       every supported file under exports/, auto-detected
+  $ aicost ingest exports/                                  every supported file under exports/, auto-detected
   $ aicost ingest costs.json usage.json --account org-123
   $ aicost ingest spendlogs.csv --source litellm --dry-run
-  $ aicost ingest spendlogs.csv.gz usage.json.zst  gzip and zstd are read as they are (found by content)
-  $ cat spendlogs.csv | aicost ingest - --source litellm
-  $ aicost ingest 'exports/**/*.csv'              a pattern the shell did not expand
-  $ aicost ingest cur/my-report/20250101-20250201/   an AWS CUR or Data Exports delivery: one input
+  $ aicost ingest spendlogs.csv.gz usage.json.zst           gzip and zstd, found by content
+  $ cat spendlogs.csv | aicost ingest - --source litellm    standard input
+  $ aicost ingest 'exports/**/*.csv'                        a pattern the shell did not expand
+  $ aicost ingest cur/my-report/20250101-20250201/          an AWS CUR or Data Exports delivery
 
 Each file prints its source, rows in/out/rejected and the source total against the stored FOCUS total; an
 ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves the data home unchanged.
