@@ -1,7 +1,6 @@
 // One found input made ready for detection: standard input spooled, a delivery's data files checked, the file
 // sniffed (through its compression), and inputs that are not data told apart: skipped when found by walking a
 // folder, an input error when the user named them.
-
 import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
