@@ -36,7 +36,10 @@ export function register(program: Command): void {
   program
     .command('ingest')
     .description('Normalize provider bills, usage reports, gateway logs and FOCUS files into the data home')
-    .argument('<paths...>', 'files or folders (folders are walked; non-data files are skipped)')
+    .argument(
+      '<paths...>',
+      'files, folders (walked; non-data files are skipped), glob patterns, or - for standard input',
+    )
     .option('--source <id>', 'skip detection and read every file as this source (see aicost sources)')
     .option('--account <id>', 'BillingAccountId for sources whose data carries none')
     .option('--dry-run', 'read, check and reconcile, but store nothing')
@@ -55,12 +58,24 @@ export function register(program: Command): void {
       'after',
       `
 Examples:
-  $ aicost ingest exports/                       every supported file under exports/, auto-detected
+  $ aicost ingest exports/                                  every supported file under exports/, auto-detected
   $ aicost ingest costs.json usage.json --account org-123
   $ aicost ingest spendlogs.csv --source litellm --dry-run
+  $ aicost ingest spendlogs.csv.gz usage.json.zst           gzip and zstd, found by content
+  $ cat spendlogs.csv | aicost ingest - --source litellm    standard input
+  $ aicost ingest 'exports/**/*.csv'                        a pattern the shell did not expand
+  $ aicost ingest cur/my-report/20250101-20250201/          an AWS CUR or Data Exports delivery
 
 Each file prints its source, rows in/out/rejected and the source total against the stored FOCUS total; an
-ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves the data home unchanged.`,
+ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves the data home unchanged.
+
+Compressed files (.gz, .zst) are recognised by their first bytes, whatever their name; unzip .zip archives first.
+"-" reads standard input once; detection runs on it too, but --source is the reliable way. A glob pattern that
+matches nothing is an error; if it ends in an extension (*.csv) its files count as named (one that is not a
+supported input is an error), otherwise (exports/*) they are treated like a walked folder (non-data skipped).
+A folder holding a delivery manifest (AWS <report>-Manifest.json) is read as one input: the data files the
+manifest lists, together; a listed file that is missing is an error. JSON Schemas and OpenAPI files found in a
+folder are skipped with a warning.`,
     )
     .action(async (paths: string[], opts, cmd: Command) => {
       const g = globalOptions(cmd);

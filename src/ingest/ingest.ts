@@ -1,6 +1,6 @@
 // `aicost ingest` as a library function: discover, detect, stage every input through the pipeline, apply
 // replacement keys, then commit everything in one atomic manifest swap (or nothing, on any input error).
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { InputError, MultiInputError } from '../errors.js';
@@ -10,16 +10,16 @@ import { loadPriceBook } from '../prices/book.js';
 import { installPriceBook } from '../prices/sql.js';
 import { detectSource, sourceById } from '../sources/index.js';
 import { Db, lit } from '../store/duckdb.js';
-import { sha256File, shortHash, storedPath } from '../store/files.js';
+import { shortHash, storedPath } from '../store/files.js';
 import { type IngestedInput, readManifest } from '../store/manifest.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
 import { discoverInputs } from './discover.js';
+import { prepareInput } from './inputs/prepare.js';
 import { pairCostReports } from './pairing.js';
 import { pruneAllocations } from './prune-allocations.js';
 import { applyReplacement } from './replace.js';
-import { sniffFile } from './sniff.js';
 
 export interface IngestOptions {
   home: string;
@@ -101,22 +101,24 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     for (const input of inputs) {
       n++;
       opts.onProgress?.(`[${n}/${inputs.length}] ${input.path}`);
-      if (statSync(input.path).size === 0) {
-        if (!input.explicit) {
-          skipped.push({ path: input.path, reason: 'empty file' });
-          continue;
-        }
-        errors.push(new InputError('empty file', { file: input.path }));
-        reports.push({ ...emptyReport(input.path, null, 'failed'), error: { message: 'empty file' } });
+      // --- inputs as users have them (inputs/prepare.ts): stdin, compression, deliveries, documentation files
+      const prep = await prepareInput(input, stagingDir);
+      if ('skip' in prep) {
+        skipped.push({ path: input.path, reason: prep.skip });
         continue;
       }
-      const sniff = sniffFile(input.path);
+      if ('error' in prep) {
+        errors.push(prep.error);
+        reports.push({ ...emptyReport(input.path, null, 'failed'), error: { message: prep.error.message } });
+        continue;
+      }
+      const prepared = prep.input;
+      const sniff = prepared.sniff;
+      // --- end inputs
       if (sniff.format === 'parquet') {
         try {
           sniff.parquetColumns = (
-            await db.describe(
-              `SELECT * FROM read_parquet(${lit(resolve(input.path))}, hive_partitioning = false)`,
-            )
+            await db.describe(`SELECT * FROM read_parquet(${lit(prepared.abs)}, hive_partitioning = false)`)
           ).map((c) => c.name);
         } catch {
           sniff.format = 'unknown';
@@ -142,7 +144,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         } else skipped.push({ path: input.path, reason: `not a detectable input (format ${sniff.format})` });
         continue;
       }
-      const sha = await sha256File(input.path);
+      const sha = await prepared.sha256();
       if (known.has(`${sha}:${detected.id}`)) {
         reports.push(emptyReport(input.path, detected.id, 'unchanged'));
         continue;
@@ -152,7 +154,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       try {
         staged = await stageInput(db, sniff, detected, {
           displayPath: input.path,
-          absPath: resolve(input.path),
+          absPath: prepared.abs,
+          files: prepared.files,
           compression: sniff.compression,
           sha256: sha,
           account: opts.account ?? null,
@@ -211,7 +214,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         const entry: IngestedInput = {
           sha256: sha,
           path: input.path,
-          bytes: statSync(input.path).size,
+          bytes: prepared.bytes,
           sourceId: detected.id,
           replacementKey:
             detected.replace.kind === 'rows'

@@ -82,7 +82,9 @@ export async function pairCostReports(
   tx: Transaction,
   working: WorkingFile[],
 ): Promise<WorkingFile[]> {
-  const pairable = new Map(SOURCES.flatMap((s) => (s.dataset === 'focus' && s.pairWith ? [[s.id, s.pairWith] as const] : [])));
+  const pairable = new Map(
+    SOURCES.flatMap((s) => (s.dataset === 'focus' && s.pairWith ? [[s.id, s.pairWith] as const] : [])),
+  );
   const out: WorkingFile[] = [];
   for (const w of working) {
     const partner = pairable.get(w.file.sourceId);

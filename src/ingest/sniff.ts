@@ -1,8 +1,10 @@
-// Sniffing: what format a file is and what its first bytes say, for detection.
+// Sniffing: what format a file is and what its first bytes say, for detection. Compressed files are sniffed from
+// their decompressed start (see normalize/decompress.ts).
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import Papa from 'papaparse';
 import type { Sniff } from '../normalize/contract.js';
+import { fileCompression, readDecompressedHead, stripCompressionExt } from '../normalize/decompress.js';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -24,22 +26,31 @@ export function csvHeader(head: string): string[] {
   return (parsed.data[0] ?? []).map((h) => h.replace(/^\uFEFF/, '').trim());
 }
 
-export function sniffFile(path: string): Sniff {
-  const buf = readHead(path);
-  const ext = extname(path).toLowerCase();
+/**
+ * What a file is: compression from its magic bytes, then format, CSV header and head from the decompressed first
+ * 64 KiB and the extension of `name` without its `.gz`/`.zst` suffix. `name` is what the user sees (for stdin,
+ * `<stdin>`; `path` is then the spooled copy).
+ */
+export async function sniffFile(path: string, name = path): Promise<Sniff> {
+  const compression = fileCompression(path);
+  const buf =
+    compression === 'none' ? readHead(path) : await readDecompressedHead(path, compression, HEAD_BYTES, name);
+  const ext = extname(stripCompressionExt(name)).toLowerCase();
   const magic = buf.subarray(0, 4).toString('latin1');
+  const base = { path: name, compression, header: [], parquetColumns: [] };
   if (magic === 'PAR1' || ext === '.parquet') {
-    return { path, format: 'parquet', compression: 'none', header: [], parquetColumns: [], head: '' };
+    // Parquet compresses its own pages; a gzip- or zstd-wrapped Parquet file is not something DuckDB reads
+    return { ...base, format: compression === 'none' ? 'parquet' : 'unknown', head: '' };
   }
   const head = buf.toString('utf8').replace(/^\uFEFF/, '');
   const first = head.trimStart()[0];
   if (first === '{' || first === '[' || ext === '.json' || ext === '.jsonl' || ext === '.ndjson') {
-    return { path, format: 'json', compression: 'none', header: [], parquetColumns: [], head };
+    return { ...base, format: 'json', head };
   }
   if (ext === '.csv' || ext === '.tsv' || ext === '.txt' || head.includes(',') || head.includes(';')) {
-    return { path, format: 'csv', compression: 'none', header: csvHeader(head), parquetColumns: [], head };
+    return { ...base, format: 'csv', header: csvHeader(head), head };
   }
-  return { path, format: 'unknown', compression: 'none', header: [], parquetColumns: [], head };
+  return { ...base, format: 'unknown', head };
 }
 
 /** True when the header holds every one of `names` (case-insensitive). */

@@ -30,3 +30,24 @@ export const CONTEXT_COLS = (ctx: FileContext): string =>
     `${ctx.account === null ? 'NULL::VARCHAR' : lit(ctx.account)} AS _account`,
     `${lit(ctx.salt)} AS _salt`,
   ].join(', ');
+
+const fileList = (ctx: FileContext): string | null =>
+  ctx.files && ctx.files.length > 0 ? `[${ctx.files.map((f) => lit(f)).join(', ')}]` : null;
+
+/**
+ * The input argument of `read_csv`: the file, or a delivery's data files read together; plus the compression from
+ * the magic bytes (DuckDB decompresses gzip and zstd itself, but guesses only from a `.gz`/`.zst` extension, which a
+ * file called `export.dat` or the spooled stdin lacks). A delivery's CSV files are read by position, without
+ * `union_by_name`: DuckDB refuses that together with the rejects table that names bad lines, so ingest checks first
+ * that every part has the same header (ingest/inputs/prepare.ts).
+ */
+export function csvInputSql(ctx: FileContext): string {
+  const input = fileList(ctx) ?? lit(ctx.absPath);
+  return ctx.compression === 'none' ? input : `${input}, compression = ${lit(ctx.compression)}`;
+}
+
+/** The input argument of `read_parquet`: the file, or a delivery's data files with columns matched by name. */
+export function parquetInputSql(ctx: FileContext): string {
+  const list = fileList(ctx);
+  return list ? `${list}, union_by_name = true` : lit(ctx.absPath);
+}

@@ -27,19 +27,35 @@ export function parseLossless(text: string, file: string): Json {
   }
 }
 
-/** Newline-delimited JSON (OTLP files, /spend/logs dumps): one document per line. */
-export function parseNdjson(text: string, file: string): Json[] {
-  const out: Json[] = [];
-  const lines = text.split(/\r?\n/);
-  lines.forEach((l, i) => {
-    if (l.trim() === '') return;
-    try {
-      out.push(parse(l));
-    } catch (e) {
-      throw new InputError(`malformed JSON line (${(e as Error).message})`, { file, record: i + 1 });
-    }
+/** One line of newline-delimited JSON (OTLP files, /spend/logs dumps) parsed losslessly; errors name the line. */
+export function parseNdjsonLine(text: string, line: number, file: string): Json {
+  try {
+    return parse(text);
+  } catch (e) {
+    throw new InputError(`malformed JSON line (${(e as Error).message})`, { file, record: line });
+  }
+}
+
+/** Newline-delimited JSON: one document per non-blank line, with its 1-based line number. */
+export function parseNdjson(text: string, file: string): { line: number; doc: Json }[] {
+  const out: { line: number; doc: Json }[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    if (l.trim() !== '') out.push({ line: i + 1, doc: parseNdjsonLine(l, i + 1, file) });
   });
   return out;
+}
+
+/** The flat records of one NDJSON document; `_record` starts with its line (`line 3 [0]`). */
+export function* ndjsonRecords(
+  doc: Json,
+  line: number,
+  spec: JsonRecords,
+  file: string,
+): Generator<Record<string, string | null>> {
+  for (const r of flattenRecords(doc, spec, file)) {
+    r._record = `line ${line} ${r._record}`;
+    yield r;
+  }
 }
 
 function scalarText(v: Json): string | null {
@@ -123,58 +139,67 @@ function fieldValue(stack: Json[], spec: string): string | null {
 }
 
 /**
+ * The records under `node`, which sits at `spec.path[step]` (`where` is its path in the document, `stack` the
+ * enclosing array elements, innermost last, starting with the document). Shared by the whole-document reader
+ * (`flattenRecords`) and the streaming one (json-stream.ts), so both produce the same records.
+ */
+export function* walkRecords(
+  node: Json,
+  spec: JsonRecords,
+  step: number,
+  where: string,
+  stack: Json[],
+  file: string,
+): Generator<Record<string, string | null>> {
+  if (step === spec.path.length) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+      throw new InputError(`expected an object at ${where || '$'}`, { file, record: where });
+    }
+    const rec: Record<string, string | null> = { _record: where };
+    const s = stack[stack.length - 1] === node ? stack : [...stack, node];
+    for (const [name, p] of Object.entries(spec.fields)) rec[name] = fieldValue(s, p);
+    yield rec;
+    return;
+  }
+  const part = spec.path[step]!;
+  if (part === '*') {
+    if (!Array.isArray(node)) {
+      throw new InputError(`expected an array at ${where || '$'}`, { file, record: where || '$' });
+    }
+    for (let i = 0; i < node.length; i++)
+      yield* walkRecords(node[i], spec, step + 1, `${where}[${i}]`, [...stack, node[i]], file);
+    return;
+  }
+  if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object))) {
+    throw new InputError(`expected key "${part}" at ${where || '$'}`, { file, record: where || '$' });
+  }
+  const child = (node as Record<string, Json>)[part];
+  yield* walkRecords(child, spec, step + 1, where ? `${where}.${part}` : part, stack, file);
+}
+
+/**
  * Walks `spec.path` over the document and yields one flat record per leaf element.
  * A document of the wrong shape is an input error naming where the shape broke.
  */
-export function* flattenRecords(
+export function flattenRecords(
   doc: Json,
   spec: JsonRecords,
   file: string,
 ): Generator<Record<string, string | null>> {
-  function* walk(
-    node: Json,
-    step: number,
-    where: string,
-    stack: Json[],
-  ): Generator<Record<string, string | null>> {
-    if (step === spec.path.length) {
-      if (node === null || typeof node !== 'object' || Array.isArray(node)) {
-        throw new InputError(`expected an object at ${where || '$'}`, { file, record: where });
-      }
-      const rec: Record<string, string | null> = { _record: where };
-      const s = stack[stack.length - 1] === node ? stack : [...stack, node];
-      for (const [name, p] of Object.entries(spec.fields)) rec[name] = fieldValue(s, p);
-      yield rec;
-      return;
-    }
-    const part = spec.path[step]!;
-    if (part === '*') {
-      if (!Array.isArray(node)) {
-        throw new InputError(`expected an array at ${where || '$'}`, { file, record: where || '$' });
-      }
-      for (let i = 0; i < node.length; i++)
-        yield* walk(node[i], step + 1, `${where}[${i}]`, [...stack, node[i]]);
-      return;
-    }
-    if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object))) {
-      throw new InputError(`expected key "${part}" at ${where || '$'}`, { file, record: where || '$' });
-    }
-    yield* walk((node as Record<string, Json>)[part], step + 1, where ? `${where}.${part}` : part, stack);
-  }
   // stack holds the enclosing array elements, so `../x` reads the bucket around a result
-  yield* walk(doc, 0, '', [doc]);
+  return walkRecords(doc, spec, 0, '', [doc], file);
 }
 
 /** Writes the flattened records as NDJSON for DuckDB; returns the record count. */
 export async function writeNdjson(
-  records: Iterable<Record<string, string | null>>,
+  records: Iterable<Record<string, string | null>> | AsyncIterable<Record<string, string | null>>,
   path: string,
 ): Promise<number> {
   const out = createWriteStream(path);
   let n = 0;
   let buf = '';
   try {
-    for (const r of records) {
+    for await (const r of records) {
       buf += `${JSON.stringify(r)}\n`;
       n++;
       if (buf.length > 1 << 20) {

@@ -4,7 +4,7 @@
 import { InputError } from '../errors.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
 import type { InputColumn, ReaderSpec, Sniff } from './contract.js';
-import { CONTEXT_COLS, type FileContext } from './file-context.js';
+import { CONTEXT_COLS, csvInputSql, type FileContext, parquetInputSql } from './file-context.js';
 import { readJson } from './read-json.js';
 
 export type { FileContext } from './file-context.js';
@@ -70,17 +70,15 @@ function withLets(inner: string, lets: Record<string, string>): string {
 /** DuckDB's read_csv over the input (or every file of a delivery), typed, with rejects kept for messages. */
 function csvReader(ctx: FileContext, types: string): string {
   const rej = `rej_${ctx.tag}`;
-  // a delivery's parts are read together; their headers must match (DuckDB keeps no rejects with union_by_name)
-  const files = ctx.files && ctx.files.length > 0 ? `[${ctx.files.map(lit).join(', ')}]` : lit(ctx.absPath);
-  const compression = ctx.compression === 'none' ? '' : `, compression = ${lit(ctx.compression)}`;
-  return `read_csv(${files}, header = true, auto_detect = true, all_varchar = false,
-      sample_size = 20480, types = {${types}}, store_rejects = true, ignore_errors = true${compression},
+  // a delivery's parts are read together (ingest checked that their headers match: DuckDB keeps no rejects with
+  // union_by_name)
+  return `read_csv(${csvInputSql(ctx)}, header = true, auto_detect = true, all_varchar = false,
+      sample_size = 20480, types = {${types}}, store_rejects = true, ignore_errors = true,
       rejects_table = ${lit(rej)}, rejects_scan = ${lit(`${rej}_scan`)}, rejects_limit = 20)`;
 }
 
 /**
- * A CSV input as a streaming view: nothing is read until the pipeline's one COPY (and its reconciliation pass)
- * scan it. Line numbers (x_SourceRecord) need file order, so they are only computed for focus-dataset inputs,
+ * A CSV input as a streaming view: nothing is read until the pipeline's one COPY scans it. Line numbers (x_SourceRecord) need file order, so they are only computed for focus-dataset inputs,
  * whose queries run with insertion order preserved; request logs name records by their request id instead.
  */
 async function readCsv(
@@ -143,7 +141,7 @@ export async function throwOnRejects(db: Db, ctx: FileContext): Promise<void> {
 
 async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileContext, opts: ReadOptions) {
   let cols: { name: string }[];
-  const file = `read_parquet(${lit(ctx.absPath)}, hive_partitioning = false)`;
+  const file = `read_parquet(${parquetInputSql(ctx)}, hive_partitioning = false)`;
   try {
     cols = await db.describe(`SELECT * FROM ${file}`);
   } catch (e) {

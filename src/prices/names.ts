@@ -72,7 +72,9 @@ function trimSpacesSql(expr: string): string {
  */
 export function normalizeProviderSql(expr: string): Sql {
   const key = `lower(${trimSpacesSql(expr)})`;
-  const entries = [...PROVIDER_BY_SPELLING.entries()].map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`).join(', ');
+  const entries = [...PROVIDER_BY_SPELLING.entries()]
+    .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
+    .join(', ');
   return `COALESCE(MAP {${entries}}[${key}], nullif(${key}, ''))` as Sql;
 }
 

@@ -5,7 +5,6 @@
 
 import { defineSource, type InputColumn } from '../normalize/contract.js';
 import { checks, coalesce, str } from '../normalize/ops.js';
-import { ident, lit, sql } from '../sql.js';
 import {
   derivedTags,
   hashKey,
@@ -18,6 +17,7 @@ import {
   uncachedInput,
 } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
+import { ident, lit, sql } from '../sql.js';
 
 const COLUMNS: Record<string, InputColumn> = {
   request_id: { type: 'VARCHAR', required: true },
@@ -100,7 +100,11 @@ export const litellm = defineSource({
         },
   checks: [
     checks.required('request_id'),
-    { column: 'startTime', bad: sql`TRY_CAST("startTime" AS TIMESTAMPTZ) IS NULL`, problem: 'not a date/time' },
+    {
+      column: 'startTime',
+      bad: sql`TRY_CAST("startTime" AS TIMESTAMPTZ) IS NULL`,
+      problem: 'not a date/time',
+    },
     checks.bigint('prompt_tokens'),
     checks.bigint('completion_tokens'),
     // typed by the CSV reader (a bad value is a reject naming line and column); text in JSON
@@ -158,7 +162,11 @@ export const litellm = defineSource({
       source: inputInclCache(prompt, cacheRead, cwTotal),
       stored: STORED_INPUT_TOTAL,
     },
-    { measure: 'completion tokens', source: sql`COALESCE(${tok('completion_tokens')}, 0)`, stored: sql`"output"` },
+    {
+      measure: 'completion tokens',
+      source: sql`COALESCE(${tok('completion_tokens')}, 0)`,
+      stored: sql`"output"`,
+    },
     {
       measure: 'spend (source_cost)',
       source: sql`COALESCE(${spend}, 0)`,
