@@ -1,13 +1,14 @@
 // Anthropic Admin API cost report (`GET /v1/organizations/cost_report`): daily buckets whose `amount` is a decimal
 // STRING in cents ("123.78912" = 1.2378912 USD). Token lines carry model and token_type only when grouped by
-// description; otherwise the line is unitemized (samples/anthropic/FORMAT.md).
+// description; otherwise the line is unitemized (docs/vendor-formats.md#anthropic).
 
-import type { SourceDefinition } from '../normalize/contract.js';
-import { checks, constant, decimal, isoTime, str, valueMap } from '../normalize/ops.js';
-import { meterFor, providerCharge, unitemized } from './llm-common.js';
+import { defineSource } from '../normalize/contract.js';
+import { checks, constant, decimal, isoTime, str, value, valueMap } from '../normalize/ops.js';
+import { NULL, type Sql, sql } from '../sql.js';
+import { meterFor, NO_CORRECTIONS, providerCharge, unitemized } from './llm-common.js';
 
 const cost = decimal('amount', 100);
-const tokenClass = `CASE
+const tokenClass = sql`CASE
   WHEN ${str('token_type')} IS NOT NULL THEN ${valueMap(
     str('token_type'),
     {
@@ -17,31 +18,24 @@ const tokenClass = `CASE
       'cache_creation.ephemeral_5m_input_tokens': 'cache_write_5m',
       'cache_creation.ephemeral_1h_input_tokens': 'cache_write_1h',
     },
-    `'other'`,
+    constant('other'),
   )}
   WHEN ${str('cost_type')} IS NOT NULL AND ${str('cost_type')} <> 'tokens' THEN 'other' END`;
-const itemized = `(${str('model')} IS NOT NULL AND ${str('token_type')} IS NOT NULL)`;
+const itemized = sql`(${str('model')} IS NOT NULL AND ${str('token_type')} IS NOT NULL)`;
 const un = unitemized('anthropic', cost);
 // Until paired with usage (pairing.ts), a token line's quantity is unknown: it keeps the unitemized shape.
-const pick = (col: string, whenItemized: string) =>
-  `CASE WHEN ${itemized} THEN ${whenItemized} ELSE ${un[col]} END`;
-const sku = `'anthropic:' || lower(${str('model')}) || ':' || (${tokenClass})`;
+const pick = (col: keyof typeof un, whenItemized: Sql) =>
+  sql`CASE WHEN ${itemized} THEN ${whenItemized} ELSE ${un[col]} END`;
+const sku = sql`'anthropic:' || lower(${str('model')}) || ':' || (${tokenClass})`;
 
-export const anthropicCost: SourceDefinition = {
+export const anthropicCost = defineSource({
   id: 'anthropic-cost',
   title: 'Anthropic Admin API cost report',
   family: 'llm-billing',
   dataset: 'focus',
-  formats: ['json'],
   detects:
     'JSON cost_report page: buckets with starting_at and results holding amount (cents, string) and currency',
-  detect: (s) =>
-    s.format === 'json' &&
-    s.head.includes('"starting_at"') &&
-    /"amount"\s*:\s*"/.test(s.head) &&
-    s.head.includes('"currency"')
-      ? 1
-      : 0,
+  detect: [{ format: 'json', json: ['"starting_at"', /"amount"\s*:\s*"/, '"currency"'] }],
   reader: () => ({
     kind: 'json',
     records: {
@@ -84,31 +78,32 @@ export const anthropicCost: SourceDefinition = {
     checks.number('amount'),
     checks.required('currency'),
   ],
+  absent: NO_CORRECTIONS,
   map: {
     ...providerCharge('Anthropic', 'Claude API'),
-    BillingCurrency: `upper(${str('currency')})`,
+    BillingCurrency: sql`upper(${str('currency')})`,
     ChargePeriodStart: isoTime('starting_at'),
-    ChargePeriodEnd: `COALESCE(${isoTime('ending_at')}, ${isoTime('starting_at')} + INTERVAL 1 DAY)`,
-    ChargeDescription: `COALESCE(${str('description')}, 'Claude API usage (unitemized)')`,
+    ChargePeriodEnd: sql`COALESCE(${isoTime('ending_at')}, ${isoTime('starting_at')} + INTERVAL 1 DAY)`,
+    ChargeDescription: sql`COALESCE(${str('description')}, 'Claude API usage (unitemized)')`,
     BilledCost: cost,
     EffectiveCost: cost,
     ListCost: cost,
     ContractedCost: cost,
     SubAccountId: str('workspace_id'),
     SubAccountName: str('workspace_id'),
-    SubAccountType: `CASE WHEN ${str('workspace_id')} IS NOT NULL THEN 'Workspace' END`,
+    SubAccountType: sql`CASE WHEN ${str('workspace_id')} IS NOT NULL THEN 'Workspace' END`,
     RegionId: str('inference_geo'),
     SkuId: pick('SkuId', sku),
     SkuPriceId: pick(
       'SkuPriceId',
-      `${sku} || ':' || COALESCE(${str('service_tier')}, 'standard') || ':' || COALESCE(${str('context_window')}, 'any')`,
+      sql`${sku} || ':' || COALESCE(${str('service_tier')}, 'standard') || ':' || COALESCE(${str('context_window')}, 'any')`,
     ),
-    SkuMeter: pick('SkuMeter', meterFor(`(${tokenClass})`)),
-    SkuPriceDetails: `CASE WHEN ${itemized} THEN json_object('TokenClass', ${tokenClass}, 'ServiceTier', ${str('service_tier')}, 'ContextWindow', ${str('context_window')})::VARCHAR END`,
-    PricingUnit: un.PricingUnit!,
-    PricingQuantity: un.PricingQuantity!,
-    ConsumedQuantity: un.ConsumedQuantity!,
-    ConsumedUnit: un.ConsumedUnit!,
+    SkuMeter: pick('SkuMeter', meterFor(sql`(${tokenClass})`)),
+    SkuPriceDetails: sql`CASE WHEN ${itemized} THEN json_object('TokenClass', ${tokenClass}, 'ServiceTier', ${str('service_tier')}, 'ContextWindow', ${str('context_window')})::VARCHAR END`,
+    PricingUnit: un.PricingUnit,
+    PricingQuantity: un.PricingQuantity,
+    ConsumedQuantity: un.ConsumedQuantity,
+    ConsumedUnit: un.ConsumedUnit,
     ListUnitPrice: cost,
     ContractedUnitPrice: cost,
     x_CostSource: constant('cost-report'),
@@ -116,10 +111,10 @@ export const anthropicCost: SourceDefinition = {
     x_TokenClass: tokenClass,
     x_ServiceTier: str('service_tier'),
     x_ProjectId: str('workspace_id'),
-    x_QuantityEstimated: 'NULL',
-    x_PriceDerived: 'true',
+    x_QuantityEstimated: NULL,
+    x_PriceDerived: value(true),
   },
-  sourceCost: `TRY_CAST(${str('amount')} AS DECIMAL(38,18))`,
+  sourceCost: sql`TRY_CAST(${str('amount')} AS DECIMAL(38,18))`,
   sourceCostPerUnit: 100,
   reconcileTo: 'BilledCost',
   replace: {
@@ -135,4 +130,4 @@ export const anthropicCost: SourceDefinition = {
     ],
   },
   pairWith: 'anthropic-usage',
-};
+});

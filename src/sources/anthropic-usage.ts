@@ -1,9 +1,10 @@
 // Anthropic Admin API usage report (`GET /v1/organizations/usage_report/messages`): bucket-grain usage with input
 // split into uncached, cache read and the two cache-write TTLs (never nested: no double counting).
 
-import type { SourceDefinition } from '../normalize/contract.js';
-import { checks, count, isoTime, str } from '../normalize/ops.js';
+import { defineSource } from '../normalize/contract.js';
+import { checks, constant, count, isoTime, str } from '../normalize/ops.js';
 import { bucketId, derivedTags, hashKey, mergeTags } from '../normalize/usage-ops.js';
+import { sql } from '../sql.js';
 
 const FIELDS: Record<string, string> = {
   starting_at: '../starting_at',
@@ -31,17 +32,13 @@ const TOKEN_FIELDS = [
   'web_search_requests',
 ];
 
-export const anthropicUsage: SourceDefinition = {
+export const anthropicUsage = defineSource({
   id: 'anthropic-usage',
   title: 'Anthropic Admin API usage report (messages)',
   family: 'llm-billing',
   dataset: 'usage',
-  formats: ['json'],
   detects: 'JSON usage_report page: buckets with starting_at and results holding uncached_input_tokens',
-  detect: (s) =>
-    s.format === 'json' && s.head.includes('"uncached_input_tokens"') && s.head.includes('"starting_at"')
-      ? 1
-      : 0,
+  detect: [{ format: 'json', json: ['"uncached_input_tokens"', '"starting_at"'] }],
   reader: () => ({
     kind: 'json',
     records: { path: ['data', '*', 'results', '*'], fields: FIELDS },
@@ -51,7 +48,7 @@ export const anthropicUsage: SourceDefinition = {
   }),
   checks: [checks.isoTime('starting_at'), ...TOKEN_FIELDS.map(checks.count)],
   map: {
-    grain: `'bucket'`,
+    grain: constant('bucket'),
     request_id: bucketId(
       [
         'starting_at',
@@ -65,9 +62,9 @@ export const anthropicUsage: SourceDefinition = {
       ].map(str),
     ),
     timestamp: isoTime('starting_at'),
-    provider: `'anthropic'`,
+    provider: constant('anthropic'),
     model_raw: str('model'),
-    operation: `'messages'`,
+    operation: constant('messages'),
     input: count('uncached_input_tokens'),
     cache_read: count('cache_read_input_tokens'),
     cache_write_5m: count('cache_5m'),
@@ -81,11 +78,11 @@ export const anthropicUsage: SourceDefinition = {
     tags: mergeTags([derivedTags({ context_window: str('context_window') })]),
   },
   reconcile: [
-    { measure: 'uncached input tokens', source: count('uncached_input_tokens'), stored: '"input"' },
-    { measure: 'cache read tokens', source: count('cache_read_input_tokens'), stored: 'cache_read' },
-    { measure: 'cache write 5m tokens', source: count('cache_5m'), stored: 'cache_write_5m' },
-    { measure: 'cache write 1h tokens', source: count('cache_1h'), stored: 'cache_write_1h' },
-    { measure: 'output tokens', source: count('output_tokens'), stored: '"output"' },
+    { measure: 'uncached input tokens', source: count('uncached_input_tokens'), stored: sql`"input"` },
+    { measure: 'cache read tokens', source: count('cache_read_input_tokens'), stored: sql`cache_read` },
+    { measure: 'cache write 5m tokens', source: count('cache_5m'), stored: sql`cache_write_5m` },
+    { measure: 'cache write 1h tokens', source: count('cache_1h'), stored: sql`cache_write_1h` },
+    { measure: 'output tokens', source: count('output_tokens'), stored: sql`"output"` },
   ],
   replace: { kind: 'rows', key: ['request_id'] },
-};
+});

@@ -1,26 +1,35 @@
 // Generic FOCUS input: 1.0-1.3 CSV or Parquet from any generator, upgraded to 1.3. Values are carried over
-// unrepaired (PRODUCT §3): findings are reported by `aicost validate` as source-data findings. What the upgrade
-// adds is only what 1.3 derives (ServiceProviderName/HostProviderName from ProviderName, PricingCurrency* equal to
+// unrepaired (docs/data-model.md#carried-over-data): findings are reported by `aicost validate` as source-data
+// findings. What the upgrade adds is only what 1.3 derives (ServiceProviderName/HostProviderName from ProviderName, PricingCurrency* equal to
 // the billing-currency values); an absent column stays absent (NULL) otherwise.
 import { focusColumns } from '../focus/schema.js';
-import type { InputColumn, SourceDefinition } from '../normalize/contract.js';
+import { defineSource, type InputColumn } from '../normalize/contract.js';
 import { constant } from '../normalize/ops.js';
-import { ident } from '../store/duckdb.js';
+import { ident, type Sql, sql } from '../sql.js';
 
 const COLS = focusColumns('1.3');
 const COST_COLUMNS = ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'];
+/** Columns every FOCUS version has; three of them make a file FOCUS with confidence. */
+const SIGNATURE = [
+  'ChargePeriodStart',
+  'BilledCost',
+  'EffectiveCost',
+  'ChargeCategory',
+  'BillingCurrency',
+  'ServiceName',
+];
 const MANDATORY = COLS.filter((c) => c.featureLevel === 'Mandatory').map((c) => c.id);
 
 /** Text with blank and the literal `NULL` (the official 1.0 sample writes it) as real NULL. */
-const text = (c: string) => `NULLIF(NULLIF(trim(CAST(${ident(c)} AS VARCHAR)), ''), 'NULL')`;
+const text = (c: string) => sql`NULLIF(NULLIF(trim(CAST(${ident(c)} AS VARCHAR)), ''), 'NULL')`;
 // The spec's own examples write M/D/YY; DuckDB would read "4/1/25" as year 4, so slashed dates are parsed first.
-const time = (c: string) => `CASE
+const time = (c: string) => sql`CASE
   WHEN regexp_full_match(${text(c)}, '\\d{1,2}/\\d{1,2}/\\d{2}') THEN CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%y') AS TIMESTAMPTZ)
   WHEN regexp_full_match(${text(c)}, '\\d{1,2}/\\d{1,2}/\\d{4}') THEN CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%Y') AS TIMESTAMPTZ)
   ELSE TRY_CAST(${text(c)} AS TIMESTAMPTZ) END`;
-const num = (c: string) => `TRY_CAST(${text(c)} AS DECIMAL(38,18))`;
+const num = (c: string) => sql`TRY_CAST(${text(c)} AS DECIMAL(38,18))`;
 
-function expr(id: string, dataType: string): string {
+function expr(id: string, dataType: string): Sql {
   if (dataType === 'Decimal') return num(id);
   if (dataType === 'Date/Time') return time(id);
   return text(id);
@@ -28,26 +37,17 @@ function expr(id: string, dataType: string): string {
 
 const columns: Record<string, InputColumn> = Object.fromEntries(COLS.map((c) => [c.id, { type: 'VARCHAR' }]));
 
-export const focus: SourceDefinition = {
+export const focus = defineSource({
   id: 'focus',
   title: 'FOCUS 1.0-1.3 Cost and Usage (CSV or Parquet)',
   family: 'focus',
   dataset: 'focus',
-  formats: ['csv', 'parquet'],
   detects:
     'CSV or Parquet whose header has FOCUS columns (ChargePeriodStart and BilledCost or EffectiveCost, ...)',
-  detect: (s) => {
-    const cols = new Set((s.format === 'parquet' ? s.parquetColumns : s.header).map((h) => h.toLowerCase()));
-    const hits = [
-      'chargeperiodstart',
-      'billedcost',
-      'effectivecost',
-      'chargecategory',
-      'billingcurrency',
-      'servicename',
-    ].filter((c) => cols.has(c)).length;
-    return hits >= 3 ? 0.9 : hits >= 2 ? 0.5 : 0;
-  },
+  detect: (['csv', 'parquet'] as const).flatMap((format) => [
+    { format, header: { any: SIGNATURE, atLeast: 3 }, score: 0.9 },
+    { format, header: { any: SIGNATURE, atLeast: 2 }, score: 0.5 },
+  ]),
   reader: (s) => (s.format === 'parquet' ? { kind: 'parquet', columns } : { kind: 'csv', columns }),
   inspect(absent) {
     const missing = new Set(absent);
@@ -81,17 +81,17 @@ export const focus: SourceDefinition = {
   checks: [
     ...COST_COLUMNS.map((c) => ({
       column: c,
-      bad: `${text(c)} IS NOT NULL AND ${num(c)} IS NULL`,
+      bad: sql`${text(c)} IS NOT NULL AND ${num(c)} IS NULL`,
       problem: 'not a number',
     })),
     {
       column: 'ChargePeriodStart',
-      bad: `${time('ChargePeriodStart')} IS NULL`,
+      bad: sql`${time('ChargePeriodStart')} IS NULL`,
       problem: 'missing or not a date/time',
     },
   ],
   map: {
-    ...Object.fromEntries(COLS.map((c) => [c.id, c.id in columns ? expr(c.id, c.dataType) : 'NULL'])),
+    ...Object.fromEntries(COLS.map((c) => [c.id, expr(c.id, c.dataType)])),
     x_CostSource: constant('focus'),
   },
   sourceCost: num('BilledCost'),
@@ -99,8 +99,8 @@ export const focus: SourceDefinition = {
   reconcile: ['EffectiveCost', 'ListCost', 'ContractedCost'].map((c) => ({
     measure: `${c} (input column)`,
     column: c,
-    source: `COALESCE(${num(c)}, 0)`,
-    stored: `COALESCE(${ident(c)}, 0)`,
+    source: sql`COALESCE(${num(c)}, 0)`,
+    stored: sql`COALESCE(${ident(c)}, 0)`,
   })),
   replace: { kind: 'dedup-identical' },
-};
+});

@@ -1,12 +1,21 @@
 // Shared pieces of the LLM provider billing definitions: FOCUS constants of a provider's API charges and the
-// token-class vocabulary (PRODUCT §3). Data, not pipeline code.
-import { constant, valueMap } from '../normalize/ops.js';
+// token-class vocabulary (docs/data-model.md#token-classes). Data, not pipeline code.
+import type { FocusMapKey } from '../focus/schema.js';
+import { constant, value, valueMap } from '../normalize/ops.js';
+import { type Sql, sql } from '../sql.js';
+
+type FocusMap = Partial<Record<FocusMapKey, Sql>>;
+
+/** Why API cost reports leave ChargeClass NULL (the completeness rule of the source contract). */
+export const NO_CORRECTIONS = {
+  ChargeClass: 'API cost reports restate a day instead of issuing corrections',
+};
 
 /** The FOCUS columns that are fixed for API charges of one provider. */
-export function providerCharge(provider: string, serviceName: string): Record<string, string> {
+export function providerCharge(provider: string, serviceName: string): FocusMap {
   // BillingAccountId from --account, else the provider's name (the pipeline warns); the API's billing account is the
   // organization, and it has no display name of its own in these reports, so the name repeats the id.
-  const account = `COALESCE(_account, ${constant(provider)})`;
+  const account = sql`COALESCE(_account, ${constant(provider)})`;
   return {
     BillingAccountId: account,
     BillingAccountName: account,
@@ -35,22 +44,36 @@ export const TOKEN_METER: Record<string, string> = {
   output: 'Output Tokens',
 };
 
-export const meterFor = (classExpr: string): string => valueMap(classExpr, TOKEN_METER, `'Other Units'`);
+export const meterFor = (classExpr: Sql): Sql => valueMap(classExpr, TOKEN_METER, constant('Other Units'));
 
-/** The conformant row of a cost line without itemization (PRODUCT §3). */
-export function unitemized(provider: string, cost: string): Record<string, string> {
+/** The conformant row of a cost line without itemization (docs/data-model.md#cost-lines-without-quantities). */
+export function unitemized(provider: string, cost: Sql): Record<UnitemizedColumn, Sql> {
   return {
     SkuId: constant(`${provider}:unitemized`),
     SkuPriceId: constant(`${provider}:unitemized`),
     SkuMeter: constant('Unitemized'),
     PricingUnit: constant('Units'),
-    PricingQuantity: '1',
-    ConsumedQuantity: '1',
+    PricingQuantity: value(1),
+    ConsumedQuantity: value(1),
     ConsumedUnit: constant('Units'),
     ListUnitPrice: cost,
     ContractedUnitPrice: cost,
     ListCost: cost,
     ContractedCost: cost,
-    x_PriceDerived: 'true',
+    x_PriceDerived: value(true),
   };
 }
+
+type UnitemizedColumn =
+  | 'SkuId'
+  | 'SkuPriceId'
+  | 'SkuMeter'
+  | 'PricingUnit'
+  | 'PricingQuantity'
+  | 'ConsumedQuantity'
+  | 'ConsumedUnit'
+  | 'ListUnitPrice'
+  | 'ContractedUnitPrice'
+  | 'ListCost'
+  | 'ContractedCost'
+  | 'x_PriceDerived';

@@ -73,11 +73,5 @@ export const USAGE_DERIVED = [
 ] as const;
 /** The usage columns a source definition may map. */
 export type UsageMapKey = Exclude<UsageColumnId, (typeof USAGE_DERIVED)[number]>;
-/** What every usage source must map: the grain, the time, the model call, and how many requests a row stands for. */
-export const USAGE_MANDATORY = [
-  'grain',
-  'timestamp',
-  'provider',
-  'model_raw',
-  'request_count',
-] as const satisfies readonly UsageMapKey[];
+/** What every usage source must map: the grain, the time and the model call (a bucket may not know its request count). */
+export const USAGE_MANDATORY = ['grain', 'timestamp', 'provider', 'model_raw'] as const satisfies readonly UsageMapKey[];
