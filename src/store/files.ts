@@ -18,7 +18,9 @@ export function storedPath(dataset: Dataset, partition: string, sourceId: string
     return `allocated/factors/x_BillingPeriod=${partition}/${name}.parquet`;
   if (dataset === 'focus' || dataset === 'allocated')
     return `${dataset}/x_BillingPeriod=${partition}/x_SourceId=${sourceId}/${name}.parquet`;
-  return `${dataset}/date=${partition}/source_id=${sourceId}/${name}.parquet`;
+  // one file per input and month, rows in time order within row groups (their min/max statistics prune by day):
+  // day folders made each input a few dozen small files and cost a third of the ingest (docs/architecture.md)
+  return `${dataset}/month=${partition}/source_id=${sourceId}/${name}.parquet`;
 }
 
 export async function sha256File(path: string): Promise<string> {

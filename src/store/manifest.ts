@@ -51,8 +51,15 @@ export const IngestedInputSchema = z.object({
 });
 export type IngestedInput = z.infer<typeof IngestedInputSchema>;
 
+/**
+ * The data home's format. 2: usage/ partitioned by month (one file per input and month). A format-1 home (usage
+ * partitioned by day) is read as format 2: its files stay where they are, only their partition becomes the month,
+ * and the next write records format 2. A newer format than this aicost knows is an error, never a guess.
+ */
+export const FORMAT_VERSION = 2;
+
 export const ManifestSchema = z.object({
-  formatVersion: z.literal(1),
+  formatVersion: z.literal(FORMAT_VERSION),
   focusVersion: z.literal('1.3'),
   /** Salt for API-key hashes, per data home. */
   salt: z.string(),
@@ -78,7 +85,7 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 
 export function emptyManifest(): Manifest {
   return {
-    formatVersion: 1,
+    formatVersion: FORMAT_VERSION,
     focusVersion: '1.3',
     salt: randomBytes(16).toString('hex'),
     files: [],
@@ -101,7 +108,7 @@ export function readManifest(home: string): Manifest {
   } catch (e) {
     throw new InputError(`manifest is not valid JSON: ${(e as Error).message}`, { file: path });
   }
-  const parsed = ManifestSchema.safeParse(raw);
+  const parsed = ManifestSchema.safeParse(upgrade(raw, path));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InputError(
@@ -112,4 +119,23 @@ export function readManifest(home: string): Manifest {
     );
   }
   return parsed.data;
+}
+
+/** Format 1 -> 2 in memory (see FORMAT_VERSION); anything newer is refused with a clear message. */
+function upgrade(raw: unknown, path: string): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const m = raw as { formatVersion?: unknown; files?: { dataset?: string; partition?: string }[] };
+  if (typeof m.formatVersion === 'number' && m.formatVersion > FORMAT_VERSION)
+    throw new InputError(
+      `data home format ${m.formatVersion} is newer than this aicost understands (${FORMAT_VERSION})`,
+      { file: path },
+      'upgrade aicost to read this data home',
+    );
+  if (m.formatVersion !== 1) return raw;
+  const files = (m.files ?? []).map((f) =>
+    f.dataset === 'usage' && typeof f.partition === 'string'
+      ? { ...f, partition: f.partition.slice(0, 7) }
+      : f,
+  );
+  return { ...m, formatVersion: FORMAT_VERSION, files };
 }

@@ -74,4 +74,9 @@ export const USAGE_DERIVED = [
 /** The usage columns a source definition may map. */
 export type UsageMapKey = Exclude<UsageColumnId, (typeof USAGE_DERIVED)[number]>;
 /** What every usage source must map: the grain, the time and the model call (a bucket may not know its request count). */
-export const USAGE_MANDATORY = ['grain', 'timestamp', 'provider', 'model_raw'] as const satisfies readonly UsageMapKey[];
+export const USAGE_MANDATORY = [
+  'grain',
+  'timestamp',
+  'provider',
+  'model_raw',
+] as const satisfies readonly UsageMapKey[];

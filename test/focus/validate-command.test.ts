@@ -57,7 +57,7 @@ async function makeHome(badSource: string): Promise<string> {
     ),
   );
   const manifest = {
-    formatVersion: 1,
+    formatVersion: 2,
     focusVersion: '1.3',
     salt: '00',
     files: [
