@@ -7,7 +7,7 @@ import { InputError, MultiInputError } from '../errors.js';
 import type { SourceDefinition } from '../normalize/contract.js';
 import { type StagedInput, stageInput } from '../normalize/pipeline.js';
 import { loadPriceBook } from '../prices/book.js';
-import { installPriceBook } from '../prices/sql.js';
+import { installPrices } from '../prices/install.js';
 import { detectSource, sourceById } from '../sources/index.js';
 import { Db, lit } from '../store/duckdb.js';
 import { shortHash, storedPath } from '../store/files.js';
@@ -80,7 +80,8 @@ function emptyReport(path: string, sourceId: string | null, status: FileReport['
 export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const { inputs, skipped } = discoverInputs(opts.paths);
   const forced: SourceDefinition | undefined = opts.source ? sourceById(opts.source) : undefined;
-  const book = loadPriceBook({ rateCard: opts.rateCard });
+  // a rate card is read (and its errors reported) before anything is written; the bundled book loads compiled
+  const book = opts.rateCard ? loadPriceBook({ rateCard: opts.rateCard }) : null;
   const home = resolve(opts.home);
   const scratchRoot = opts.dryRun ? mkdtempSync(join(tmpdir(), 'aicost-dry-')) : undefined;
   const tx = opts.dryRun ? null : Transaction.begin(home);
@@ -90,7 +91,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const reports: FileReport[] = [];
   const errors: InputError[] = [];
   try {
-    await installPriceBook(db, book);
+    await installPrices(db, { book });
     let working: WorkingFile[] = manifest.files.map((f) => ({
       abs: join(home, f.path),
       file: f,

@@ -4,8 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError, InternalError } from '../../errors.js';
-import { loadPriceBook } from '../../prices/book.js';
-import { installPriceBook } from '../../prices/sql.js';
+import { installPrices } from '../../prices/install.js';
 import { Db, lit } from '../../store/duckdb.js';
 import { fileTotals, shortHash, storedPath } from '../../store/files.js';
 import type { StoredFile } from '../../store/manifest.js';
@@ -88,7 +87,7 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
   const tx = Transaction.begin(home);
   const db = await Db.open({ tempDirectory: join(tx.stagingDir, 'duckdb-tmp') });
   try {
-    await installPriceBook(db, loadPriceBook());
+    await installPrices(db);
     await attachViews(db, home, tx.next);
     const inputs = tx.next.files
       .filter((f) => f.dataset === 'focus' || f.dataset === 'usage')
