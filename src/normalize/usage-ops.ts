@@ -116,6 +116,17 @@ export function attributeTags(jsonExpr: Sql, excludePrefixes: string[] = []): Sq
 }
 
 /**
+ * Text columns as tags (tag key -> input column): keys that name content ({@link isContentKey}) dropped, values
+ * longer than 256 characters dropped; NULL values leave the key out. Undefined when no key is left.
+ */
+export function columnTags(columns: Record<string, string>): Sql | undefined {
+  const pairs = Object.entries(columns)
+    .filter(([key]) => !isContentKey(key))
+    .map(([key, c]) => [key, sql`CASE WHEN length(${str(c)}) <= 256 THEN ${str(c)} END`] as const);
+  return pairs.length > 0 ? mergeTags([derivedTags(Object.fromEntries(pairs))]) : undefined;
+}
+
+/**
  * Uncached input from a total that may already include cache tokens (the OpenAI shape: cached and cache-write
  * tokens inside the prompt count): total − cache read − cache write when they fit inside it; otherwise the
  * instrumentation reported the provider's disjoint split (Anthropic's), and the total is already uncached.

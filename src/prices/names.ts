@@ -79,6 +79,48 @@ export function normalizeProviderSql(expr: string): Sql {
 }
 
 /**
+ * First-party model families by id prefix (lowercased id), for requests that name no provider: the model's own
+ * maker. A request routed through another host (Azure, Bedrock, Vertex) is only known as such from a provider hint,
+ * which takes precedence.
+ */
+const MODEL_FAMILIES: readonly [provider: string, pattern: string][] = [
+  [
+    'openai',
+    '^(gpt-|chatgpt-|o[134](-|$)|text-embedding-(3|ada)|dall-e|whisper|tts-|omni-moderation|text-moderation)',
+  ],
+  ['anthropic', '^claude-'],
+  ['google', '^(models/)?gemini-'],
+  ['mistral', '^(mistral|codestral|ministral|pixtral|magistral|devstral)'],
+];
+
+/** The maker of a bare model id (`gpt-4o` -> openai, `claude-...` -> anthropic), null for other ids. */
+export function modelFamilyProvider(model: string | null | undefined): string | null {
+  if (model === null || model === undefined) return null;
+  const id = model.toLowerCase();
+  return MODEL_FAMILIES.find(([, re]) => new RegExp(re).test(id))?.[0] ?? null;
+}
+
+/** SQL equivalent of {@link modelFamilyProvider} over a VARCHAR expression. */
+export function modelFamilyProviderSql(expr: string): Sql {
+  const m = `lower(${expr})`;
+  const whens = MODEL_FAMILIES.map(
+    ([p, re]) => `WHEN regexp_matches(${m}, ${sqlString(re)}) THEN ${sqlString(p)}`,
+  ).join(' ');
+  return `(CASE ${whens} END)` as Sql;
+}
+
+/**
+ * A source's own provider spellings (lowercase raw name -> canonical id, or null for a name that says no provider),
+ * applied before {@link normalizeProviderSql}; other values pass unchanged. The table is the source's data.
+ */
+export function vendorProviderSql(expr: string, spellings: Record<string, string | null>): Sql {
+  const whens = Object.entries(spellings)
+    .map(([raw, id]) => `WHEN ${sqlString(raw)} THEN ${id === null ? 'NULL' : sqlString(id)}`)
+    .join(' ');
+  return `(CASE lower(${expr}) ${whens} ELSE ${expr} END)` as Sql;
+}
+
+/**
  * Route prefixes gateways put in front of a model id (`openai/gpt-4o`, `bedrock/converse/...`, Gemini's
  * `models/gemini-2.5-pro`). Stripped repeatedly from the start of a lowercased id.
  */

@@ -4,11 +4,11 @@
 // Any number of `tag.<key>` columns become tags; they vary per file, so the reader and the tags expression are
 // built from the sniffed header.
 import { InputError } from '../errors.js';
-import type { InputColumn, RowCheck, Sniff, SourceDefinition } from '../normalize/contract.js';
-import { checks, isoTime, str } from '../normalize/ops.js';
-import { derivedTags, hashKey, isContentKey, mergeTags } from '../normalize/usage-ops.js';
+import { defineSource, type InputColumn, type RowCheck, type Sniff } from '../normalize/contract.js';
+import { checks, coalesce, col, countOf, decimal, isoTime, oneOf, str, value } from '../normalize/ops.js';
+import { columnTags, hashKey } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
-import { ident, lit } from '../store/duckdb.js';
+import { ident, lit, sql } from '../sql.js';
 
 /** Token column -> usage token class. */
 const TOKENS: Record<string, string> = {
@@ -39,7 +39,7 @@ const COLUMNS: Record<string, InputColumn> = {
   request_type: { type: 'VARCHAR' },
   status: { type: 'VARCHAR' },
   latency_ms: { type: 'BIGINT' },
-  // money as text: read_csv would type it DOUBLE (TRAPS.md)
+  // money as text: read_csv would type it DOUBLE (docs/duckdb-notes.md#money-read-as-double)
   cost: { type: 'VARCHAR' },
   project_id: { type: 'VARCHAR' },
   api_key: { type: 'VARCHAR' },
@@ -59,25 +59,22 @@ function tagColumns(sniff: Sniff): string[] {
   return out;
 }
 
+// the columns are typed DECIMAL (a fraction stays visible): these two checks give the gateway's own messages
 const tokenChecks = (c: string): RowCheck[] => [
-  { column: c, bad: `${ident(c)} < 0`, problem: 'negative token count' },
-  { column: c, bad: `${ident(c)} <> floor(${ident(c)})`, problem: 'not a whole number of tokens' },
+  { column: c, bad: sql`${col(c)} < 0`, problem: 'negative token count' },
+  { column: c, bad: sql`${col(c)} <> floor(${col(c)})`, problem: 'not a whole number of tokens' },
 ];
-const tokens = (c: string) => `CAST(COALESCE(${ident(c)}, 0) AS BIGINT)`;
-const requestType = `lower(${str('request_type')})`;
+const tokens = (c: string) => countOf(col(c));
+const requestType = sql`lower(${str('request_type')})`;
 
-export const gatewayCsv: SourceDefinition = {
+export const gatewayCsv = defineSource({
   id: 'gateway-csv',
   title: 'Generic gateway CSV (aicost documented columns, tag.<key> columns as tags)',
   family: 'gateway',
   dataset: 'usage',
-  formats: ['csv'],
   detects:
     'CSV with timestamp, request_id, model, input_tokens, output_tokens (+ optional tag.<key> columns)',
-  detect: (s) => {
-    const h = new Set(s.header.map((x) => x.toLowerCase()));
-    return REQUIRED.every((c) => h.has(c)) ? 1 : 0;
-  },
+  detect: [{ format: 'csv', header: { all: REQUIRED } }],
   reader: (s) => ({
     kind: 'csv',
     columns: { ...COLUMNS, ...Object.fromEntries(tagColumns(s).map((t) => [t, { type: 'VARCHAR' }])) },
@@ -86,61 +83,57 @@ export const gatewayCsv: SourceDefinition = {
     checks.required('request_id'),
     checks.isoTime('timestamp'),
     checks.required('model'),
-    ...['input_tokens', 'output_tokens'].map((c) => ({
-      column: c,
-      bad: `${ident(c)} IS NULL`,
-      problem: 'required value is missing',
-    })),
+    checks.required('input_tokens'),
+    checks.required('output_tokens'),
     ...Object.keys(TOKENS).flatMap(tokenChecks),
-    { column: 'latency_ms', bad: '"latency_ms" < 0', problem: 'negative latency' },
+    { column: 'latency_ms', bad: sql`${col('latency_ms')} < 0`, problem: 'negative latency' },
     checks.number('cost'),
     {
       column: 'request_type',
-      bad: `${requestType} IS NOT NULL AND ${requestType} NOT IN (${REQUEST_TYPES.map(lit).join(', ')})`,
+      bad: sql`${requestType} IS NOT NULL AND NOT ${oneOf(requestType, REQUEST_TYPES)}`,
       problem: `not one of ${REQUEST_TYPES.join(', ')}`,
     },
   ],
   recordKey: 'request_id',
   map: {
-    grain: `'request'`,
+    grain: lit('request'),
     request_id: str('request_id'),
     trace_id: str('trace_id'),
     parent_id: str('parent_id'),
     timestamp: isoTime('timestamp'),
+    // the documented rule (fixtures/gateway-csv/README.md): a lowercase `provider/` prefix of the model as written
     provider: normalizeProviderSql(
-      `COALESCE(${str('provider')}, regexp_extract(${str('model')}, '^([a-z_]+)/', 1))`,
+      coalesce(str('provider'), sql`regexp_extract(${str('model')}, '^([a-z_]+)/', 1)`),
     ),
     model_raw: str('model'),
     ...Object.fromEntries(Object.entries(TOKENS).map(([c, t]) => [t, tokens(c)])),
     project_id: str('project_id'),
     api_key_hash: hashKey('api_key'),
-    request_count: '1',
-    request_type: `COALESCE(${requestType}, 'interactive')`,
+    request_count: value(1),
+    request_type: coalesce(requestType, lit('interactive')),
     status: str('status'),
-    latency_ms: '"latency_ms"',
-    source_cost: `TRY_CAST(${str('cost')} AS DECIMAL(38,18))`,
+    latency_ms: col('latency_ms'),
+    source_cost: decimal('cost'),
   },
-  // `tag.<key>` -> tag `key` (text, at most 256 characters); keys that name content are never tags (PRODUCT §3)
-  mapFor: (s): Record<string, string> => {
-    const pairs = tagColumns(s)
-      .map((c) => [c.slice(TAG_PREFIX.length), c] as const)
-      .filter(([key]) => !isContentKey(key))
-      .map(([key, c]) => [key, `CASE WHEN length(${str(c)}) <= 256 THEN ${str(c)} END`]);
-    return pairs.length > 0 ? { tags: mergeTags([derivedTags(Object.fromEntries(pairs))]) } : {};
+  // `tag.<key>` -> tag `key` (text, at most 256 characters); keys that name content are never tags
+  // (docs/data-model.md#tags)
+  mapFor: (s) => {
+    const tags = columnTags(Object.fromEntries(tagColumns(s).map((c) => [c.slice(TAG_PREFIX.length), c])));
+    return tags ? { tags } : {};
   },
   reconcile: [
     ...Object.entries(TOKENS).map(([c, t]) => ({
-      measure: `${c}`,
+      measure: c,
       source: tokens(c),
       stored: ident(t),
       column: c,
     })),
     {
       measure: 'cost (source_cost)',
-      source: `COALESCE(TRY_CAST(${str('cost')} AS DECIMAL(38,18)), 0)`,
-      stored: 'COALESCE(source_cost, 0)',
+      source: coalesce(decimal('cost'), value(0)),
+      stored: coalesce(col('source_cost'), value(0)),
       column: 'cost',
     },
   ],
   replace: { kind: 'rows', key: ['request_id'] },
-};
+});

@@ -1,7 +1,7 @@
 // OpenTelemetry GenAI traces: OTLP/JSON exports (resourceSpans -> scopeSpans -> spans), as one document or NDJSON
 // with one ExportTraceServiceRequest per line (the collector's file exporter). One usage row per leaf model call,
 // keyed by trace and span id; agent, workflow and tool spans carry roll-ups and are skipped, so the sum over a trace
-// is its model calls counted once (samples/otel-genai/FORMAT.md, PRODUCT §3).
+// is its model calls counted once (docs/vendor-formats.md#opentelemetry-genai, docs/data-model.md#usage-columns).
 //
 // Token rule (gen_ai.usage.* SHOULD include cached tokens in input_tokens, as OpenAI does):
 //   input (uncached) = input_tokens − cache_read − cache_creation, when the cache tokens fit inside input_tokens;
@@ -9,11 +9,31 @@
 //   Anthropic's raw split and input_tokens is already the uncached count. OTel has no cache TTL: creation tokens are
 //   class `cache_write`. Reasoning and modality counts are subsets and are not added again.
 
-import type { RowCheck, SourceDefinition } from '../normalize/contract.js';
-import { str } from '../normalize/ops.js';
-import { attributeTags, derivedTags, mergeTags } from '../normalize/usage-ops.js';
+import { defineSource } from '../normalize/contract.js';
+import {
+  caseWhen,
+  checks,
+  coalesce,
+  col,
+  countCheck,
+  countOf,
+  oneOf,
+  str,
+  text,
+  unixNanos,
+  value,
+} from '../normalize/ops.js';
+import { asJson, jsonFields, namedList, nanosCheck, nanosElapsedMs } from '../normalize/trace-ops.js';
+import {
+  attributeTags,
+  derivedTags,
+  inputInclCache,
+  mergeTags,
+  STORED_INPUT_TOTAL,
+  uncachedInput,
+} from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
-import { lit } from '../store/duckdb.js';
+import { lit, sql } from '../sql.js';
 
 /** Reader fields, named as in OTLP/JSON so messages name what the user sees. */
 const FIELDS: Record<string, string> = {
@@ -57,102 +77,85 @@ const ATTRS = [
   'traceloop.span.kind',
   ...TOKEN_ATTRS,
 ];
-const attr = (name: string) => `NULLIF(trim(_attr[${ATTRS.indexOf(name) + 1}]), '')`;
-const attrs = (names: string[]) => `COALESCE(${names.map(attr).join(', ')})`;
+const attrList = namedList('_attr', ATTRS);
+const attr = (name: string) => text(attrList.at(name));
+const attrs = (names: string[]) => coalesce(...names.map(attr));
 
 /** Leaf model calls; any other span with token usage counts too unless it is a roll-up span. */
 const LEAF_OPS = ['chat', 'generate_content', 'text_completion', 'embeddings'];
 const ROLLUP_OPS = ['invoke_agent', 'create_agent', 'invoke_workflow', 'execute_tool'];
 // the same roll-up spans as OpenInference and OpenLLMetry (Traceloop) mark them
 const ROLLUP_KINDS = ['agent', 'chain', 'tool', 'workflow', 'task'];
-const inList = (xs: string[]) => `(${xs.map(lit).join(', ')})`;
-const op = `lower(${attr('gen_ai.operation.name')})`;
-const kind = `lower(COALESCE(${attr('openinference.span.kind')}, ${attr('traceloop.span.kind')}, ''))`;
-const hasUsage = TOKEN_ATTRS.map((n) => `${attr(n)} IS NOT NULL`).join(' OR ');
-const LEAF = `(COALESCE(${op} IN ${inList(LEAF_OPS)}, false) OR ((${hasUsage})
-  AND COALESCE(${op}, '') NOT IN ${inList(ROLLUP_OPS)} AND ${kind} NOT IN ${inList(ROLLUP_KINDS)}))`;
+const op = sql`lower(${attr('gen_ai.operation.name')})`;
+const kind = sql`lower(${attrs(['openinference.span.kind', 'traceloop.span.kind'])})`;
+const hasUsage = sql`${attrs(TOKEN_ATTRS)} IS NOT NULL`;
+const LEAF = sql`(${oneOf(op, LEAF_OPS)} OR (${hasUsage}
+  AND NOT ${oneOf(op, ROLLUP_OPS)} AND NOT ${oneOf(kind, ROLLUP_KINDS)}))`;
 
-const count = (x: string) => `CAST(TRY_CAST(${x} AS DECIMAL(38,6)) AS BIGINT)`;
-const tokens = (names: string[]) => `COALESCE(${count(attrs(names))}, 0)`;
+const tokens = (names: string[]) => countOf(attrs(names));
 const input = tokens(TOKENS.input);
 const cacheRead = tokens(TOKENS.cacheRead);
 const cacheCreation = tokens(TOKENS.cacheCreation);
-const folded = `(${input} >= ${cacheRead} + ${cacheCreation})`;
+const output = tokens(TOKENS.output);
 
-// 64-bit nanoseconds, read from their text: never through a double (TRAPS.md); micro-second precision is kept.
-const nanos = (c: string) =>
-  `CASE WHEN regexp_full_match(${str(c)}, '[0-9]{1,20}') THEN CAST(${str(c)} AS HUGEINT) END`;
-const start = nanos('startTimeUnixNano');
-const end = nanos('endTimeUnixNano');
-const statusCode = `upper(${str('status.code')})`;
-
-const tokenCheck = (name: string): RowCheck => {
-  const n = `TRY_CAST(${attr(name)} AS DECIMAL(38,6))`;
-  return {
-    column: name,
-    bad: `${attr(name)} IS NOT NULL AND (${n} IS NULL OR ${n} < 0 OR ${n} <> floor(${n}))`,
-    problem: 'not a non-negative whole number',
-  };
-};
-
-export const otelGenai: SourceDefinition = {
+export const otelGenai = defineSource({
   id: 'otel-genai',
   title: 'OpenTelemetry GenAI spans (OTLP/JSON trace export, gen_ai.* attributes, old and new names)',
   family: 'gateway',
   dataset: 'usage',
-  formats: ['json'],
   detects: 'OTLP/JSON traces: resourceSpans/scopeSpans/spans (one document or NDJSON), gen_ai.* attributes',
-  detect: (s) => {
-    if (s.format !== 'json' || !s.head.includes('"resourceSpans"')) return 0;
-    return s.head.includes('"gen_ai.') ? 1 : 0.6;
-  },
+  detect: [
+    { format: 'json', json: ['"resourceSpans"', '"gen_ai.'] },
+    { format: 'json', json: ['"resourceSpans"'], score: 0.6 },
+  ],
   reader: () => ({
     kind: 'json',
     records: { path: ['resourceSpans', '*', 'scopeSpans', '*', 'spans', '*'], fields: FIELDS },
     columns: Object.fromEntries(Object.keys(FIELDS).map((f) => [f, { type: 'VARCHAR' }])),
   }),
   let: {
-    _attr: `json_extract_string(TRY_CAST("attributes" AS JSON), [${ATTRS.map((a) => lit(`$."${a}"`)).join(', ')}])`,
+    _attr: jsonFields(asJson(col('attributes')), ATTRS),
   },
   where: LEAF,
   checks: [
-    { column: 'traceId', bad: `${str('traceId')} IS NULL`, problem: 'required value is missing' },
-    { column: 'spanId', bad: `${str('spanId')} IS NULL`, problem: 'required value is missing' },
-    { column: 'startTimeUnixNano', bad: `${start} IS NULL`, problem: 'not a Unix time in nanoseconds' },
-    {
-      column: 'endTimeUnixNano',
-      bad: `${str('endTimeUnixNano')} IS NOT NULL AND ${end} IS NULL`,
-      problem: 'not a Unix time in nanoseconds',
-    },
-    ...TOKEN_ATTRS.map(tokenCheck),
+    checks.required('traceId'),
+    checks.required('spanId'),
+    // 64-bit nanoseconds, read from their text, never through a double (docs/duckdb-notes.md#long-numbers-in-json)
+    nanosCheck('startTimeUnixNano', true),
+    nanosCheck('endTimeUnixNano', false),
+    ...TOKEN_ATTRS.map((name) => countCheck(name, attr(name))),
   ],
   map: {
-    grain: `'request'`,
+    grain: lit('request'),
     request_id: str('spanId'),
     trace_id: str('traceId'),
     parent_id: str('parentSpanId'),
-    timestamp: `(make_timestamp(CAST(${start} // 1000 AS BIGINT)) AT TIME ZONE 'UTC')`,
+    // microsecond precision is kept
+    timestamp: unixNanos('startTimeUnixNano'),
     provider: normalizeProviderSql(attrs(['gen_ai.provider.name', 'gen_ai.system'])),
     model_raw: attrs(['gen_ai.response.model', 'gen_ai.request.model']),
     operation: op,
-    input: `CASE WHEN ${folded} THEN ${input} - ${cacheRead} - ${cacheCreation} ELSE ${input} END`,
+    input: uncachedInput(input, cacheRead, cacheCreation),
     cache_read: cacheRead,
     cache_write: cacheCreation,
-    output: tokens(TOKENS.output),
+    output,
     service_tier: attrs([
       'openai.response.service_tier',
       'gen_ai.openai.response.service_tier',
       'openai.request.service_tier',
       'gen_ai.openai.request.service_tier',
     ]),
-    request_count: '1',
-    request_type: `'interactive'`,
+    request_count: value(1),
+    request_type: lit('interactive'),
     // OTel leaves status Unset on success (instrumentations set only Error)
-    status: `CASE WHEN ${statusCode} IN ('2', 'STATUS_CODE_ERROR', 'ERROR') THEN 'failure' ELSE 'success' END`,
-    latency_ms: `CASE WHEN ${end} >= ${start} THEN CAST((${end} - ${start}) // 1000000 AS BIGINT) END`,
+    status: caseWhen(
+      [[oneOf(sql`upper(${str('status.code')})`, ['2', 'STATUS_CODE_ERROR', 'ERROR']), lit('failure')]],
+      lit('success'),
+    ),
+    latency_ms: nanosElapsedMs('startTimeUnixNano', 'endTimeUnixNano'),
     tags: mergeTags([
-      attributeTags('"resource.attributes"', ['gen_ai.']),
-      attributeTags('"attributes"', ['gen_ai.']),
+      attributeTags(col('resource.attributes'), ['gen_ai.']),
+      attributeTags(col('attributes'), ['gen_ai.']),
       derivedTags({
         'gen_ai.agent.name': attr('gen_ai.agent.name'),
         'gen_ai.conversation.id': attr('gen_ai.conversation.id'),
@@ -162,12 +165,12 @@ export const otelGenai: SourceDefinition = {
   reconcile: [
     {
       measure: 'input tokens incl. cache (input_tokens / prompt_tokens, plus unfolded cache tokens)',
-      source: `CASE WHEN ${folded} THEN ${input} ELSE ${input} + ${cacheRead} + ${cacheCreation} END`,
-      stored: '"input" + cache_read + cache_write',
+      source: inputInclCache(input, cacheRead, cacheCreation),
+      stored: STORED_INPUT_TOTAL,
     },
-    { measure: 'cache read tokens', source: cacheRead, stored: 'cache_read' },
-    { measure: 'cache creation tokens', source: cacheCreation, stored: 'cache_write' },
-    { measure: 'output tokens', source: tokens(TOKENS.output), stored: '"output"' },
+    { measure: 'cache read tokens', source: cacheRead, stored: col('cache_read') },
+    { measure: 'cache creation tokens', source: cacheCreation, stored: col('cache_write') },
+    { measure: 'output tokens', source: output, stored: col('output') },
   ],
   replace: { kind: 'rows', key: ['trace_id', 'request_id'] },
-};
+});
