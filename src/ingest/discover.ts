@@ -1,4 +1,4 @@
-// Finding inputs (PRODUCT §2): files, folders, `-` (standard input), glob patterns the shell left alone, and folder
+// Finding inputs (docs/architecture.md#data-flow): files, folders, `-` (standard input), glob patterns the shell left alone, and folder
 // deliveries (a manifest and the data files it lists, one input). Files the user named must be supported inputs;
 // files found by walking a folder that are not data are skipped and listed.
 import { readdirSync, statSync } from 'node:fs';

@@ -30,7 +30,7 @@ export interface IngestOptions {
   keepGoing?: boolean;
   replacePeriod?: boolean;
   rateCard?: string;
-  /** Tag keys stored only as salted hashes, and tag keys never stored (PRODUCT §3). */
+  /** Tag keys stored only as salted hashes, and tag keys never stored (docs/data-model.md#tags). */
   hashTags?: string[];
   denyTags?: string[];
   onProgress?: (message: string) => void;

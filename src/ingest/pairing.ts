@@ -1,4 +1,4 @@
-// Quantities on cost reports (PRODUCT §3). Provider cost lines without token quantities (Anthropic cost report,
+// Quantities on cost reports (docs/data-model.md#cost-lines-without-quantities). Provider cost lines without token quantities (Anthropic cost report,
 // OpenAI costs without quantity) are paired with the same provider's usage report for the same UTC day, model,
 // token class and project/workspace to fill ConsumedQuantity/PricingQuantity and derived unit prices; without a
 // pair, the quantity comes from the price book (x_QuantityEstimated true). The pass recomputes every pairable row

@@ -1,5 +1,5 @@
 // Any ingest or forget that removes origin rows drops their allocated rows and factors in the same manifest swap
-// (PRODUCT §2), so the `attributed` view never double counts and never keeps allocations of vanished charges.
+// (docs/allocation.md#runs), so the `attributed` view never double counts and never keeps allocations of vanished charges.
 import { type Db, litList } from '../store/duckdb.js';
 import { type WorkingFile, withoutRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';

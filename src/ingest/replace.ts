@@ -1,4 +1,4 @@
-// Replacement keys (PRODUCT §2): what an input replaces among stored rows. API pages and request logs replace
+// Replacement keys (docs/data-model.md#replacement-keys): what an input replaces among stored rows. API pages and request logs replace
 // rows with the same key; generic FOCUS input is additive and drops rows identical to stored ones.
 import { focusColumns } from '../focus/schema.js';
 import type { SourceDefinition } from '../normalize/contract.js';

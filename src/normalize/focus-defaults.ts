@@ -1,4 +1,4 @@
-// Values FOCUS derives from other columns when a source does not supply them (PRODUCT §3): deprecated-but-
+// Values FOCUS derives from other columns when a source does not supply them (docs/data-model.md#focus-columns): deprecated-but-
 // mandatory names filled beside their 1.3 successors, PricingCurrency* equal to the billing-currency values, and
 // the billing period as the UTC month of the charge. Each entry lists the columns it reads; applied in order.
 export const FOCUS_DEFAULTS: { column: string; from: string[]; sql: string }[] = [

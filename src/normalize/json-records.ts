@@ -1,5 +1,5 @@
 // JSON inputs become flat NDJSON records of text before DuckDB reads them. Why: DuckDB's JSON reader turns long
-// numbers into DOUBLE (TRAPS.md), so money and 64-bit nanosecond times are parsed losslessly here and handed over
+// numbers into DOUBLE (docs/duckdb-notes.md#long-numbers-in-json), so money and 64-bit nanosecond times are parsed losslessly here and handed over
 // as their original text. Each record carries `_record`, its path in the document, for error messages and lineage.
 import { createWriteStream } from 'node:fs';
 import { isLosslessNumber, LosslessNumber, parse, stringify } from 'lossless-json';

@@ -1,4 +1,4 @@
-// Column operations specific to usage rows: hashed keys, bucket ids, tags (PRODUCT §3 tag conventions).
+// Column operations specific to usage rows: hashed keys, bucket ids, tags (docs/data-model.md#tags).
 
 import { joinSql, lit, type Sql, sql } from '../sql.js';
 import { str } from './ops.js';
@@ -7,14 +7,14 @@ import { str } from './ops.js';
 export const hashKey = (name: string): Sql =>
   sql`CASE WHEN ${str(name)} IS NULL THEN NULL ELSE sha256(_salt || ${str(name)}) END`;
 
-/** A bucket row's id: its source, start and group-by values (the API-page replacement key, PRODUCT §2). */
+/** A bucket row's id: its source, start and group-by values (the API-page replacement key, docs/data-model.md#replacement-keys). */
 export const bucketId = (exprs: Sql[]): Sql =>
   sql`md5(concat_ws('|', ${joinSql(
     exprs.map((e) => sql`COALESCE(CAST(${e} AS VARCHAR), '')`),
     ', ',
   )}))`;
 
-/** Keys that carry content and never become tags (PRODUCT §3), removed by a JSON merge patch with nulls. */
+/** Keys that carry content and never become tags (docs/data-model.md#tags), removed by a JSON merge patch with nulls. */
 export const CONTENT_KEYS = [
   'input',
   'output',
@@ -29,7 +29,7 @@ const REMOVE_CONTENT = lit(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k
 
 /**
  * Caller metadata (a JSON object) as tags: content keys dropped, and only scalar values of at most 256 characters
- * kept. The cheap path (json_merge_patch, TRAPS.md) serves flat objects; nested or long values take the filter.
+ * kept. The cheap path (json_merge_patch, docs/duckdb-notes.md#speed-on-the-hot-path) serves flat objects; nested or long values take the filter.
  */
 export function metadataTags(jsonExpr: Sql): Sql {
   const x = sql`CAST(${jsonExpr} AS VARCHAR)`;
