@@ -27,17 +27,19 @@ export const CONTENT_KEYS = [
 ];
 const REMOVE_CONTENT = lit(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k) => [k, null]))));
 
+/** Only scalar values of at most 256 characters (as JSON text: 258 with the quotes) become tags. */
+const scalarEntries = (entries: Sql): Sql =>
+  sql`list_filter(${entries}, e -> json_type(e.value) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(e.value) <= 258)`;
+
 /**
  * Caller metadata (a JSON object) as tags: content keys dropped, and only scalar values of at most 256 characters
- * kept. The cheap path (json_merge_patch, docs/duckdb-notes.md#speed-on-the-hot-path) serves flat objects; nested or long values take the filter.
+ * kept. Flat objects take the cheap path (one json_merge_patch: docs/duckdb-notes.md#speed-on-the-hot-path); an
+ * object with nested or long values is parsed once into a MAP and filtered.
  */
 export function metadataTags(jsonExpr: Sql): Sql {
   const x = sql`CAST(${jsonExpr} AS VARCHAR)`;
-  // one JSON parse on the fast path; the filter (several parses) only for objects with nested or long values
   const flat = sql`json_merge_patch(${x}, ${REMOVE_CONTENT})`;
-  const filtered = sql`CAST(map_from_entries(list_filter(
-      list_transform(json_keys(${flat}), k -> struct_pack(k := k, v := json_extract(${flat}, '$."' || replace(k, '"', '\\"') || '"'))),
-      e -> json_type(e.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(CAST(e.v AS VARCHAR)) <= 258)) AS JSON)`;
+  const filtered = sql`to_json(map_from_entries(${scalarEntries(sql`map_entries(TRY_CAST(${flat} AS MAP(VARCHAR, JSON)))`)}))`;
   return sql`CASE WHEN ${x} IS NULL OR NOT starts_with(ltrim(${x}), '{') OR NOT json_valid(${x}) THEN NULL
     WHEN regexp_matches(${x}, '.[\\[{]|"[^"]{257,}"') THEN ${filtered}
     ELSE ${flat} END`;
@@ -56,16 +58,19 @@ export function stringListTags(jsonArrayExpr: Sql): Sql {
         ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END)) AS JSON) END`;
 }
 
-/** Derived tags (team, customer, user...) as a JSON object, NULL values dropped. */
+/** Derived tags (team, customer, user...) as a JSON object; its NULL values are dropped by {@link mergeTags}. */
 export function derivedTags(pairs: Record<string, Sql>): Sql {
   const parts = joinSql(
     Object.entries(pairs).map(([k, v]) => sql`${lit(k)}, ${v}`),
     ', ',
   );
-  return sql`json_merge_patch('{}', json_object(${parts}))`;
+  return sql`json_object(${parts})`;
 }
 
-/** Merges tag objects; later ones win (precedence: derived < key:value tags < explicit metadata). */
+/**
+ * Merges tag objects; later ones win (precedence: derived < key:value tags < explicit metadata). Merge-patch
+ * semantics drop members whose value is null, so every tags value goes through here.
+ */
 export function mergeTags(objs: Sql[]): Sql {
   // one variadic merge patch (json_merge_patch is the fast tag merge: docs/duckdb-notes.md)
   const parts = joinSql(
@@ -104,15 +109,14 @@ export function attributeTags(jsonExpr: Sql, excludePrefixes: string[] = []): Sq
   const j = sql`TRY_CAST(${jsonExpr} AS JSON)`;
   const keep = joinSql(
     [
-      sql`NOT regexp_matches(lower(k), ${lit(CONTENT_SEGMENT_RE)})`,
-      ...excludePrefixes.map((p) => sql`NOT starts_with(k, ${lit(p)})`),
+      sql`NOT regexp_matches(lower(e.key), ${lit(CONTENT_SEGMENT_RE)})`,
+      ...excludePrefixes.map((p) => sql`NOT starts_with(e.key, ${lit(p)})`),
     ],
     ' AND ',
   );
-  return sql`CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL ELSE CAST(map_from_entries(list_filter(
-      list_transform(list_filter(json_keys(${j}), k -> ${keep}),
-        k -> struct_pack(k := k, v := json_extract(${j}, '$."' || replace(k, '"', '\\"') || '"'))),
-      e -> json_type(e.v) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(CAST(e.v AS VARCHAR)) <= 258)) AS JSON) END`;
+  // one parse into a MAP, then key and value filters over its entries
+  const entries = sql`list_filter(map_entries(TRY_CAST(${j} AS MAP(VARCHAR, JSON))), e -> ${keep})`;
+  return sql`CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL ELSE to_json(map_from_entries(${scalarEntries(entries)})) END`;
 }
 
 /**
