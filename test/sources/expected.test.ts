@@ -3,44 +3,13 @@
 // raw vendor files by scripts/fixture-expected.py, independently of aicost (fixtures/README.md), so a mismatch is
 // either a bug or a misread rule: investigate, never copy aicost's number into expected.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestReport } from '../../src/ingest/ingest.js';
 import { TOKEN_CLASSES } from '../../src/usage/schema.js';
+import { type ExpectedEntry, expectedFolders } from '../helpers/expected.js';
 import { FIX, ingestInto, q, tmpHome } from '../helpers/home.js';
-
-/** One entry of an expected.json (`files` or `deliveries`). */
-export interface ExpectedEntry {
-  source: string;
-  dataset: 'focus' | 'usage';
-  rows: number;
-  /** records the source skips (agent and tool spans, non-model observations) */
-  skipped?: number;
-  /** exact SUM(x)::VARCHAR per money column; null when no row has a value */
-  totals: Record<string, string | null>;
-  /** usage rows: tokens per class */
-  tokens?: Record<string, number>;
-  /** deliveries only: the manifest that makes the folder one input */
-  manifest?: string;
-}
-
-export interface ExpectedFile {
-  about: string;
-  files: Record<string, ExpectedEntry>;
-  deliveries?: Record<string, ExpectedEntry>;
-}
-
-/** Every fixture folder with an expected.json, and its contents. */
-export function expectedFolders(): { folder: string; expected: ExpectedFile }[] {
-  return readdirSync(FIX)
-    .filter((d) => existsSync(join(FIX, d, 'expected.json')))
-    .sort()
-    .map((folder) => ({
-      folder,
-      expected: JSON.parse(readFileSync(join(FIX, folder, 'expected.json'), 'utf8')) as ExpectedFile,
-    }));
-}
 
 /**
  * Folders whose files interact when stored together, so each file gets its own data home: the compressed copies
