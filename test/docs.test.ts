@@ -1,18 +1,26 @@
-// Documentation invariants: the README's generated sources table matches the definitions (regenerate with
-// `npm run docs`), no tracked file cites material a clone of the repository does not contain, and every link to a
-// section of docs/ (or the README) names a heading that exists.
+// Documentation invariants: the README's generated sources and column coverage tables match the definitions
+// (regenerate with `npm run docs`), no tracked file cites material a clone of the repository does not contain, and
+// every link to a section of docs/ (or the README) names a heading that exists.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
-import { sourcesMarkdown } from '../src/docs.js';
+import { coverageMarkdown, sourcesMarkdown } from '../src/docs.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
+/** A generated section of the README, between its markers. */
+const section = (name: string) =>
+  new RegExp(`<!-- BEGIN:${name} -->\\n([\\s\\S]*?)\\n<!-- END:${name} -->`).exec(
+    readFileSync(join(ROOT, 'README.md'), 'utf8'),
+  )?.[1];
+
 it('README sources table is generated from the source definitions', async () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = /<!-- BEGIN:sources -->\n([\s\S]*?)\n<!-- END:sources -->/.exec(readme)?.[1];
-  expect(section).toBe(await sourcesMarkdown());
+  expect(section('sources')).toBe(await sourcesMarkdown());
+});
+
+it('README column coverage table is generated from the source definitions', async () => {
+  expect(section('coverage')).toBe(await coverageMarkdown());
 });
 
 // Citations of the team's private notes and the sample collection beside the repository. Cite docs/ or a public

@@ -215,11 +215,28 @@ export function contractViolations(def: FocusSource | UsageSource): string[] {
   return out;
 }
 
+/** Keys of a map literal that are not stored columns; a map with an index signature is left to the runtime check. */
+type UnknownKeys<M, Allowed extends string> = string extends keyof M ? never : Exclude<keyof M, Allowed>;
+
 /**
- * Makes a source definition, holding it to the contract: known column keys only, every mandatory column covered,
- * detection present. A definition that breaks it throws when its module loads, so no test can pass with it.
+ * What `defineSource` requires of `map` beyond `T` itself: an unknown key (a misspelt column) gets a type no `Sql`
+ * value has, so the compiler reports it on its own line. Needed because a generic parameter escapes TypeScript's
+ * excess-property check: `T extends FocusSource` alone accepts `{ BiledCost: ... }`.
  */
-export function defineSource<T extends FocusSource | UsageSource>(def: T): T & SourceDefinition {
+type KnownColumns<T> = T extends { dataset: 'focus'; map: infer M }
+  ? { map: { [K in UnknownKeys<M, FocusMapKey>]: `not a FOCUS 1.3 or x_ column: ${K & string}` } }
+  : T extends { dataset: 'usage'; map: infer M }
+    ? { map: { [K in UnknownKeys<M, UsageMapKey>]: `not a usage column: ${K & string}` } }
+    : unknown;
+
+/**
+ * Makes a source definition, holding it to the contract: known column keys only (at compile time, and again when
+ * the module loads), every mandatory column covered, detection present. A definition that breaks it throws when its
+ * module loads, so no test can pass with it.
+ */
+export function defineSource<T extends FocusSource | UsageSource>(
+  def: T & KnownColumns<T>,
+): T & SourceDefinition {
   const bad = contractViolations(def);
   if (bad.length > 0)
     throw new Error(`source "${def.id}" breaks the source contract:\n  ${bad.join('\n  ')}`);

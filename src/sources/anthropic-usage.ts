@@ -38,7 +38,8 @@ export const anthropicUsage = defineSource({
   family: 'llm-billing',
   dataset: 'usage',
   detects: 'JSON usage_report page: buckets with starting_at and results holding uncached_input_tokens',
-  detect: [{ format: 'json', json: ['"uncached_input_tokens"', '"starting_at"'] }],
+  // uncached_input_tokens as a key: the cost report names it too, as a token_type value
+  detect: [{ format: 'json', json: [/"uncached_input_tokens"\s*:/, '"starting_at"'] }],
   reader: () => ({
     kind: 'json',
     records: { path: ['data', '*', 'results', '*'], fields: FIELDS },
