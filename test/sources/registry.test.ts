@@ -22,11 +22,6 @@ import type { UsageMapKey } from '../../src/usage/schema.js';
 import { expectedFolders } from '../helpers/expected.js';
 import { FIX } from '../helpers/home.js';
 
-// TODO(contract conversion): these four definitions still have the legacy form (a `detect` function, no rules, no
-// defineSource); they are being converted elsewhere. Remove this list, and the two places that read it, once they
-// are on defineSource.
-const LEGACY = new Set(['langfuse', 'helicone', 'otel-genai', 'gateway-csv']);
-
 describe('every registered definition', () => {
   it('has a unique id', () => {
     const ids = SOURCES.map((s) => s.id);
@@ -37,17 +32,16 @@ describe('every registered definition', () => {
     const bad: string[] = [];
     for (const s of SOURCES) {
       const rules = s.detect as DetectRule[] | ((...a: unknown[]) => number);
-      if (typeof rules === 'function') {
-        if (!LEGACY.has(s.id)) bad.push(`${s.id}: a detect function instead of rules`);
-      } else if (rules.length === 0) bad.push(`${s.id}: no detection rule`);
+      if (typeof rules === 'function') bad.push(`${s.id}: a detect function instead of rules`);
+      else if (rules.length === 0) bad.push(`${s.id}: no detection rule`);
       else if (rules.some((r) => !s.formats.includes(r.format))) bad.push(`${s.id}: formats not derived`);
       for (const v of contractViolations(s)) bad.push(`${s.id}: ${v}`);
     }
     expect(bad).toEqual([]);
   });
 
-  it('is made by defineSource (frozen), the legacy definitions excepted', () => {
-    expect(SOURCES.filter((s) => !Object.isFrozen(s) && !LEGACY.has(s.id)).map((s) => s.id)).toEqual([]);
+  it('is made by defineSource (frozen)', () => {
+    expect(SOURCES.filter((s) => !Object.isFrozen(s)).map((s) => s.id)).toEqual([]);
   });
 });
 
