@@ -214,10 +214,8 @@ def litellm_record(rec):
         read = count(uo.get('cache_read_input_tokens'))
     ttl = uo.get('cache_creation') or {}
     w5, w1 = ttl.get('ephemeral_5m_input_tokens'), ttl.get('ephemeral_1h_input_tokens')
-    if uo.get('cache_creation_input_tokens') is not None:
-        write_total = count(uo['cache_creation_input_tokens'])
-    else:
-        write_total = count(w5) + count(w1)
+    # the TTL split is a breakdown of cache_creation_input_tokens; when they disagree the larger is the total
+    write_total = max(count(uo.get('cache_creation_input_tokens')), count(w5) + count(w1))
     prompt = count(rec.get('prompt_tokens'))
     uncached = prompt - read - write_total if prompt >= read + write_total else prompt
     row = {'input': uncached, 'cache_read': read, 'output': count(rec.get('completion_tokens'))}

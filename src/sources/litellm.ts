@@ -116,7 +116,8 @@ export const litellm = defineSource({
     _cache_read: sql`COALESCE(${metaInt(0)}, ${metaInt(1)}, 0)`,
     _cw5: metaInt(3),
     _cw1: metaInt(4),
-    _cw_total: sql`COALESCE(${metaInt(2)}, COALESCE(${metaInt(3)}, 0) + COALESCE(${metaInt(4)}, 0), 0)`,
+    // the TTL split is a breakdown of cache_creation_input_tokens; when they disagree the larger figure is the total
+    _cw_total: sql`GREATEST(COALESCE(${metaInt(2)}, 0), COALESCE(${metaInt(3)}, 0) + COALESCE(${metaInt(4)}, 0))`,
     _spend_meta: sql`CAST(${meta(5)} AS VARCHAR)`,
     _team_alias: metaStr(6),
     _team_meta_id: metaStr(7),
@@ -136,7 +137,8 @@ export const litellm = defineSource({
     cache_read: cacheRead,
     cache_write_5m: sql`CASE WHEN ${ttlKnown} THEN COALESCE(${cw5}, 0) ELSE 0 END`,
     cache_write_1h: sql`CASE WHEN ${ttlKnown} THEN COALESCE(${cw1}, 0) ELSE 0 END`,
-    cache_write: sql`CASE WHEN ${ttlKnown} THEN 0 ELSE ${cwTotal} END`,
+    // cache writes the split does not cover keep an unknown TTL (class cache_write), never vanish
+    cache_write: sql`CASE WHEN ${ttlKnown} THEN ${cwTotal} - COALESCE(${cw5}, 0) - COALESCE(${cw1}, 0) ELSE ${cwTotal} END`,
     output: tok('completion_tokens'),
     api_key_hash: hashKey('api_key'),
     request_count: sql`1`,

@@ -1,5 +1,5 @@
 // LiteLLM SpendLogs (CSV and JSON) and generic FOCUS input: token rules, tags, hashing, content never stored.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
@@ -44,6 +44,29 @@ describe('litellm', () => {
       // prompt 3200 = 1700 uncached + 1000 cache read + 500 5-minute cache write
       { request_id: 'msg_01Sonnet0003', i: '1700', cr: '1000', w5: '500', w: '0', o: '400' },
     ]);
+  });
+
+  it('keeps cache writes the TTL split does not cover as cache_write (unknown TTL), never dropping them', async () => {
+    const h = tmpHome();
+    try {
+      const dir = join(h.home, 'in');
+      mkdirSync(dir);
+      const [header, ...rows] = readFileSync(fixture('litellm/spendlogs.csv'), 'utf8').trimEnd().split('\n');
+      // the Sonnet row: 500 cache-creation tokens with a 5m split of 300 and no 1h figure
+      const row = rows.find((r) => r.startsWith('msg_01Sonnet0003'))!;
+      const edited = row.replace('""ephemeral_5m_input_tokens"": 500', '""ephemeral_5m_input_tokens"": 300');
+      expect(edited).not.toBe(row);
+      writeFileSync(join(dir, 'split.csv'), `${header}\n${edited}\n`);
+      await ingestInto(h.home, [join(dir, 'split.csv')]);
+      const r = await one<Record<string, string>>(
+        h.home,
+        'SELECT input::VARCHAR i, cache_read::VARCHAR cr, cache_write_5m::VARCHAR w5, cache_write_1h::VARCHAR w1, cache_write::VARCHAR w FROM usage',
+      );
+      // prompt 3200 = 1700 uncached + 1000 cache read + 300 (5m) + 200 of unknown TTL
+      expect(r).toEqual({ i: '1700', cr: '1000', w5: '300', w1: '0', w: '200' });
+    } finally {
+      h.cleanup();
+    }
   });
 
   it('builds tags by the conventions: metadata > key:value tags > derived', async () => {
