@@ -14,7 +14,7 @@ export const bucketId = (exprs: Sql[]): Sql =>
     ', ',
   )}))`;
 
-/** Keys that carry content and never become tags (docs/data-model.md#tags), removed by a JSON merge patch with nulls. */
+/** Keys that carry content and never become tags (docs/data-model.md#tags): {@link mergeTags} removes them. */
 export const CONTENT_KEYS = [
   'input',
   'output',
@@ -32,17 +32,16 @@ const scalarEntries = (entries: Sql): Sql =>
   sql`list_filter(${entries}, e -> json_type(e.value) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(e.value) <= 258)`;
 
 /**
- * Caller metadata (a JSON object) as tags: content keys dropped, and only scalar values of at most 256 characters
- * kept. Flat objects take the cheap path (one json_merge_patch: docs/duckdb-notes.md#speed-on-the-hot-path); an
- * object with nested or long values is parsed once into a MAP and filtered.
+ * Caller metadata (a JSON object) as tags: only scalar values of at most 256 characters kept (content keys are
+ * dropped by {@link mergeTags}, for every part alike). A flat object passes as it is (the merge parses it once); an
+ * object with nested or long values is parsed into a MAP and filtered.
  */
 export function metadataTags(jsonExpr: Sql): Sql {
   const x = sql`CAST(${jsonExpr} AS VARCHAR)`;
-  const flat = sql`json_merge_patch(${x}, ${REMOVE_CONTENT})`;
-  const filtered = sql`to_json(map_from_entries(${scalarEntries(sql`map_entries(TRY_CAST(${flat} AS MAP(VARCHAR, JSON)))`)}))`;
+  const filtered = sql`to_json(map_from_entries(${scalarEntries(sql`map_entries(TRY_CAST(TRY_CAST(${x} AS JSON) AS MAP(VARCHAR, JSON)))`)}))`;
   return sql`CASE WHEN ${x} IS NULL OR NOT starts_with(ltrim(${x}), '{') OR NOT json_valid(${x}) THEN NULL
     WHEN regexp_matches(${x}, '.[\\[{]|"[^"]{257,}"') THEN ${filtered}
-    ELSE ${flat} END`;
+    ELSE ${x} END`;
 }
 
 /**
@@ -72,12 +71,13 @@ export function derivedTags(pairs: Record<string, Sql>): Sql {
  * semantics drop members whose value is null, so every tags value goes through here.
  */
 export function mergeTags(objs: Sql[]): Sql {
-  // one variadic merge patch (json_merge_patch is the fast tag merge: docs/duckdb-notes.md)
+  // one variadic merge patch (the fast tag merge: docs/duckdb-notes.md#speed-on-the-hot-path); its last patch sets
+  // every content key to null, which removes it whichever part carried it
   const parts = joinSql(
     objs.map((o) => sql`COALESCE(${o}, '{}')`),
     ', ',
   );
-  return sql`NULLIF(CAST(json_merge_patch('{}', ${parts}) AS VARCHAR), '{}')`;
+  return sql`NULLIF(CAST(json_merge_patch('{}', ${parts}, ${REMOVE_CONTENT}) AS VARCHAR), '{}')`;
 }
 
 /**
