@@ -45,16 +45,27 @@ export function metadataTags(jsonExpr: Sql): Sql {
 }
 
 /**
- * A JSON array of strings as tags: `key:value` splits at the first colon, a bare string becomes `key: true`.
+ * A JSON array of strings as [{k, v}] pairs: `key:value` splits at the first colon, a bare string is `key: true`.
+ * High-volume sources keep the pairs in a `let` column, so the list is parsed once per record.
  */
-export function stringListTags(jsonArrayExpr: Sql): Sql {
+export function tagPairs(jsonArrayExpr: Sql): Sql {
   const x = sql`CAST(${jsonArrayExpr} AS VARCHAR)`;
-  const list = sql`TRY_CAST(TRY_CAST(${x} AS JSON) AS VARCHAR[])`;
-  return sql`CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL WHEN ${list} IS NULL OR len(${list}) = 0 THEN NULL
-    ELSE CAST(map_from_entries(list_transform(${list},
-      t -> CASE WHEN position(':' IN t) > 0
-        THEN struct_pack(k := split_part(t, ':', 1), v := CAST(to_json(substr(t, position(':' IN t) + 1)) AS JSON))
-        ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END)) AS JSON) END`;
+  return sql`CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL ELSE list_transform(TRY_CAST(TRY_CAST(${x} AS JSON) AS VARCHAR[]),
+    t -> CASE WHEN position(':' IN t) > 0
+      THEN struct_pack(k := split_part(t, ':', 1), v := CAST(to_json(substr(t, position(':' IN t) + 1)) AS JSON))
+      ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END) END`;
+}
+
+/** Tag pairs (see {@link tagPairs}) as a tags object; of a repeated key the last wins (a MAP refuses repeats). */
+export function pairTags(pairs: Sql): Sql {
+  const unique = sql`list_filter(${pairs}, (p, i) -> NOT list_contains(list_transform(${pairs}[i + 1:], q -> q.k), p.k))`;
+  return sql`CASE WHEN len(${pairs}) > 0 THEN to_json(map_from_entries(
+    CASE WHEN len(list_distinct(list_transform(${pairs}, p -> p.k))) = len(${pairs}) THEN ${pairs} ELSE ${unique} END)) END`;
+}
+
+/** A JSON array of `key:value` strings as tags (for sources that read it once; see {@link tagPairs}). */
+export function stringListTags(jsonArrayExpr: Sql): Sql {
+  return pairTags(tagPairs(jsonArrayExpr));
 }
 
 /** Derived tags (team, customer, user...) as a JSON object; its NULL values are dropped by {@link mergeTags}. */
@@ -77,7 +88,8 @@ export function mergeTags(objs: Sql[]): Sql {
     objs.map((o) => sql`COALESCE(${o}, '{}')`),
     ', ',
   );
-  return sql`NULLIF(CAST(json_merge_patch('{}', ${parts}, ${REMOVE_CONTENT}) AS VARCHAR), '{}')`;
+  // JSON typed, as stored: a cast from text to JSON would parse the result once more
+  return sql`NULLIF(json_merge_patch('{}', ${parts}, ${REMOVE_CONTENT}), '{}'::JSON)`;
 }
 
 /**

@@ -12,8 +12,9 @@ import {
   mergeTags,
   metadataTags,
   modelPrefix,
+  pairTags,
   STORED_INPUT_TOTAL,
-  stringListTags,
+  tagPairs,
   uncachedInput,
 } from '../normalize/usage-ops.js';
 import { normalizeProviderSql } from '../prices/names.js';
@@ -123,6 +124,8 @@ export const litellm = defineSource({
     _team_meta_id: metaStr(7),
     _key_alias: metaStr(8),
     _meta_status: metaStr(9),
+    // request_tags parsed once per record
+    _tag_pairs: tagPairs(sql`"request_tags"`),
   },
   map: {
     grain: lit('request'),
@@ -154,7 +157,7 @@ export const litellm = defineSource({
         key_alias: sql`_key_alias`,
         agent: str('agent_id'),
       }),
-      stringListTags(sql`"request_tags"`),
+      pairTags(sql`_tag_pairs`),
       metadataTags(sql`_spend_meta`),
     ]),
   },
