@@ -145,12 +145,18 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         } else skipped.push({ path: input.path, reason: `not a detectable input (format ${sniff.format})` });
         continue;
       }
-      const sha = await prepared.sha256();
-      if (known.has(`${sha}:${detected.id}`)) {
+      // The content hash decides "unchanged" and names the stored files. A focus/ input needs it inside the COPY
+      // (x_RowId), and so does a re-ingest that looks unchanged (same path and size): hashed first. A new usage
+      // input is hashed while DuckDB stages it, on the otherwise idle main thread; if the content turns out to be
+      // known after all (same bytes under another name), the staged rows are dropped.
+      const looksKnown = manifest.inputs.some((i) => i.path === input.path && i.bytes === prepared.bytes);
+      const hashing = prepared.sha256();
+      const early = detected.dataset === 'focus' || looksKnown ? await hashing : null;
+      if (early !== null && known.has(`${early}:${detected.id}`)) {
         reports.push(emptyReport(input.path, detected.id, 'unchanged'));
         continue;
       }
-      const tag = shortHash(sha, String(n)).slice(0, 10);
+      const tag = shortHash(input.path, String(n)).slice(0, 10);
       let staged: StagedInput;
       try {
         staged = await stageInput(db, sniff, detected, {
@@ -158,7 +164,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           absPath: prepared.abs,
           files: prepared.files,
           compression: sniff.compression,
-          sha256: sha,
+          sha256: early,
           account: opts.account ?? null,
           salt: manifest.salt,
           hashTags: opts.hashTags ?? [],
@@ -173,6 +179,11 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           ...emptyReport(input.path, detected.id, 'failed'),
           error: { message: e.message, record: e.location.record, column: e.location.column },
         });
+        continue;
+      }
+      const sha = early ?? (await hashing);
+      if (early === null && known.has(`${sha}:${detected.id}`)) {
+        reports.push(emptyReport(input.path, detected.id, 'unchanged'));
         continue;
       }
       const incoming: WorkingFile[] = staged.parts.map((p, i) => ({

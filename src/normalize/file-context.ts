@@ -11,7 +11,11 @@ export interface FileContext {
   files?: string[];
   /** Compression of the file(s), from the sniff's magic bytes. */
   compression: 'none' | 'gzip' | 'zstd';
-  sha256: string;
+  /**
+   * The input's content hash, read by x_RowId of focus/ rows. Null while a usage/ input is staged: its hash is
+   * computed at the same time (ingest.ts), and no usage column reads it.
+   */
+  sha256: string | null;
   account: string | null;
   salt: string;
   /** Tag keys whose values are hashed, and tag keys dropped, on usage rows. */
@@ -25,7 +29,7 @@ export interface FileContext {
 
 export const CONTEXT_COLS = (ctx: FileContext): string =>
   [
-    `${lit(ctx.sha256)} AS _input_sha`,
+    `${ctx.sha256 === null ? 'NULL::VARCHAR' : lit(ctx.sha256)} AS _input_sha`,
     `${lit(ctx.displayPath)} AS _source_file`,
     `${ctx.account === null ? 'NULL::VARCHAR' : lit(ctx.account)} AS _account`,
     `${lit(ctx.salt)} AS _salt`,

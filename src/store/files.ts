@@ -25,7 +25,8 @@ export function storedPath(dataset: Dataset, partition: string, sourceId: string
 
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  // 1 MiB reads: with the default 64 KiB chunks hashing a 1 GB input took twice as long
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 

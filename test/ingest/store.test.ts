@@ -32,6 +32,18 @@ describe('data home', () => {
     expect(readFileSync(join(h, 'manifest.json'), 'utf8')).toBe(manifest);
   });
 
+  it('recognizes the same bytes under another name as unchanged (usage inputs are hashed while staged)', async () => {
+    const h = home();
+    const dir = join(h, 'copy');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'renamed.csv'), readFileSync(fixture('litellm/spendlogs.csv')));
+    await ingestInto(h, [fixture('litellm/spendlogs.csv')]);
+    const before = readFileSync(join(h, 'manifest.json'), 'utf8');
+    const r = await ingestInto(h, [join(dir, 'renamed.csv')]);
+    expect(r.files.map((f) => f.status)).toEqual(['unchanged']);
+    expect(readFileSync(join(h, 'manifest.json'), 'utf8')).toBe(before);
+  });
+
   it('records inputs, files and reconciled totals in the manifest', async () => {
     const h = home();
     await ingestInto(h, [fixture('anthropic/cost_report.json')]);

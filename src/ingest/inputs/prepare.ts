@@ -40,7 +40,8 @@ function isZip(path: string): boolean {
 
 async function sha256Files(files: string[]): Promise<string> {
   const h = createHash('sha256');
-  for (const f of files) for await (const chunk of createReadStream(f)) h.update(chunk as Buffer);
+  for (const f of files)
+    for await (const chunk of createReadStream(f, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
   return h.digest('hex');
 }
 
