@@ -14,7 +14,10 @@ export const bucketId = (exprs: Sql[]): Sql =>
     ', ',
   )}))`;
 
-/** Keys that carry content and never become tags (docs/data-model.md#tags): {@link mergeTags} removes them. */
+/**
+ * Keys that carry content and never become tags (docs/data-model.md#tags). Every tag part is content-free by
+ * construction, through the one predicate {@link isContentKeySql} (so the merge needs no filtering pass).
+ */
 export const CONTENT_KEYS = [
   'input',
   'output',
@@ -25,22 +28,30 @@ export const CONTENT_KEYS = [
   'input.value',
   'output.value',
 ];
-const REMOVE_CONTENT = lit(JSON.stringify(Object.fromEntries(CONTENT_KEYS.map((k) => [k, null]))));
+
+/** The one content-key predicate of the tag paths, over a key expression. */
+export const isContentKeySql = (key: Sql): Sql =>
+  sql`(lower(${key}) IN (${joinSql(CONTENT_KEYS.map(lit), ', ')}))`;
+
+/** Text that may hold a content key as a JSON key or a `key:` tag: only then is a part filtered key by key. */
+const MENTIONS_CONTENT = `"(${CONTENT_KEYS.map((k) => k.replaceAll('.', '\\.')).join('|')})("|:)`;
 
 /** Only scalar values of at most 256 characters (as JSON text: 258 with the quotes) become tags. */
 const scalarEntries = (entries: Sql): Sql =>
   sql`list_filter(${entries}, e -> json_type(e.value) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(e.value) <= 258)`;
 
 /**
- * Caller metadata (a JSON object) as tags: only scalar values of at most 256 characters kept (content keys are
- * dropped by {@link mergeTags}, for every part alike). A flat object passes as it is (the merge parses it once); an
- * object with nested or long values is parsed into a MAP and filtered.
+ * Caller metadata (a JSON object) as tags: content keys dropped, only scalar values of at most 256 characters kept.
+ * A flat, content-free object passes as it is (the merge parses it once); any other is parsed into a MAP and
+ * filtered (a few percent of records in practice).
  */
 export function metadataTags(jsonExpr: Sql): Sql {
   const x = sql`CAST(${jsonExpr} AS VARCHAR)`;
-  const filtered = sql`to_json(map_from_entries(${scalarEntries(sql`map_entries(TRY_CAST(TRY_CAST(${x} AS JSON) AS MAP(VARCHAR, JSON)))`)}))`;
+  const entries = sql`map_entries(TRY_CAST(TRY_CAST(${x} AS JSON) AS MAP(VARCHAR, JSON)))`;
+  const filtered = sql`to_json(map_from_entries(list_filter(${scalarEntries(entries)}, e -> NOT ${isContentKeySql(sql`e.key`)})))`;
+  const needsFilter = lit(`.[\\[{]|"[^"]{257,}"|${MENTIONS_CONTENT}`);
   return sql`CASE WHEN ${x} IS NULL OR NOT starts_with(ltrim(${x}), '{') OR NOT json_valid(${x}) THEN NULL
-    WHEN regexp_matches(${x}, '.[\\[{]|"[^"]{257,}"') THEN ${filtered}
+    WHEN regexp_matches(lower(${x}), ${needsFilter}) THEN ${filtered}
     ELSE ${x} END`;
 }
 
@@ -50,17 +61,20 @@ export function metadataTags(jsonExpr: Sql): Sql {
  */
 export function tagPairs(jsonArrayExpr: Sql): Sql {
   const x = sql`CAST(${jsonArrayExpr} AS VARCHAR)`;
-  return sql`CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL ELSE list_transform(TRY_CAST(TRY_CAST(${x} AS JSON) AS VARCHAR[]),
+  const pairs = sql`list_transform(TRY_CAST(TRY_CAST(${x} AS JSON) AS VARCHAR[]),
     t -> CASE WHEN position(':' IN t) > 0
       THEN struct_pack(k := split_part(t, ':', 1), v := CAST(to_json(substr(t, position(':' IN t) + 1)) AS JSON))
-      ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END) END`;
+      ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END)`;
+  return sql`CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL
+    WHEN regexp_matches(lower(${x}), ${lit(MENTIONS_CONTENT)}) THEN list_filter(${pairs}, p -> NOT ${isContentKeySql(sql`p.k`)})
+    ELSE ${pairs} END`;
 }
 
 /** Tag pairs (see {@link tagPairs}) as a tags object; of a repeated key the last wins (a MAP refuses repeats). */
 export function pairTags(pairs: Sql): Sql {
   const unique = sql`list_filter(${pairs}, (p, i) -> NOT list_contains(list_transform(${pairs}[i + 1:], q -> q.k), p.k))`;
-  return sql`CASE WHEN len(${pairs}) > 0 THEN to_json(map_from_entries(
-    CASE WHEN len(list_distinct(list_transform(${pairs}, p -> p.k))) = len(${pairs}) THEN ${pairs} ELSE ${unique} END)) END`;
+  // the common case has no repeated key: TRY keeps the dedupe off the hot path
+  return sql`CASE WHEN len(${pairs}) > 0 THEN COALESCE(TRY(to_json(map_from_entries(${pairs}))), to_json(map_from_entries(${unique}))) END`;
 }
 
 /** A JSON array of `key:value` strings as tags (for sources that read it once; see {@link tagPairs}). */
@@ -70,6 +84,8 @@ export function stringListTags(jsonArrayExpr: Sql): Sql {
 
 /** Derived tags (team, customer, user...) as a JSON object; its NULL values are dropped by {@link mergeTags}. */
 export function derivedTags(pairs: Record<string, Sql>): Sql {
+  const content = Object.keys(pairs).filter((k) => CONTENT_KEYS.includes(k.toLowerCase()));
+  if (content.length > 0) throw new Error(`derived tag keys name content: ${content.join(', ')}`);
   const parts = joinSql(
     Object.entries(pairs).map(([k, v]) => sql`${lit(k)}, ${v}`),
     ', ',
@@ -82,14 +98,14 @@ export function derivedTags(pairs: Record<string, Sql>): Sql {
  * semantics drop members whose value is null, so every tags value goes through here.
  */
 export function mergeTags(objs: Sql[]): Sql {
-  // one variadic merge patch (the fast tag merge: docs/duckdb-notes.md#speed-on-the-hot-path); its last patch sets
-  // every content key to null, which removes it whichever part carried it
+  // one variadic merge patch (the fast tag merge: docs/duckdb-notes.md#speed-on-the-hot-path); the parts are
+  // content-free already, and the patch semantics drop members whose value is null
   const parts = joinSql(
     objs.map((o) => sql`COALESCE(${o}, '{}')`),
     ', ',
   );
   // JSON typed, as stored: a cast from text to JSON would parse the result once more
-  return sql`NULLIF(json_merge_patch('{}', ${parts}, ${REMOVE_CONTENT}), '{}'::JSON)`;
+  return sql`NULLIF(json_merge_patch('{}', ${parts}), '{}'::JSON)`;
 }
 
 /**
