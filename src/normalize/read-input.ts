@@ -59,12 +59,19 @@ function headerMap(names: string[], aliases: Record<string, string[]> = {}): Map
 /** `let` columns as one more projection layer (lateral aliases: later lets read earlier ones); `__` ones dropped. */
 function withLets(inner: string, lets: Record<string, string>): string {
   if (Object.keys(lets).length === 0) return inner;
-  const letSql = Object.entries(lets)
-    .map(([c, e]) => `, ${e} AS ${ident(c)}`)
-    .join('');
+  // one projection layer per run of independent lets: a let that reads an earlier let of the same layer starts a new
+  // one (DuckDB resolves lateral aliases in plain expressions, not inside lambdas or TRY)
+  const layers: [string, string][][] = [[]];
+  for (const [name, expr] of Object.entries(lets)) {
+    const current = layers[layers.length - 1]!;
+    if (current.some(([prev]) => new RegExp(`\\b${prev}\\b`).test(expr))) layers.push([[name, expr]]);
+    else current.push([name, expr]);
+  }
+  let sql = inner;
+  for (const layer of layers)
+    sql = `SELECT *${layer.map(([c, e]) => `, ${e} AS ${ident(c)}`).join('')} FROM (${sql})`;
   const scratch = Object.keys(lets).filter((c) => c.startsWith('__'));
-  const exclude = scratch.length ? ` EXCLUDE (${scratch.map(ident).join(', ')})` : '';
-  return `SELECT *${exclude} FROM (SELECT *${letSql} FROM (${inner}))`;
+  return scratch.length ? `SELECT * EXCLUDE (${scratch.map(ident).join(', ')}) FROM (${sql})` : sql;
 }
 
 /** DuckDB's read_csv over the input (or every file of a delivery), typed, with rejects kept for messages. */

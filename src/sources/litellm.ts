@@ -26,7 +26,6 @@ const COLUMNS: Record<string, InputColumn> = {
   api_key: { type: 'VARCHAR' },
   // money declared DECIMAL, never left to auto-detection (which types it DOUBLE: docs/duckdb-notes.md); parsed once
   spend: { type: 'DECIMAL(38,18)' },
-  total_tokens: { type: 'BIGINT' },
   prompt_tokens: { type: 'BIGINT', required: true },
   completion_tokens: { type: 'BIGINT', required: true },
   startTime: { type: 'TIMESTAMP', required: true },
