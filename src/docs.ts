@@ -3,6 +3,7 @@
 import { FOCUS_MANDATORY_IDS } from './focus/columns.generated.js';
 import { coveredByDefaults } from './normalize/focus-defaults.js';
 import { listSources } from './report/sources.js';
+import { TOKEN_CLASSES } from './usage/schema.js';
 
 export async function sourcesMarkdown(): Promise<string> {
   const rows = await listSources();
@@ -23,12 +24,7 @@ export const COVERAGE_USAGE_COLUMNS = [
   'provider',
   'model_raw',
   'operation',
-  'input',
-  'cache_read',
-  'cache_write_5m',
-  'cache_write_1h',
-  'cache_write',
-  'output',
+  ...TOKEN_CLASSES,
   'project_id',
   'workspace_id',
   'api_key_hash',
