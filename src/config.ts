@@ -5,6 +5,38 @@ import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { InputError } from './errors.js';
 
+/** A decimal amount written as a YAML number or string; kept as its decimal text (money is never a float). */
+const Amount = z
+  .union([z.number(), z.string()])
+  .transform((v) => String(v).trim())
+  .refine((v) => /^\d+(\.\d+)?$/.test(v) && Number(v) > 0, 'must be a positive decimal amount');
+
+/** One budget (README.md#budgets): a spend limit over a calendar period, optionally scoped to tags, provider, model. */
+export const BudgetSchema = z
+  .object({
+    name: z.string().min(1),
+    amount: Amount,
+    period: z.enum(['month', 'quarter', 'year']).default('month'),
+    /** Required when the data has more than one billing currency. */
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
+      .optional(),
+    /** Tag keys (and the special keys `provider`, `model`) -> a value or a list of values; absent = all spend. */
+    scope: z
+      .record(z.string().min(1), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]))
+      .default({}),
+    thresholds: z
+      .array(z.number().positive())
+      .min(1)
+      .default([50, 75, 90, 100])
+      .transform((t) => [...new Set(t)].sort((a, b) => a - b)),
+    /** The threshold (percent) at which `--fail-on budget` exits 1. */
+    fail_at: z.number().positive().default(100),
+  })
+  .strict();
+export type Budget = z.infer<typeof BudgetSchema>;
+
 export const ConfigSchema = z
   .object({
     /** BillingAccountId for sources whose data carries none. */
@@ -15,8 +47,11 @@ export const ConfigSchema = z
     hash_tags: z.array(z.string().min(1)).default([]),
     /** Tag keys never stored (added to the built-in content keys). */
     deny_tags: z.array(z.string().min(1)).default([]),
-    /** Budgets (used by the budget and report commands). */
-    budgets: z.array(z.record(z.string(), z.unknown())).default([]),
+    /** Budgets (used by the budgets and report commands). */
+    budgets: z
+      .array(BudgetSchema)
+      .default([])
+      .refine((bs) => new Set(bs.map((b) => b.name)).size === bs.length, 'budget names must be unique'),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;
