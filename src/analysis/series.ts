@@ -140,7 +140,7 @@ function toSeries(rows: DayRow[], windows: Window[]): { series: DailySeries[]; g
  */
 export async function dailySeries(
   db: Db,
-  q: SeriesQuery & { currency: string | null },
+  q: Omit<SeriesQuery, 'currency'> & { currency: string | null },
 ): Promise<SeriesResult> {
   const fk = q.by ? `COALESCE(${focusKey(q.by)}, ${lit(UNTAGGED)})` : 'NULL';
   const fscope = scopeSql(q.scope ?? {}, focusKey);
