@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / 'fixtures'
 FOLDERS = [
     'openai', 'anthropic', 'litellm', 'focus', 'gateway-csv', 'helicone', 'langfuse', 'otel-genai', 'quirks',
-    'compressed', 'allocation', 'deliveries',
+    'compressed', 'allocation', 'deliveries', 'forecast',
 ]
 NOT_DATA = {'ORIGIN.md', 'README.md', 'expected.json'}
 TOKEN_CLASSES = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write', 'output']

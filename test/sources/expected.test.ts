@@ -88,6 +88,7 @@ it('covers the fixture folders', () => {
     'compressed',
     'deliveries',
     'focus',
+    'forecast',
     'gateway-csv',
     'helicone',
     'langfuse',
