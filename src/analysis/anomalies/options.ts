@@ -54,11 +54,26 @@ function day(name: string, v: string | undefined): string | null {
   return v;
 }
 
-function num(name: string, v: number | undefined, dflt: number, opts: { integer?: boolean; min: number }) {
+/** The SQL casts the options meet (DECIMAL(9,4) for k, DECIMAL(18,6) for relative) bound what is accepted. */
+const MAX = 1e12;
+
+function num(
+  name: string,
+  v: number | undefined,
+  dflt: number,
+  opts: { integer?: boolean; min: number; max?: number },
+): number {
   if (v === undefined) return dflt;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < opts.min || (opts.integer && !Number.isInteger(v)))
+  const max = opts.max ?? MAX;
+  if (
+    typeof v !== 'number' ||
+    !Number.isFinite(v) ||
+    v < opts.min ||
+    v > max ||
+    (opts.integer && !Number.isInteger(v))
+  )
     throw new InputError(
-      `${name} must be ${opts.integer ? 'a whole number' : 'a number'} of at least ${opts.min}, got ${v}`,
+      `${name} must be ${opts.integer ? 'a whole number' : 'a number'} from ${opts.min} to ${max}, got ${v}`,
     );
   return v;
 }
@@ -69,7 +84,7 @@ export function checkOptions(opts: AnomalyOptions): Settings {
   const since = day('since', opts.since);
   const until = day('until', opts.until);
   if (since && until && since > until) throw new InputError(`--since ${since} is after --until ${until}`);
-  const weeks = num('weeks', opts.weeks, DEFAULTS.weeks, { integer: true, min: 1 });
+  const weeks = num('weeks', opts.weeks, DEFAULTS.weeks, { integer: true, min: 1, max: 104 });
   const minWeeks = num('minWeeks', opts.minWeeks, Math.min(DEFAULTS.minWeeks, weeks), {
     integer: true,
     min: 1,
@@ -81,9 +96,9 @@ export function checkOptions(opts: AnomalyOptions): Settings {
     until,
     weeks,
     minWeeks,
-    k: num('threshold', opts.threshold, DEFAULTS.k, { min: 0 }),
+    k: num('threshold', opts.threshold, DEFAULTS.k, { min: 0, max: 1000 }),
     absolute: num('minImpact.absolute', opts.minImpact?.absolute, DEFAULTS.absolute, { min: 0 }),
-    relative: num('minImpact.relative', opts.minImpact?.relative, DEFAULTS.relative, { min: 0 }),
+    relative: num('minImpact.relative', opts.minImpact?.relative, DEFAULTS.relative, { min: 0, max: 1e6 }),
     runawayTokens: num('runawayTokens', opts.runawayTokens, DEFAULTS.runawayTokens, {
       integer: true,
       min: 1,
