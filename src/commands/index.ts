@@ -1,6 +1,7 @@
 // Explicit command registry. Each command module exports `register(program)`.
 import type { Command } from 'commander';
 import { register as allocate } from './allocate.js';
+import { register as anomalies } from './anomalies.js';
 import { register as budgets } from './budgets.js';
 import { register as forget } from './forget.js';
 import { register as ingest } from './ingest.js';
@@ -10,5 +11,5 @@ import { register as top } from './top.js';
 import { register as validate } from './validate.js';
 
 export function registerCommands(program: Command): void {
-  for (const r of [ingest, sources, allocate, top, query, validate, forget, budgets]) r(program);
+  for (const r of [ingest, sources, allocate, top, query, validate, forget, budgets, anomalies]) r(program);
 }
