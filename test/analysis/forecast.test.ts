@@ -45,6 +45,8 @@ describe('accuracy on known series', () => {
       expect(f.backtest.metric).toBe('mape');
       expect(Math.abs(f.total.p50 / truth(trendSeason, 120, 30) - 1)).toBeLessThan(0.1);
       expect(f.backtest.error!).toBeLessThan(score(f, 'linear').error!);
+      expect(f.backtest.coverage!).toBeGreaterThan(0.65);
+      expect(f.backtest.coverage!).toBeLessThan(0.95);
       coverages.push(f.backtest.coverage!);
     }
     const mean = coverages.reduce((a, b) => a + b) / coverages.length;
