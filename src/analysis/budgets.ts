@@ -4,7 +4,7 @@
 import type { Budget } from '../config.js';
 import { withDb } from '../store/duckdb.js';
 import { forecast } from './forecast/index.js';
-import { dailySeries, exactSpend, resolveCurrency, type Scope } from './series.js';
+import { dailySeries, exactSpend, periodOf, resolveCurrency, type Scope } from './series.js';
 import { attachViews } from './views.js';
 
 export interface BudgetStatus {
@@ -39,19 +39,6 @@ export interface BudgetsReport {
 }
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
-
-/** The calendar period (UTC) of a kind containing `asOf`: [from, to). */
-export function periodOf(kind: Budget['period'], asOf: string): { from: string; to: string } {
-  const d = new Date(`${asOf}T00:00:00Z`);
-  const y = d.getUTCFullYear();
-  const m = d.getUTCMonth();
-  const startMonth = kind === 'month' ? m : kind === 'quarter' ? m - (m % 3) : 0;
-  const months = kind === 'month' ? 1 : kind === 'quarter' ? 3 : 12;
-  return {
-    from: day(new Date(Date.UTC(y, startMonth, 1))),
-    to: day(new Date(Date.UTC(y, startMonth + months, 1))),
-  };
-}
 
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
 

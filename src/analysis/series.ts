@@ -50,8 +50,11 @@ function usageKey(by: string): string {
 
 function scopeSql(scope: Scope, key: (k: string) => string): string {
   const parts = Object.entries(scope).map(([k, v]) => {
-    const values = (Array.isArray(v) ? v : [v]).map(lit).join(', ');
-    return `${key(k)} IN (${values})`;
+    const list = Array.isArray(v) ? v : [v];
+    // provider and model names are matched whatever their case (`anthropic` = `Anthropic`); tag values exactly
+    if (k === 'provider' || k === 'model')
+      return `lower(${key(k)}) IN (${list.map((x) => lit(x.toLowerCase())).join(', ')})`;
+    return `${key(k)} IN (${list.map(lit).join(', ')})`;
   });
   return parts.length ? parts.join(' AND ') : 'true';
 }
@@ -193,4 +196,15 @@ export async function exactSpend(
     [from, through],
   );
   return r?.s ?? '0';
+}
+
+/** The calendar period (UTC) of a kind containing `asOf`: [from, to). */
+export function periodOf(kind: 'month' | 'quarter' | 'year', asOf: string): { from: string; to: string } {
+  const d = new Date(`${asOf}T00:00:00Z`);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  const startMonth = kind === 'month' ? m : kind === 'quarter' ? m - (m % 3) : 0;
+  const months = kind === 'month' ? 1 : kind === 'quarter' ? 3 : 12;
+  const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+  return { from: iso(Date.UTC(y, startMonth, 1)), to: iso(Date.UTC(y, startMonth + months, 1)) };
 }
