@@ -111,15 +111,22 @@ export function daysBetween(from: string, to: string): string[] {
 /** Per-key series over the covered range: covered days without rows are 0, uncovered ones null. */
 function toSeries(rows: DayRow[], windows: Window[]): { series: DailySeries[]; gaps: Window[] } {
   if (windows.length === 0) return { series: [], gaps: [] };
-  const from = windows.reduce((m, w) => (w.from < m ? w.from : m), windows[0]!.from);
-  const to = windows.reduce((m, w) => (w.to > m ? w.to : m), windows[0]!.to);
+  // ISO days sort as text
+  const from = windows.map((w) => w.from).sort()[0]!;
+  const to = windows
+    .map((w) => w.to)
+    .sort()
+    .at(-1)!;
   const days = daysBetween(from, to);
   const covered = days.map((d) => windows.some((w) => w.from <= d && d <= w.to));
   const index = new Map(days.map((d, i) => [d, i]));
   const byKey = new Map<string | null, (number | null)[]>();
   for (const r of rows) {
     let v = byKey.get(r.k);
-    if (!v) byKey.set(r.k, (v = covered.map((c) => (c ? 0 : null))));
+    if (!v) {
+      v = covered.map((c) => (c ? 0 : null));
+      byKey.set(r.k, v);
+    }
     const i = index.get(r.day);
     if (i !== undefined) v[i] = (v[i] ?? 0) + Number(r.cost);
   }
