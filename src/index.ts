@@ -17,6 +17,16 @@ export { parsePeriod } from './analysis/allocate/options.js';
 export type { AllocateResult } from './analysis/allocate/run.js';
 export { allocate } from './analysis/allocate/run.js';
 export type { ShowbackLine } from './analysis/allocate/showback.js';
+export type { Anomaly, AnomalyOptions, AnomalyReport } from './analysis/anomalies/types.js';
+/** `detectAnomalies(home, options)`: cost anomalies, runaway requests and cost-per-request jumps, with drivers. */
+export { detectAnomalies } from './analysis/anomalies/index.js';
+export type { BudgetStatus, BudgetsReport } from './analysis/budgets.js';
+/** `evaluateBudgets(home, budgets, asOf?)`: the budgets of a config file against the data. */
+export { evaluateBudgets } from './analysis/budgets.js';
+export type { Forecast, Method as ForecastMethod } from './analysis/forecast/index.js';
+export type { ForecastReport, ForecastRunOptions, SeriesForecast } from './analysis/forecast-run.js';
+/** `forecast(home, options)`: daily cost forecasts per series, month end, P10/P50/P90. */
+export { runForecast as forecast } from './analysis/forecast-run.js';
 export type { QueryResult } from './analysis/query.js';
 /** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed. */
 export { runQuery as query } from './analysis/query.js';
@@ -26,7 +36,7 @@ export { topSpenders as top } from './analysis/top.js';
 export type { ValidateDatasetOptions } from './analysis/validate.js';
 export { validate } from './analysis/validate.js';
 export { VIEWS } from './analysis/views.js';
-export type { Config } from './config.js';
+export type { Budget, Config } from './config.js';
 export { loadConfig } from './config.js';
 export type { InputLocation } from './errors.js';
 export {
