@@ -11,7 +11,7 @@ const Amount = z
   .transform((v) => String(v).trim())
   .refine((v) => /^\d+(\.\d+)?$/.test(v) && Number(v) > 0, 'must be a positive decimal amount');
 
-/** One budget (README.md#budgets): a spend limit over a calendar period, optionally scoped to tags, provider, model. */
+/** One budget (README.md#config-file): a spend limit over a calendar period, optionally scoped to tags, provider, model. */
 export const BudgetSchema = z
   .object({
     name: z.string().min(1),

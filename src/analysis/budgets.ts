@@ -1,4 +1,4 @@
-// Budgets as code (README.md#budgets): each budget's actual spend over its current period, the forecast at the
+// Budgets as code (README.md#config-file): each budget's actual spend over its current period, the forecast at the
 // period's end, and the threshold state. Actual is exact (DECIMAL SUM of EffectiveCost in `attributed`, by charge
 // start day); the projection adds the forecast of the remaining days (analysis/forecast/).
 import type { Budget } from '../config.js';
