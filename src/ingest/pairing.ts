@@ -38,8 +38,9 @@ function pairedSelect(file: string, usageFiles: string[]): string {
   const pick = (col: string, ifPaired: string, ifEstimated: string) =>
     `CASE WHEN q.pairable AND ${paired} THEN ${ifPaired} WHEN q.pairable AND ${estimated} THEN ${ifEstimated} ELSE f.${ident(col)} END`;
   const pqPaired = `CAST(q.qty / 1000000 AS DECIMAL(38,18))`;
-  const pqEst = `CAST(CAST(f.BilledCost AS DOUBLE) / CAST(q.price AS DOUBLE) AS DECIMAL(38,18))`;
-  const unitPaired = `CAST(CAST(f.BilledCost AS DOUBLE) / (q.qty / 1000000.0) AS DECIMAL(38,18))`;
+  // EffectiveCost, not BilledCost: a row a prepaid bundle paid for (burn.ts) is billed 0 but still cost what it cost
+  const pqEst = `CAST(CAST(f.EffectiveCost AS DOUBLE) / CAST(q.price AS DOUBLE) AS DECIMAL(38,18))`;
+  const unitPaired = `CAST(CAST(f.EffectiveCost AS DOUBLE) / (q.qty / 1000000.0) AS DECIMAL(38,18))`;
   return `WITH u AS (${usage}),
   f0 AS (SELECT *, CAST("ChargePeriodStart" AS DATE) AS __d FROM read_parquet(${lit(file)}, hive_partitioning = false)),
   q AS (
