@@ -86,8 +86,10 @@ export function planBurn(bundles: Bundle[], rows: CostRow[]): Draw[] {
     );
     if (!b) continue;
     const need = mulDiv(cost, b.u, b.a);
-    const units = need <= b.balance ? need : b.balance;
-    const paid = need <= b.balance ? cost : mulDiv(units, b.a, b.u);
+    const covered = need <= b.balance;
+    const units = covered ? need : b.balance;
+    // units < need here, so the rounded cost of the balance is at most the row's cost
+    const paid = covered ? cost : mulDiv(units, b.a, b.u);
     b.balance -= units;
     const inUnit = (p: string | null) => (p === null ? null : mulDiv(toFixed18(p), b.u, b.a));
     draws.push({
@@ -95,7 +97,7 @@ export function planBurn(bundles: Bundle[], rows: CostRow[]): Draw[] {
       bundle: b.id,
       unit: b.unit,
       units,
-      cost: paid < cost ? paid : cost,
+      cost: paid,
       listPrice: inUnit(r.listPrice),
       contractedPrice: inUnit(r.contractedPrice),
     });
