@@ -18,7 +18,7 @@ export type { AllocateResult } from './analysis/allocate/run.js';
 export { allocate } from './analysis/allocate/run.js';
 export type { ShowbackLine } from './analysis/allocate/showback.js';
 export type { QueryResult } from './analysis/query.js';
-/** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed. */
+/** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments. */
 export { runQuery as query } from './analysis/query.js';
 export type { TopRow } from './analysis/top.js';
 /** `top(home, 'request' | 'trace', limit)`: the costliest requests or agent traces. */
