@@ -86,6 +86,7 @@ it('covers the fixture folders', () => {
   expect(folders.map((f) => f.folder)).toEqual([
     'allocation',
     'anthropic',
+    'commitments',
     'compressed',
     'deliveries',
     'focus',
