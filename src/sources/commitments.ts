@@ -72,7 +72,8 @@ export const commitments = defineSource({
       bad: sql`NOT (${units} > 0 AND ${units} < ${lit(DIVIDE_EXACT_MAX)}::${MONEY})`,
       problem: `not a positive number below ${DIVIDE_EXACT_MAX}`,
     },
-    { column: 'amount_paid', bad: sql`${amount} < 0`, problem: 'negative amount' },
+    // the price of a unit is amount ÷ units: a free grant has none to burn usage at
+    { column: 'amount_paid', bad: sql`${amount} <= 0`, problem: 'not a positive amount' },
     {
       column: 'currency',
       bad: sql`NOT regexp_full_match(${str('currency')}, '[A-Za-z]{3}')`,
