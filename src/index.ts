@@ -17,6 +17,9 @@ export { parsePeriod } from './analysis/allocate/options.js';
 export type { AllocateResult } from './analysis/allocate/run.js';
 export { allocate } from './analysis/allocate/run.js';
 export type { ShowbackLine } from './analysis/allocate/showback.js';
+export type { CommitmentBalance } from './analysis/commitments.js';
+/** `commitmentBalances(home, asOf?)`: prepaid bundles with their balance and daily burn, derived on demand. */
+export { commitmentBalances } from './analysis/commitments.js';
 export type { QueryResult } from './analysis/query.js';
 /** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments. */
 export { runQuery as query } from './analysis/query.js';

@@ -10,8 +10,8 @@ import { normalizeProviderSql } from '../prices/names.js';
 import { SOURCES } from '../sources/index.js';
 import type { Sql } from '../sql.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
-import { fileTotals, shortHash } from '../store/files.js';
-import type { WorkingFile } from '../store/rewrite.js';
+import { shortHash } from '../store/files.js';
+import { type WorkingFile, withRecomputedRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
 import { type Bundle, type CostRow, type Draw, planBurn } from './burn-plan.js';
 import { purchaseFiles } from './commitment-rows.js';
@@ -159,10 +159,5 @@ async function rewrite(db: Db, tx: Transaction, w: WorkingFile): Promise<Working
   const draws = await db.one<{ h: string }>(
     `SELECT COALESCE(md5(string_agg(rid || bundle || units::VARCHAR, ',' ORDER BY rid)), '') AS h FROM burn_draws`,
   );
-  const name = shortHash(w.file.path, 'burned', draws?.h ?? '');
-  const staged = tx.stagePath(`burned/${name}.parquet`);
-  await db.run(`COPY (${select}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
-  const t = await fileTotals(db, 'focus', staged);
-  const path = w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
-  return { abs: staged, staged: true, file: { ...w.file, path, rows: t.rows, totals: t.totals } };
+  return withRecomputedRows(db, tx, w, select, shortHash(w.file.path, 'burned', draws?.h ?? ''));
 }

@@ -9,8 +9,8 @@ import { normalizeProviderSql } from '../prices/names.js';
 import { SOURCES } from '../sources/index.js';
 import { TOKEN_METER } from '../sources/llm-common.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
-import { fileTotals, shortHash } from '../store/files.js';
-import type { WorkingFile } from '../store/rewrite.js';
+import { shortHash } from '../store/files.js';
+import { type WorkingFile, withRecomputedRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
 
@@ -111,11 +111,7 @@ export async function pairCostReports(
       String(usageFiles.length),
       ...usageFiles.map((u) => u.split('/').pop()!),
     );
-    const staged = tx.stagePath(`paired/${name}.parquet`);
-    await db.run(`COPY (${select}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
-    const t = await fileTotals(db, 'focus', staged);
-    const path = w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
-    out.push({ abs: staged, staged: true, file: { ...w.file, path, rows: t.rows, totals: t.totals } });
+    out.push(await withRecomputedRows(db, tx, w, select, name));
   }
   return out;
 }
