@@ -1,6 +1,7 @@
 // Prepaid bundles (docs/data-model.md#token-lifecycle): the commitments source's Purchase and Contract Commitment
 // rows, burn rows on the covered provider's cost report, the same rows whichever side is ingested first, a bundle
 // that runs out mid-row, replacement across billing periods, and forget.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import type { InputError } from '../../src/errors.js';
 import { forget } from '../../src/ingest/forget.js';
 import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
 
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'aicost.js');
 const BUNDLES = fixture('commitments/bundles.csv');
 const ANTHROPIC = fixture('anthropic/cost_report.json');
 const OPENAI = fixture('commitments/openai_costs_exhausted.json');
@@ -234,6 +236,26 @@ describe('replacement and forget', () => {
     const c = await one<Row>(h, `SELECT ${SUMS}, any_value(PricingCurrency) AS pc FROM focus`);
     expect(c).toEqual({ billed: '1.237891200000000000', effective: '1.237891200000000000', pc: 'USD' });
     expect(await q(h, 'SELECT * FROM commitments')).toEqual([]);
+  });
+});
+
+describe('aicost validate (the built CLI: npm run build first)', () => {
+  it('--view commitments and --view focus pass on the derived rows', async () => {
+    const h = home();
+    await ingestInto(h, [BUNDLES, ANTHROPIC, OPENAI], { account: 'org-1' });
+    for (const view of ['commitments', 'focus']) {
+      const r = spawnSync(
+        process.execPath,
+        [BIN, '--data', h, 'validate', '--view', view, '--format', 'json'],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.status).toBe(0);
+      const report = JSON.parse(r.stdout) as { rows: number; totals: { fail: number; warning: number } };
+      expect(report.totals).toMatchObject({ fail: 0, warning: 0 });
+      expect(report.rows).toBe(view === 'commitments' ? 2 : 2 + 1 + 3);
+    }
   });
 });
 
