@@ -8,7 +8,9 @@ and money rules as the documentation states them, not as the TypeScript implemen
 - the header comments of src/sources/langfuse.ts, src/sources/otel-genai.ts and src/sources/helicone.ts, which state
   the Langfuse, OTel and Helicone token rules in words; fixtures/gateway-csv/README.md for the generic gateway CSV;
 - src/normalize/focus-defaults.ts for the one FOCUS default that changes a money total (ContractedCost = ListCost
-  when the input has no ContractedCost column).
+  when the input has no ContractedCost column);
+- fixtures/commitments/README.md and docs/data-model.md ("Token lifecycle") for prepaid bundles: the Purchase row of
+  a bundle, and the cost-report rows a bundle pays for, whose BilledCost drops by what it paid.
 
 Money is summed with decimal.Decimal from the input's own text (never a float) and written at the stored scale,
 DECIMAL(38,18), as DuckDB prints `SUM(x)::VARCHAR`; a total that does not fit that scale exactly is written exact and
@@ -26,7 +28,8 @@ import json
 import re
 import subprocess
 import sys
-from decimal import Decimal, getcontext
+from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal, getcontext
 from pathlib import Path
 
 getcontext().prec = 80
@@ -35,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / 'fixtures'
 FOLDERS = [
     'openai', 'anthropic', 'litellm', 'focus', 'gateway-csv', 'helicone', 'langfuse', 'otel-genai', 'quirks',
-    'compressed', 'allocation', 'deliveries', 'forecast',
+    'compressed', 'allocation', 'deliveries', 'forecast', 'commitments',
 ]
 NOT_DATA = {'ORIGIN.md', 'README.md', 'expected.json'}
 TOKEN_CLASSES = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write', 'output']
@@ -127,12 +130,20 @@ def usage_result(source, rows, costs, skipped=None):
 
 
 def focus_result(source, money_rows):
-    """money_rows: one dict per stored row, column -> Decimal or None."""
+    """money_rows: one dict per stored row, column -> Decimal or None (plus `_` keys a later step reads)."""
     totals = {}
     for c in FOCUS_MONEY:
         vals = [r[c] for r in money_rows if r.get(c) is not None]
         totals[c] = sum(vals, Decimal(0)) if vals else None
-    return {'source': source, 'dataset': 'focus', 'rows': len(money_rows), 'totals': totals}
+    return {'source': source, 'dataset': 'focus', 'rows': len(money_rows), 'totals': totals, '_rows': money_rows}
+
+
+def utc(text):
+    """ISO 8601 text (a trailing Z, an offset, or none: UTC) or unix seconds, as an aware datetime."""
+    if isinstance(text, (int, Decimal)):
+        return datetime.fromtimestamp(int(text), timezone.utc)
+    t = datetime.fromisoformat(str(text).strip().replace('Z', '+00:00'))
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
 # ---------------------------------------------------------------- OpenAI (docs/vendor-formats.md#openai)
@@ -144,9 +155,10 @@ def openai_results(doc):
 def openai_costs(doc):
     # amount.value is dollars (a float in the JSON, read from its text); one row per result, itemized or not
     rows = []
-    for _, r in openai_results(doc):
+    for b, r in openai_results(doc):
         v = dec(r['amount']['value'])
-        rows.append({c: v for c in FOCUS_MONEY})
+        rows.append({**{c: v for c in FOCUS_MONEY}, '_t': utc(b['start_time']), '_provider': 'openai',
+                     '_currency': r['amount']['currency'].upper()})
     return focus_result('openai-costs', rows)
 
 
@@ -174,7 +186,8 @@ def anthropic_cost(doc):
     for b in doc['data']:
         for r in b['results']:
             v = dec(r['amount']) / 100
-            rows.append({c: v for c in FOCUS_MONEY})
+            rows.append({**{c: v for c in FOCUS_MONEY}, '_t': utc(b['starting_at']), '_provider': 'anthropic',
+                         '_currency': r['currency'].upper()})
     return focus_result('anthropic-cost', rows)
 
 
@@ -443,6 +456,57 @@ def focus_csv(header, rows_in):
     return focus_result('focus', rows)
 
 
+# ---------------------------------------------------------------- prepaid bundles (fixtures/commitments/README.md)
+
+BUNDLE_COLUMNS = {'bundle_id', 'provider', 'purchased_units', 'unit', 'amount_paid', 'currency', 'valid_from',
+                  'valid_to'}
+PROVIDERS = {'openai': 'openai', 'anthropic': 'anthropic', 'anthropic_api': 'anthropic', 'openai_api': 'openai'}
+
+
+def commitments_csv(rows_in):
+    # one Purchase row per bundle: BilledCost = ListCost = ContractedCost = amount paid, EffectiveCost 0
+    rows = []
+    for r in rows_in:
+        r = {k.lower(): v for k, v in r.items()}
+        paid = dec(r['amount_paid'])
+        rows.append({'BilledCost': paid, 'EffectiveCost': Decimal(0), 'ListCost': paid, 'ContractedCost': paid,
+                     '_bundle': {'id': r['bundle_id'], 'provider': PROVIDERS.get(r['provider'].lower(), r['provider']),
+                                 'currency': r['currency'].upper(), 'from': utc(r['valid_from']),
+                                 'to': utc(r['valid_to']), 'units': dec(r['purchased_units']), 'paid': paid}})
+    return focus_result('commitments', rows)
+
+
+def round18(x):
+    return x.quantize(SCALE, rounding=ROUND_HALF_UP)
+
+
+def burn_down(results):
+    """A bundle pays for its provider's cost-report rows in its currency and validity, in charge time order, the
+    bundle expiring first first, until its units run out; the row that outruns it is paid up to the balance and the
+    rest stays billed. Units = cost x units / paid, rounded half up to 18 decimals. BilledCost drops by what it paid."""
+    bundles = sorted((r['_bundle'] for res in results for r in res.get('_rows', []) if '_bundle' in r),
+                     key=lambda b: (b['to'], b['from'], b['id']))
+    for b in bundles:
+        b['balance'] = b['units']
+    rows = sorted((r for res in results for r in res.get('_rows', []) if '_t' in r), key=lambda r: r['_t'])
+    for i, r in enumerate(rows):
+        cost = r['EffectiveCost']
+        b = next((b for b in bundles if b['balance'] > 0 and b['provider'] == r['_provider']
+                  and b['currency'] == r['_currency'] and b['from'] <= r['_t'] < b['to']), None)
+        if b is None or cost <= 0:
+            continue
+        if i + 1 < len(rows) and rows[i + 1]['_t'] == r['_t']:
+            raise ValueError('two covered rows at the same time: the draw order would depend on row ids')
+        need = round18(cost * b['units'] / b['paid'])
+        units = min(need, b['balance'])
+        paid = cost if units == need else round18(units * b['paid'] / b['units'])
+        b['balance'] -= units
+        r['BilledCost'] = cost - paid
+    for res in (x for x in results if bundles and '_rows' in x):
+        vals = [r['BilledCost'] for r in res['_rows']]
+        res['totals']['BilledCost'] = sum(vals, Decimal(0)) if vals else None
+
+
 # ---------------------------------------------------------------- which vendor format a file is (by structure)
 
 def classify(path):
@@ -484,6 +548,8 @@ def classify(path):
         return gateway_csv(rows)
     if 'ChargePeriodStart' in header and ('BilledCost' in header or 'EffectiveCost' in header):
         return focus_csv(header, rows)
+    if BUNDLE_COLUMNS <= low:
+        return commitments_csv(rows)
     raise ValueError(f'{path}: unknown CSV header')
 
 
@@ -538,9 +604,11 @@ def folder_expected(name):
     files = sorted(p for p in folder.rglob('*') if p.is_file() and p.name not in NOT_DATA
                    and not p.name.endswith('-Manifest.json'))
     result = {'about': ABOUT, 'files': {}}
-    for p in files:
-        rel = p.relative_to(folder).as_posix()
-        result['files'][rel] = render(classify(p), f'{name}/{rel}')
+    classified = {p.relative_to(folder).as_posix(): classify(p) for p in files}
+    # the folder is ingested into one data home: its bundles pay for its cost reports
+    burn_down(list(classified.values()))
+    for rel, res in classified.items():
+        result['files'][rel] = render(res, f'{name}/{rel}')
     if name == 'deliveries':
         result['deliveries'] = {k: {'manifest': v.pop('manifest'), **render(v, f'{name}/{k}')}
                                 for k, v in deliveries(folder).items()}

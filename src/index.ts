@@ -17,18 +17,21 @@ export { parsePeriod } from './analysis/allocate/options.js';
 export type { AllocateResult } from './analysis/allocate/run.js';
 export { allocate } from './analysis/allocate/run.js';
 export type { ShowbackLine } from './analysis/allocate/showback.js';
-export type { Anomaly, AnomalyOptions, AnomalyReport } from './analysis/anomalies/types.js';
 /** `detectAnomalies(home, options)`: cost anomalies, runaway requests and cost-per-request jumps, with drivers. */
 export { detectAnomalies } from './analysis/anomalies/index.js';
+export type { Anomaly, AnomalyOptions, AnomalyReport } from './analysis/anomalies/types.js';
 export type { BudgetStatus, BudgetsReport } from './analysis/budgets.js';
 /** `evaluateBudgets(home, budgets, asOf?)`: the budgets of a config file against the data. */
 export { evaluateBudgets } from './analysis/budgets.js';
+export type { CommitmentBalance } from './analysis/commitments.js';
+/** `commitmentBalances(home, asOf?)`: prepaid bundles with their balance and daily burn, derived on demand. */
+export { commitmentBalances } from './analysis/commitments.js';
 export type { Forecast, Method as ForecastMethod } from './analysis/forecast/index.js';
 export type { ForecastReport, ForecastRunOptions, SeriesForecast } from './analysis/forecast-run.js';
 /** `forecast(home, options)`: daily cost forecasts per series, month end, P10/P50/P90. */
 export { runForecast as forecast } from './analysis/forecast-run.js';
 export type { QueryResult } from './analysis/query.js';
-/** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed. */
+/** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments. */
 export { runQuery as query } from './analysis/query.js';
 export type { TopRow } from './analysis/top.js';
 /** `top(home, 'request' | 'trace', limit)`: the costliest requests or agent traces. */

@@ -5,12 +5,12 @@ import { InputError } from '../errors.js';
 import type { FocusVersion } from '../focus/schema.js';
 import { type ValidationReport, validatePath, validateRelation } from '../focus/validate.js';
 import { withDb } from '../store/duckdb.js';
-import { attachViews } from './views.js';
+import { attachViews, FOCUS_VIEWS } from './views.js';
 
 export interface ValidateDatasetOptions {
   /** A FOCUS CSV or Parquet file. Give this or `view`, not both. */
   path?: string;
-  /** A FOCUS view of the data home `home`: focus, allocated or attributed. */
+  /** A FOCUS view of the data home `home`: focus, allocated, attributed (Cost and Usage) or commitments. */
   view?: string;
   /** The data home whose view is checked (needed with `view`). */
   home?: string;
@@ -29,10 +29,12 @@ export async function validate(opts: ValidateDatasetOptions): Promise<Validation
   return withDb({}, async (db) => {
     if (path) return validatePath(db, path, rules);
     if (!opts.home) throw new InputError(`--view ${view} needs a data home (--data DIR)`);
-    const views = await attachViews(db, opts.home);
-    const focusViews = views.filter((v) => v !== 'usage');
-    if (!focusViews.includes(view as string))
-      throw new InputError(`"${view}" is not a FOCUS view (${focusViews.join(', ')})`);
-    return validateRelation(db, view as string, { ...rules, label: `view ${view}` });
+    await attachViews(db, opts.home);
+    const dataset = FOCUS_VIEWS[view as string];
+    if (!dataset)
+      throw new InputError(`"${view}" is not a FOCUS view (${Object.keys(FOCUS_VIEWS).join(', ')})`);
+    if (dataset === 'ContractCommitment' && rules.version !== '1.3')
+      throw new InputError(`--view ${view}: the Contract Commitment dataset is defined from FOCUS 1.3`);
+    return validateRelation(db, view as string, { ...rules, dataset, label: `view ${view}` });
   });
 }

@@ -1,22 +1,39 @@
-// The read model of a data home: views focus, usage, allocated, attributed and usage_attributed over exactly the
-// files the manifest lists. Readers take no lock: the manifest swap is atomic. The views live in analysis/, not in
+// The read model of a data home: views focus, usage, allocated, attributed, usage_attributed and commitments over
+// exactly the files the manifest lists. Readers take no lock: the manifest swap is atomic. The views live in analysis/, not in
 // store/, because they need what sits above the store: the FOCUS column list (focus/) and the allocation's own SQL
 // for usage_attributed (allocate/attributed.ts).
 import { join } from 'node:path';
+import { contractCommitmentStoredColumns, type FocusDataset } from '../focus/contract-commitment.js';
 import { focusStoredColumns, type StoredColumn, X_ALLOCATED_COLUMNS } from '../focus/schema.js';
 import { type Db, ident, litList } from '../store/duckdb.js';
 import { type Dataset, type Manifest, readManifest } from '../store/manifest.js';
 import { USAGE_COLUMNS } from '../usage/schema.js';
 import { usageAttributedSql } from './allocate/attributed.js';
 
-export const DATASET_COLUMNS: Record<'focus' | 'usage' | 'allocated', StoredColumn[]> = {
+export const DATASET_COLUMNS: Record<'focus' | 'usage' | 'allocated' | 'commitments', StoredColumn[]> = {
   focus: focusStoredColumns(),
   usage: USAGE_COLUMNS,
   allocated: [...focusStoredColumns(), ...X_ALLOCATED_COLUMNS.map((c) => ({ name: c.id, type: c.type }))],
+  commitments: contractCommitmentStoredColumns(),
 };
 
 /** The views attachViews creates, in order. */
-export const VIEWS = ['focus', 'usage', 'allocated', 'attributed', 'usage_attributed'] as const;
+export const VIEWS = [
+  'focus',
+  'usage',
+  'allocated',
+  'attributed',
+  'usage_attributed',
+  'commitments',
+] as const;
+
+/** The views that are FOCUS datasets, with the Requirements Model dataset `aicost validate --view` checks them as. */
+export const FOCUS_VIEWS: Record<string, FocusDataset> = {
+  focus: 'CostAndUsage',
+  allocated: 'CostAndUsage',
+  attributed: 'CostAndUsage',
+  commitments: 'ContractCommitment',
+};
 
 function emptySelect(columns: StoredColumn[]): string {
   return `SELECT ${columns.map((c) => `CAST(NULL AS ${c.type}) AS ${ident(c.name)}`).join(', ')} WHERE false`;
@@ -35,7 +52,7 @@ export function datasetSql(
   return `SELECT ${cols} FROM read_parquet(${litList(files)}, hive_partitioning = false)`;
 }
 
-/** Creates views focus, usage, allocated, attributed, usage_attributed in the connection; returns their names. */
+/** Creates the VIEWS in the connection; returns their names. */
 export async function attachViews(
   db: Db,
   home: string,
@@ -44,6 +61,7 @@ export async function attachViews(
   const focus = datasetSql(home, manifest, 'focus', DATASET_COLUMNS.focus);
   const usage = datasetSql(home, manifest, 'usage', DATASET_COLUMNS.usage);
   const allocated = datasetSql(home, manifest, 'allocated', DATASET_COLUMNS.allocated);
+  const commitments = datasetSql(home, manifest, 'commitments', DATASET_COLUMNS.commitments);
   await db.run(`CREATE OR REPLACE TEMP VIEW focus AS ${focus}`);
   await db.run(`CREATE OR REPLACE TEMP VIEW usage AS ${usage}`);
   await db.run(`CREATE OR REPLACE TEMP VIEW allocated AS ${allocated}`);
@@ -56,5 +74,6 @@ export async function attachViews(
        UNION ALL BY NAME SELECT ${focusCols}, x_OriginRowId FROM allocated`,
   );
   await db.run(`CREATE OR REPLACE TEMP VIEW usage_attributed AS ${usageAttributedSql(home, manifest)}`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW commitments AS ${commitments}`);
   return [...VIEWS];
 }

@@ -7,7 +7,7 @@ import { globalOptions } from './global.js';
 export function register(program: Command): void {
   program
     .command('query')
-    .description('Run SQL over the views focus, usage, allocated, attributed')
+    .description('Run SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments')
     .argument('<sql>', 'a SELECT statement')
     .option('--format <format>', 'table | csv | json', 'table')
     .addHelpText(

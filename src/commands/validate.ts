@@ -27,7 +27,10 @@ export function register(program: Command): void {
     .command('validate')
     .description('Check a FOCUS dataset against the FOCUS Requirements Model rules (one SQL query per rule)')
     .argument('[path]', 'a FOCUS CSV or Parquet file')
-    .option('--view <name>', 'validate a view of the data home instead: focus, allocated, attributed')
+    .option(
+      '--view <name>',
+      'validate a view of the data home instead: focus, allocated, attributed, commitments',
+    )
     .addOption(
       new Option('--focus-version <version>', 'FOCUS version of the rules')
         .choices(['1.2', '1.3'])
@@ -44,6 +47,7 @@ Examples:
   $ aicost validate export.csv                        any FOCUS 1.3 CSV (read as text, types by castability)
   $ aicost validate export.parquet --focus-version 1.2 --format json
   $ aicost validate --view attributed --strict        any finding fails, source data included
+  $ aicost validate --view commitments                prepaid bundles as FOCUS 1.3 Contract Commitment rows
 
 Exit codes: 0 conformant (or only carried-over findings), 1 a MUST rule is broken (any finding with --strict),
 2 the path cannot be read as a dataset.`,

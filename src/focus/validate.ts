@@ -3,11 +3,13 @@
 // source-data findings; findings on rows aicost derived (or on every row of an external file) fail the check.
 import type { Db } from '../store/duckdb.js';
 import { ident, isPlainIdent } from '../store/duckdb.js';
+import { contractCommitmentColumns, type FocusDataset } from './contract-commitment.js';
 import { type Compiled, compileRule, LINEAGE_COLUMNS, type RelationInfo } from './rule-sql.js';
-import { checkFunctionOf, type Expr, type FocusRule } from './rule-syntax.js';
-import { loadRules, type RuleSet, ruleColumn, ruleLevel } from './rules.js';
+import { checkFunctionOf } from './rule-syntax.js';
+import { loadRules, ruleColumn, ruleLevel } from './rules.js';
 import { type FocusVersion, focusColumns } from './schema.js';
 import { openDataset } from './validate-path.js';
+import { declaredCriteria, type PlannedRule, planRules } from './validate-plan.js';
 
 export type RuleStatus = 'pass' | 'fail' | 'warning' | 'skipped';
 
@@ -82,18 +84,14 @@ export interface ValidateOptions {
   placeholderSource?: string;
   /** Name shown in the report; defaults to the relation. */
   label?: string;
+  /** The Requirements Model dataset the relation is (1.3 only for ContractCommitment); CostAndUsage unless told. */
+  dataset?: FocusDataset;
 }
 
 interface QueryRow {
   n: string;
   carried: string;
   samples: SampleRow[] | null;
-}
-
-interface PlannedRule {
-  rule: FocusRule;
-  conditions: Expr[];
-  skip?: string;
 }
 
 /** Validates a relation (table, view or table function) against the FOCUS rules of `opts.version`. */
@@ -111,7 +109,7 @@ export async function validateRelation(
     text: opts.text ?? false,
     costSource: columns.has('x_CostSource'),
     lineage: LINEAGE_COLUMNS.filter((c) => columns.has(c)),
-    focusColumns: new Set(focusColumns(opts.version).map((c) => c.id)),
+    focusColumns: new Set(datasetColumns(opts).map((c) => c.id)),
     placeholderSource: opts.placeholderSource,
   };
   const rules = loadRules(opts.version);
@@ -127,7 +125,8 @@ export async function validateRelation(
     }
     return hit;
   };
-  for (const p of planRules(rules, columns, declared)) results.push(await runRule(query, rel, p));
+  const planned = planRules(rules, columns, declared, opts.dataset);
+  for (const p of planned) results.push(await runRule(query, rel, p));
   const count = await db.one<{ n: string }>(`SELECT count(*) AS n FROM ${source}`);
   return buildReport(opts, relation, Number(count?.n ?? 0), rel, [...declared].sort(), results);
 }
@@ -154,82 +153,10 @@ export async function validatePath(
   }
 }
 
-/**
- * Applicability criteria aicost takes as declared: a column's presence declares the criteria of its presence rule
- * (the way aicost states support), when the column has exactly one non-MAY presence rule; plus any given explicitly.
- */
-export function declaredCriteria(
-  rules: RuleSet,
-  columns: Map<string, string>,
-  extra?: string[] | 'ALL',
-): Set<string> {
-  const byColumn = new Map<string, FocusRule[]>();
-  const all = new Set<string>();
-  for (const r of rules.rules.values()) {
-    if (r.entityType !== 'Dataset' || r.function !== 'Presence' || r.status === 'Removed') continue;
-    for (const a of r.applicability) all.add(a);
-    if (r.keyword === 'MAY' || !r.applicability.length) continue;
-    byColumn.set(r.entity, [...(byColumn.get(r.entity) ?? []), r]);
-  }
-  if (extra === 'ALL') return all;
-  const out = new Set<string>(extra ?? []);
-  for (const [col, rs] of byColumn)
-    if (rs.length === 1 && columns.has(col)) for (const a of rs[0]?.applicability ?? []) out.add(a);
-  return out;
-}
-
-/** Walks the rule tree from the roots of the Cost and Usage dataset and the attributes; one entry per leaf rule. */
-export function planRules(
-  rules: RuleSet,
-  columns: Map<string, string>,
-  declared: Set<string>,
-): PlannedRule[] {
-  const out: PlannedRule[] = [];
-  const seen = new Set<string>();
-  const visit = (id: string, conditions: Expr[], inheritedSkip?: string) => {
-    const rule = rules.rules.get(id);
-    if (!rule || seen.has(id) || ruleLevel(rule) === null) return;
-    seen.add(id);
-    const skip = inheritedSkip ?? applicabilitySkip(rule, columns, declared);
-    const conds = rule.condition ? [...conditions, rule.condition] : conditions;
-    const check = rule.check;
-    if (
-      check &&
-      (check.kind === 'and' || check.kind === 'or') &&
-      check.items.every((i) => i.kind === 'ref')
-    ) {
-      // Composite: its condition narrows every child; children are reported with their own ids. The model's OR
-      // composites (InvoiceId, SubAccountType nullability) join children whose conditions partition the rows, so
-      // each child is checked on its own; read as a row-level OR they would pass vacuously.
-      for (const item of check.items) if (item.kind === 'ref') visit(item.id, conds, skip);
-      return;
-    }
-    out.push({ rule, conditions: conds, skip: skip ?? leafSkip(rule) });
-  };
-  for (const root of rules.roots) {
-    const r = rules.rules.get(root);
-    if (r && (r.dataset === 'CostAndUsage' || r.dataset === '')) visit(root, []);
-  }
-  return out;
-}
-
-function applicabilitySkip(
-  rule: FocusRule,
-  columns: Map<string, string>,
-  declared: Set<string>,
-): string | undefined {
-  if (rule.entityType === 'Column' || rule.entityType === 'Object') {
-    const col = ruleColumn(rule);
-    return columns.has(col) ? undefined : `column ${col} not present`;
-  }
-  const missing = rule.applicability.filter((a) => !declared.has(a));
-  return missing.length ? `not applicable: ${missing.join(', ')} not declared` : undefined;
-}
-
-function leafSkip(rule: FocusRule): string | undefined {
-  if (rule.type === 'Dynamic') return 'dynamic: needs evidence outside the dataset';
-  if (!rule.check) return 'no check in the model';
-  return undefined;
+function datasetColumns(opts: ValidateOptions) {
+  if ((opts.dataset ?? 'CostAndUsage') === 'CostAndUsage') return focusColumns(opts.version);
+  if (opts.version !== '1.3') throw new Error('the Contract Commitment dataset is defined from FOCUS 1.3');
+  return contractCommitmentColumns();
 }
 
 async function runRule(

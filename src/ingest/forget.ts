@@ -3,6 +3,8 @@ import { join, resolve } from 'node:path';
 import { Db } from '../store/duckdb.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
+import { burnCommitments } from './burn.js';
+import { deriveCommitmentRows } from './commitment-rows.js';
 import { pruneAllocations } from './prune-allocations.js';
 
 export interface ForgetOptions {
@@ -35,13 +37,13 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
     const db = await Db.open({ tempDirectory: join(tx.stagingDir, 'duckdb-tmp') });
     let working: WorkingFile[];
     try {
-      working = await pruneAllocations(
-        db,
-        tx,
-        tx.next.files
-          .filter((f) => !gone.has(f.path))
-          .map((f) => ({ abs: join(tx.home, f.path), file: f, staged: false })),
-      );
+      working = tx.next.files
+        .filter((f) => !gone.has(f.path))
+        .map((f) => ({ abs: join(tx.home, f.path), file: f, staged: false }));
+      // a forgotten bundle (or cost report) changes what the bundles cover: re-derived as on ingest
+      working = await burnCommitments(db, tx, working);
+      working = await deriveCommitmentRows(db, tx, working);
+      working = await pruneAllocations(db, tx, working, 'burn_changed');
     } finally {
       db.close();
     }

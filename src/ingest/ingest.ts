@@ -15,6 +15,8 @@ import { type IngestedInput, readManifest } from '../store/manifest.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
+import { burnCommitments } from './burn.js';
+import { deriveCommitmentRows } from './commitment-rows.js';
 import { discoverInputs } from './discover.js';
 import { prepareInput } from './inputs/prepare.js';
 import { pairCostReports } from './pairing.js';
@@ -247,7 +249,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     const bad = errors.length > 0;
     if (tx && (!bad || opts.keepGoing)) {
       working = await pairCostReports(db, tx, working);
-      working = await pruneAllocations(db, tx, working);
+      working = await burnCommitments(db, tx, working);
+      working = await deriveCommitmentRows(db, tx, working);
+      working = await pruneAllocations(db, tx, working, 'burn_changed');
       const keep = new Set(working.map((w) => w.file.path));
       for (const f of tx.previous.files) if (!keep.has(f.path)) tx.removeFile(f.path);
       const prevPaths = new Set(tx.previous.files.map((f) => f.path));

@@ -9,8 +9,8 @@ import { normalizeProviderSql } from '../prices/names.js';
 import { SOURCES } from '../sources/index.js';
 import { TOKEN_METER } from '../sources/llm-common.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
-import { fileTotals, shortHash } from '../store/files.js';
-import type { WorkingFile } from '../store/rewrite.js';
+import { shortHash } from '../store/files.js';
+import { type WorkingFile, withRecomputedRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
 
@@ -38,8 +38,9 @@ function pairedSelect(file: string, usageFiles: string[]): string {
   const pick = (col: string, ifPaired: string, ifEstimated: string) =>
     `CASE WHEN q.pairable AND ${paired} THEN ${ifPaired} WHEN q.pairable AND ${estimated} THEN ${ifEstimated} ELSE f.${ident(col)} END`;
   const pqPaired = `CAST(q.qty / 1000000 AS DECIMAL(38,18))`;
-  const pqEst = `CAST(CAST(f.BilledCost AS DOUBLE) / CAST(q.price AS DOUBLE) AS DECIMAL(38,18))`;
-  const unitPaired = `CAST(CAST(f.BilledCost AS DOUBLE) / (q.qty / 1000000.0) AS DECIMAL(38,18))`;
+  // EffectiveCost, not BilledCost: a row a prepaid bundle paid for (burn.ts) is billed 0 but still cost what it cost
+  const pqEst = `CAST(CAST(f.EffectiveCost AS DOUBLE) / CAST(q.price AS DOUBLE) AS DECIMAL(38,18))`;
+  const unitPaired = `CAST(CAST(f.EffectiveCost AS DOUBLE) / (q.qty / 1000000.0) AS DECIMAL(38,18))`;
   return `WITH u AS (${usage}),
   f0 AS (SELECT *, CAST("ChargePeriodStart" AS DATE) AS __d FROM read_parquet(${lit(file)}, hive_partitioning = false)),
   q AS (
@@ -110,11 +111,7 @@ export async function pairCostReports(
       String(usageFiles.length),
       ...usageFiles.map((u) => u.split('/').pop()!),
     );
-    const staged = tx.stagePath(`paired/${name}.parquet`);
-    await db.run(`COPY (${select}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
-    const t = await fileTotals(db, 'focus', staged);
-    const path = w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
-    out.push({ abs: staged, staged: true, file: { ...w.file, path, rows: t.rows, totals: t.totals } });
+    out.push(await withRecomputedRows(db, tx, w, select, name));
   }
   return out;
 }

@@ -39,9 +39,12 @@ export async function applyReplacement(
   if (source.replace.kind === 'rows') {
     const key = keyExpr(source.replace.key);
     const partitions = new Set(incoming.map((f) => f.file.partition));
+    const anyPartition = source.replace.anyPartition ?? false;
     for (const w of working) {
       const candidate =
-        w.file.dataset === dataset && w.file.sourceId === source.id && partitions.has(w.file.partition);
+        w.file.dataset === dataset &&
+        w.file.sourceId === source.id &&
+        (anyPartition || partitions.has(w.file.partition));
       if (!candidate) {
         next.push(w);
         continue;

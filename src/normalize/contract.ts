@@ -56,8 +56,12 @@ export interface RowCheck {
 }
 
 export type ReplaceRule =
-  /** Rows with the same key replace stored rows of the same source (API pages, usage requests). */
-  | { kind: 'rows'; key: string[] }
+  /**
+   * Rows with the same key replace stored rows of the same source (API pages, usage requests), looked for in the
+   * incoming partitions only, unless `anyPartition` (a key that is not tied to a period, e.g. a bundle id whose
+   * validity a later file may move to another month).
+   */
+  | { kind: 'rows'; key: string[]; anyPartition?: boolean }
   /** A later file with the same (source, billing account, billing period) replaces the earlier one. */
   | { kind: 'period' }
   /** Additive: drop rows identical to rows already stored from another file (generic FOCUS input). */

@@ -56,6 +56,28 @@ export function decimalOf(expr: Sql, divideBy?: number): Sql {
   return sql`CAST(${v} * ${scale} AS ${MONEY})`;
 }
 
+/** The count of 10^-18 in a DECIMAL(38,18), as HUGEINT; whole and fraction apart, so no DECIMAL product overflows. */
+const unscaled = (x: Sql): Sql =>
+  sql`(CAST(trunc(${x}) AS HUGEINT) * CAST(1e18 AS HUGEINT) + CAST((${x} - trunc(${x})) * 1000000000000000000 AS HUGEINT))`;
+
+/** Largest divisor `divideExact` takes (its remainders times 10^6, doubled, must fit a HUGEINT). */
+export const DIVIDE_EXACT_MAX = '10000000000000';
+
+/**
+ * a ÷ b for non-negative DECIMAL(38,18) values, exact at the stored scale: rounded half up to 18 decimals, never
+ * through a DOUBLE (DuckDB divides DECIMALs in DOUBLE). Long division in HUGEINT, six digits a step; b must be below
+ * DIVIDE_EXACT_MAX (checked by the caller). prices/decimal.ts `divFixed` is the same rounding in TypeScript.
+ */
+export function divideExact(a: Sql, b: Sql): Sql {
+  const [n, d] = [unscaled(a), unscaled(b)];
+  const r0 = sql`(${n} % ${d})`;
+  const r1 = sql`((${r0} * 1000000) % ${d})`;
+  const r2 = sql`((${r1} * 1000000) % ${d})`;
+  const digits = sql`(${n} // ${d}) * CAST(1e18 AS HUGEINT) + ((${r0} * 1000000) // ${d}) * 1000000000000
+    + ((${r1} * 1000000) // ${d}) * 1000000 + (${r2} * 2000000 + ${d}) // (2 * ${d})`;
+  return sql`CAST(CAST(${digits} AS DECIMAL(38,0)) * CAST('1e-18' AS DECIMAL(19,18)) AS ${MONEY})`;
+}
+
 /** An integer count from text that may be quoted or in scientific notation; NULL when absent. */
 export const integer = (name: string): Sql => integerOf(str(name));
 
@@ -107,6 +129,18 @@ export function jsonObject(pairs: Record<string, Sql>): Sql {
     ', ',
   );
   return sql`NULLIF(json_object(${parts})::VARCHAR, '{}')`;
+}
+
+/**
+ * A FOCUS 1.3 ContractApplied object naming one contract commitment (docs/data-model.md#token-lifecycle): the id
+ * serves as ContractId and ContractCommitmentId (a bundle is its own contract). The applied cost and quantity are
+ * written as the DECIMAL's own digits, since json_object() would pass them through a DOUBLE.
+ */
+export function contractApplied(id: Sql, cost: Sql, quantity: Sql, unit: Sql): Sql {
+  const num = (x: Sql) => sql`CAST(CAST(${x} AS ${MONEY}) AS VARCHAR)`;
+  return sql`('{"Elements":[{"ContractId":' || to_json(${id}) || ',"ContractCommitmentId":' || to_json(${id})
+    || ',"ContractCommitmentAppliedCost":' || ${num(cost)} || ',"ContractCommitmentAppliedQuantity":' || ${num(quantity)}
+    || ',"ContractCommitmentAppliedUnit":' || to_json(${unit}) || '}]}')`;
 }
 
 /** A JSON text value at `path` of a JSON text expression (NULL when absent). */

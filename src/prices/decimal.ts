@@ -50,3 +50,43 @@ export function compareDecimal(a: string, b: string): number {
   const pb = bf.padEnd(width, '0');
   return pa === pb ? 0 : pa < pb ? -1 : 1;
 }
+
+// Fixed-point arithmetic at the stored scale, for the few figures aicost computes outside DuckDB (token-bundle burn,
+// balances): DuckDB divides DECIMALs in DOUBLE, and a JS number cannot hold 38 digits, so these use BigInt units of
+// 10^-18.
+const ONE = 10n ** BigInt(PRICE_SCALE);
+const SIGNED = /^(-?)(\d+)(?:\.(\d*))?$/;
+
+/** A decimal string (at most 18 fractional digits) as an integer count of 10^-18. */
+export function toFixed18(value: string): bigint {
+  const m = SIGNED.exec(value.trim());
+  if (!m) throw new Error(`not a decimal string: ${value}`);
+  const frac = m[3] ?? '';
+  if (frac.length > PRICE_SCALE && /[1-9]/.test(frac.slice(PRICE_SCALE)))
+    throw new Error(`more than ${PRICE_SCALE} decimals: ${value}`);
+  const units = BigInt(m[2]!) * ONE + BigInt(frac.slice(0, PRICE_SCALE).padEnd(PRICE_SCALE, '0'));
+  return m[1] ? -units : units;
+}
+
+/** An integer count of 10^-18 as DuckDB prints a DECIMAL(38,18): all 18 fractional digits. */
+export function fromFixed18(units: bigint): string {
+  const sign = units < 0n ? '-' : '';
+  const abs = units < 0n ? -units : units;
+  return `${sign}${abs / ONE}.${(abs % ONE).toString().padStart(PRICE_SCALE, '0')}`;
+}
+
+/** round(a × b ÷ c), half away from zero, for fixed-point a, b, c: the product is exact before the one rounding. */
+export function mulDiv(a: bigint, b: bigint, c: bigint): bigint {
+  if (c === 0n) throw new Error('division by zero');
+  const n = a * b;
+  const neg = n < 0n !== c < 0n;
+  const [an, ac] = [n < 0n ? -n : n, c < 0n ? -c : c];
+  const q = (2n * an + ac) / (2n * ac);
+  return neg ? -q : q;
+}
+
+/** a ÷ b for fixed-point values, rounded half away from zero to 18 decimals. */
+export const divFixed = (a: bigint, b: bigint): bigint => mulDiv(a, ONE, b);
+
+/** a × b for fixed-point values, rounded half away from zero to 18 decimals. */
+export const mulFixed = (a: bigint, b: bigint): bigint => mulDiv(a, b, ONE);

@@ -5,7 +5,7 @@
 import { defineSource } from '../normalize/contract.js';
 import { checks, constant, decimal, isoTime, str, value, valueMap } from '../normalize/ops.js';
 import { NULL, type Sql, sql } from '../sql.js';
-import { meterFor, NO_CORRECTIONS, providerCharge, unitemized } from './llm-common.js';
+import { meterFor, NO_CORRECTIONS, PROVIDER_NAMES, providerCharge, unitemized } from './llm-common.js';
 
 const cost = decimal('amount', 100);
 const tokenClass = sql`CASE
@@ -80,7 +80,7 @@ export const anthropicCost = defineSource({
   ],
   absent: NO_CORRECTIONS,
   map: {
-    ...providerCharge('Anthropic', 'Claude API'),
+    ...providerCharge(PROVIDER_NAMES.anthropic.provider, PROVIDER_NAMES.anthropic.service),
     BillingCurrency: sql`upper(${str('currency')})`,
     ChargePeriodStart: isoTime('starting_at'),
     ChargePeriodEnd: sql`COALESCE(${isoTime('ending_at')}, ${isoTime('starting_at')} + INTERVAL 1 DAY)`,

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { detectScore, editDistance, type Sniff, type SourceDefinition } from '../normalize/contract.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
+import { commitments } from './commitments.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
 import { helicone } from './helicone.js';
@@ -22,6 +23,7 @@ export const SOURCES: SourceDefinition[] = [
   langfuse,
   helicone,
   gatewayCsv,
+  commitments,
   focus,
 ];
 

@@ -11,6 +11,15 @@ export const NO_CORRECTIONS = {
   ChargeClass: 'API cost reports restate a day instead of issuing corrections',
 };
 
+/**
+ * Display and service names of the providers whose cost reports aicost reads, by aicost's provider id
+ * (prices/names.ts): the cost-report sources and the prepaid bundles that cover them name a provider alike.
+ */
+export const PROVIDER_NAMES = {
+  openai: { provider: 'OpenAI', service: 'OpenAI API' },
+  anthropic: { provider: 'Anthropic', service: 'Claude API' },
+} as const;
+
 /** The FOCUS columns that are fixed for API charges of one provider. */
 export function providerCharge(provider: string, serviceName: string): FocusMap {
   // BillingAccountId from --account, else the provider's name (the pipeline warns); the API's billing account is the

@@ -5,7 +5,7 @@
 import { defineSource } from '../normalize/contract.js';
 import { checks, constant, decimal, str, unixSeconds, value } from '../normalize/ops.js';
 import { type Sql, sql } from '../sql.js';
-import { NO_CORRECTIONS, providerCharge, unitemized } from './llm-common.js';
+import { NO_CORRECTIONS, PROVIDER_NAMES, providerCharge, unitemized } from './llm-common.js';
 
 const cost = decimal('amount_value');
 // "gpt-4o-2024-08-06, input" -> model and class; anything else is unitemized.
@@ -72,7 +72,7 @@ export const openaiCosts = defineSource({
   ],
   absent: NO_CORRECTIONS,
   map: {
-    ...providerCharge('OpenAI', 'OpenAI API'),
+    ...providerCharge(PROVIDER_NAMES.openai.provider, PROVIDER_NAMES.openai.service),
     BillingCurrency: sql`upper(${str('amount_currency')})`,
     ChargePeriodStart: unixSeconds('start_time'),
     ChargePeriodEnd: sql`COALESCE(${unixSeconds('end_time')}, ${unixSeconds('start_time')} + INTERVAL 1 DAY)`,

@@ -10,12 +10,15 @@ export const TOTAL_COLUMNS: Record<string, string[]> = {
   focus: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
   usage: [...TOKEN_CLASSES, 'source_cost', 'cost_estimate'],
   allocated: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
+  commitments: ['ContractCommitmentCost', 'ContractCommitmentQuantity'],
 };
 
 /** Relative path of a stored file in hive-style partition folders (docs/architecture.md#the-data-home). */
 export function storedPath(dataset: Dataset, partition: string, sourceId: string, name: string): string {
   if (dataset === 'allocation-factors')
     return `allocated/factors/x_BillingPeriod=${partition}/${name}.parquet`;
+  // one file for all the commitments a source holds: they are few, and a commitment spans billing periods
+  if (dataset === 'commitments') return `commitments/x_SourceId=${sourceId}/${name}.parquet`;
   if (dataset === 'focus' || dataset === 'allocated')
     return `${dataset}/x_BillingPeriod=${partition}/x_SourceId=${sourceId}/${name}.parquet`;
   // one file per input and month, rows in time order within row groups (their min/max statistics prune by day):

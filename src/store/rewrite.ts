@@ -1,6 +1,6 @@
-// Removing rows from stored Parquet: the one mechanism behind replacement keys, identical-row de-duplication,
-// allocation replacement and stale-allocation pruning. A file is never edited: a copy without the rows is staged and
-// swapped in by the transaction.
+// Rewriting stored Parquet: the one mechanism behind replacement keys, identical-row de-duplication, allocation
+// replacement and stale-allocation pruning (rows removed), and behind pairing and burn-down (rows recomputed). A file
+// is never edited: a copy is staged and swapped in by the transaction.
 import { type Db, lit } from './duckdb.js';
 import { fileTotals, shortHash } from './files.js';
 import type { StoredFile } from './manifest.js';
@@ -41,4 +41,22 @@ export async function withoutRows(
     dropped,
     file: { abs: staged, staged: true, file: { ...w.file, path, rows: t.rows, totals: t.totals } },
   };
+}
+
+/**
+ * Stages the rows of `select` (a recomputed version of `w`'s rows, e.g. pairing or burn-down) as the file that
+ * replaces `w`, named `name` in `w`'s folder, with its totals recounted.
+ */
+export async function withRecomputedRows(
+  db: Db,
+  tx: Transaction,
+  w: WorkingFile,
+  select: string,
+  name: string,
+): Promise<WorkingFile> {
+  const staged = tx.stagePath(`rewrite/${name}.parquet`);
+  await db.run(`COPY (${select}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
+  const t = await fileTotals(db, w.file.dataset, staged);
+  const path = w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
+  return { abs: staged, staged: true, file: { ...w.file, path, rows: t.rows, totals: t.totals } };
 }
