@@ -82,6 +82,7 @@ describe('aicost CLI', () => {
       'langfuse',
       'helicone',
       'gateway-csv',
+      'commitments',
       'focus',
     ]);
   });

@@ -150,7 +150,7 @@ describe('focus input', () => {
     const rows = await q<Record<string, string>>(
       home,
       `SELECT strftime(ChargePeriodStart, '%Y-%m-%d') d, PricingCurrency, PricingCurrencyEffectiveCost::VARCHAR pcec, BilledCost::VARCHAR b
-         FROM focus WHERE x_SourceFile LIKE '%virtual_currency%' ORDER BY 1, 3`,
+         FROM focus WHERE x_SourceFile LIKE '%virtual_currency_a2%' ORDER BY 1, 3`,
     );
     expect(rows.map((r) => [r.d, r.PricingCurrency, r.pcec, r.b])).toEqual(
       [

@@ -22,11 +22,12 @@ describe('data home', () => {
   it('ingests every sample, and re-ingesting changes nothing', async () => {
     const h = home();
     const first = await ingestInto(h, ALL);
-    expect(first.files.filter((f) => f.status === 'ingested')).toHaveLength(19);
+    expect(first.files.filter((f) => f.status === 'ingested')).toHaveLength(24);
     const manifest = readFileSync(join(h, 'manifest.json'), 'utf8');
     const total = await one<{ s: string }>(h, 'SELECT SUM(BilledCost)::VARCHAR s FROM focus');
-    // OpenAI 1.85506289012345 + Anthropic 1.2378912 + FOCUS 1.0 sample 0.3710894048 + spec examples 0
-    expect(total.s).toBe('3.464043494923450000');
+    // OpenAI 1.85506289012345 + Anthropic 1.2378912 + FOCUS 1.0 sample 0.3710894048 + the spec's token purchases
+    // (virtual-currency examples a1 200000, b1 100000, c 50000 + 3000; their burn rows bill 0)
+    expect(total.s).toBe('353003.464043494923450000');
     const again = await ingestInto(h, ALL);
     expect(again.files.every((f) => f.status === 'unchanged')).toBe(true);
     expect(readFileSync(join(h, 'manifest.json'), 'utf8')).toBe(manifest);
