@@ -3,6 +3,7 @@
 // date. The report is versioned (`aicost.forecast/1`, docs/forecast.md#json); money is rounded to the cent there
 // (forecasts are estimates, never money of record).
 import { withDb } from '../store/duckdb.js';
+import { type CommitmentForecast, commitmentForecasts } from './commitment-forecast.js';
 import { forecast, type Method, monthEnd } from './forecast/index.js';
 import { type DailySeries, dailySeries, daysBetween, periodOf, resolveCurrency } from './series.js';
 import { attachViews } from './views.js';
@@ -53,6 +54,8 @@ export interface ForecastReport {
   series: SeriesForecast[];
   /** Usage no invoice covers yet, at price-book cost: shown beside, never added. */
   estimated: SeriesForecast[];
+  /** Per prepaid commitment: balance (exact, in its unit) and the projected exhaustion date. */
+  commitments: CommitmentForecast[];
   /** Runs of days inside the data's range that no input covers (not treated as zero spend). */
   gaps: { from: string; to: string }[];
   notes: string[];
@@ -114,6 +117,7 @@ function forecastOne(s: DailySeries, basis: SeriesForecast['basis'], o: Forecast
 
 /** Forecasts every series of a data home. */
 export async function runForecast(home: string, o: ForecastRunOptions): Promise<ForecastReport> {
+  const commitments = await commitmentForecasts(home);
   return withDb({}, async (db) => {
     await attachViews(db, home);
     const currency = await resolveCurrency(db, o.currency, 'forecast');
@@ -128,6 +132,7 @@ export async function runForecast(home: string, o: ForecastRunOptions): Promise<
       horizon_days: o.horizon,
       series: s.invoiced.map((x) => forecastOne(x, 'invoiced', o)),
       estimated: s.estimated.map((x) => forecastOne(x, 'estimated', o)),
+      commitments,
       gaps: s.gaps,
       notes,
     };

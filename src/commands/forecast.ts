@@ -54,7 +54,7 @@ yet is forecast separately, never added. With under 14 days of history the forec
         by: opts.by,
         currency: opts.currency,
       });
-      if (report.series.length === 0 && report.estimated.length === 0)
+      if (report.series.length === 0 && report.estimated.length === 0 && report.commitments.length === 0)
         throw new InputError(
           'no cost data to forecast',
           {},

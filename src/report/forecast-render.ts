@@ -2,6 +2,9 @@
 import type { ForecastReport, SeriesForecast } from '../analysis/forecast-run.js';
 import { renderTable } from './table.js';
 
+/** A decimal string without trailing zeros (units are exact; the table needs no 18 decimals). */
+const trim = (x: string) => (x.includes('.') ? x.replace(/\.?0+$/, '') : x);
+
 const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 1000) / 10}%`);
 
 function rows(list: SeriesForecast[]): string[][] {
@@ -31,6 +34,35 @@ export function forecastTable(r: ForecastReport): string {
   if (r.estimated.length) {
     out.push('', 'Estimated usage not invoiced yet (price-book cost, not added to the above)');
     out.push(renderTable(head, rows(r.estimated)));
+  }
+  if (r.commitments.length) {
+    out.push('', 'Prepaid commitments');
+    out.push(
+      renderTable(
+        [
+          'commitment',
+          'provider',
+          'balance',
+          'burn/day (7d)',
+          'valid to',
+          'runs out P50 [P10-P90]',
+          'unused at expiry',
+        ],
+        r.commitments.map((c) => [
+          c.id,
+          c.provider,
+          `${trim(c.balance)} ${c.unit}`,
+          c.burn_per_day === null ? '-' : trim(Number(c.burn_per_day).toFixed(2)),
+          c.valid_to.slice(0, 10),
+          c.status !== 'active'
+            ? c.status
+            : c.exhaustion.p50
+              ? `${c.exhaustion.p50} [${c.exhaustion.p10 ?? '?'} .. ${c.exhaustion.p90 ?? 'later'}]`
+              : 'lasts past expiry',
+          c.unused_at_expiry ?? '-',
+        ]),
+      ),
+    );
   }
   const notes = [
     ...r.notes,

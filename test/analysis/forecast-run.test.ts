@@ -98,3 +98,28 @@ describe('forecast of usage not invoiced', () => {
     expect(bad.code).toBe(2);
   });
 });
+
+describe('prepaid commitments in the forecast', () => {
+  it('reports the exact balance and the day a steadily burning bundle runs out', async () => {
+    const h = home();
+    // 500,000 credits for $500 (0.001 $/credit) against the steady Anthropic report: $20 a day, 2025-08-01..20
+    writeFileSync(
+      join(h, 'bundle.csv'),
+      'bundle_id,provider,purchased_units,unit,amount_paid,currency,valid_from,valid_to\n' +
+        'small,anthropic,500000,Credit,500,USD,2025-08-01,2025-10-01\n',
+    );
+    await ingestInto(h, [join(h, 'bundle.csv'), fixture('commitments/anthropic_cost_report_steady.json')]);
+    const r = await runForecast(h, { horizon: 30, method: 'auto' });
+    const c = r.commitments.find((x) => x.id === 'small')!;
+    // 20 days × 20,000 credits = 400,000 burned; 100,000 left at 20,000 a day: gone 5 days after 2025-08-20
+    expect(c).toMatchObject({
+      status: 'active',
+      burned: '400000.000000000000000000',
+      balance: '100000.000000000000000000',
+    });
+    expect(c.exhaustion.p50).toBe('2025-08-25');
+    expect(c.unused_at_expiry).toBeNull();
+    const table = await runCli(['--data', h, 'forecast']);
+    expect(table.stdout).toMatch(/small\s+Anthropic\s+100000 Credit\s+20000\s+2025-10-01\s+2025-08-25/);
+  });
+});
