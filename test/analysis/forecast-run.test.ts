@@ -6,17 +6,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runForecast } from '../../src/analysis/forecast-run.js';
 import { runCli } from '../helpers/cli.js';
-import { fixture, ingestInto, tmpHome } from '../helpers/home.js';
+import { fixture, ingestInto, scratchHomes } from '../helpers/home.js';
 
-const homes: (() => void)[] = [];
-afterAll(() => {
-  for (const c of homes) c();
-});
-function home(): string {
-  const h = tmpHome();
-  homes.push(h.cleanup);
-  return h.home;
-}
+const home = scratchHomes(afterAll);
 
 describe('forecast over the FOCUS 1.2 daily export', () => {
   it('reads the daily series and forecasts it with the seasonal method, as versioned JSON from the CLI', async () => {

@@ -25,3 +25,16 @@ export async function one<T = Record<string, unknown>>(home: string, sql: string
   const rows = await q<T>(home, sql);
   return rows[0] as T;
 }
+
+/** A `home()` that makes a fresh data home per call, all removed after the test file (register in the file scope). */
+export function scratchHomes(afterAll: (fn: () => void) => void): () => string {
+  const cleanups: (() => void)[] = [];
+  afterAll(() => {
+    for (const c of cleanups) c();
+  });
+  return () => {
+    const h = tmpHome();
+    cleanups.push(h.cleanup);
+    return h.home;
+  };
+}

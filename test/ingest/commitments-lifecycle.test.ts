@@ -8,21 +8,13 @@ import { allocate } from '../../src/analysis/allocate/run.js';
 import { commitmentBalances } from '../../src/analysis/commitments.js';
 import type { InputError } from '../../src/errors.js';
 import { forget } from '../../src/ingest/forget.js';
-import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
+import { fixture, ingestInto, one, q, scratchHomes } from '../helpers/home.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'aicost.js');
 const BUNDLES = fixture('commitments/bundles.csv');
 const ANTHROPIC = fixture('anthropic/cost_report.json');
 const OPENAI = fixture('commitments/openai_costs_exhausted.json');
-const homes: (() => void)[] = [];
-afterAll(() => {
-  for (const c of homes) c();
-});
-function home(): string {
-  const h = tmpHome();
-  homes.push(h.cleanup);
-  return h.home;
-}
+const home = scratchHomes(afterAll);
 
 type Row = Record<string, string | null>;
 const SUMS = `SUM(BilledCost)::VARCHAR AS billed, SUM(EffectiveCost)::VARCHAR AS effective`;

@@ -3,20 +3,12 @@
 // commitments-lifecycle.test.ts covers a bundle running out, replacement, forget, allocations and bad files.
 import { afterAll, describe, expect, it } from 'vitest';
 import { commitmentBalances } from '../../src/analysis/commitments.js';
-import { fixture, ingestInto, one, q, tmpHome } from '../helpers/home.js';
+import { fixture, ingestInto, one, q, scratchHomes } from '../helpers/home.js';
 
 const BUNDLES = fixture('commitments/bundles.csv');
 const ANTHROPIC = fixture('anthropic/cost_report.json');
 const OPENAI = fixture('commitments/openai_costs_exhausted.json');
-const homes: (() => void)[] = [];
-afterAll(() => {
-  for (const c of homes) c();
-});
-function home(): string {
-  const h = tmpHome();
-  homes.push(h.cleanup);
-  return h.home;
-}
+const home = scratchHomes(afterAll);
 
 type Row = Record<string, string | null>;
 const SUMS = `SUM(BilledCost)::VARCHAR AS billed, SUM(EffectiveCost)::VARCHAR AS effective`;
