@@ -7,11 +7,24 @@ import { register as forecast } from './forecast.js';
 import { register as forget } from './forget.js';
 import { register as ingest } from './ingest.js';
 import { register as query } from './query.js';
+import { register as report } from './report.js';
 import { register as sources } from './sources.js';
 import { register as top } from './top.js';
 import { register as validate } from './validate.js';
 
 export function registerCommands(program: Command): void {
-  for (const r of [ingest, sources, allocate, top, query, validate, forget, forecast, budgets, anomalies])
+  for (const r of [
+    ingest,
+    sources,
+    allocate,
+    top,
+    query,
+    validate,
+    forget,
+    forecast,
+    budgets,
+    anomalies,
+    report,
+  ])
     r(program);
 }

@@ -1,0 +1,89 @@
+// The usage parts of the report: unit economics over the requests of the period (their attributed invoice cost,
+// else their estimate), usage no invoice covers yet, the unallocated invoice cost, and the data's coverage.
+import type { Report } from '../../report/model.js';
+import type { Db } from '../../store/duckdb.js';
+import { lit } from '../../store/duckdb.js';
+import type { Manifest } from '../../store/manifest.js';
+import { inWindow, type Window } from './breakdowns.js';
+
+const inDays = (w: Window) => `"date" >= ${lit(w.from)}::DATE AND "date" < ${lit(w.to)}::DATE`;
+const ratio = (a: number, b: number, scale = 1) => (b === 0 ? null : ((a / b) * scale).toFixed(6));
+
+export async function unitEconomics(db: Db, w: Window): Promise<Report['unit_economics']> {
+  const r = await db.one<Record<string, string | number | null>>(
+    `SELECT COALESCE(SUM(request_count), 0)::BIGINT AS requests, count(DISTINCT trace_id)::BIGINT AS traces,
+       count(DISTINCT json_extract_string(tags, '$.user'))::BIGINT AS users,
+       COALESCE(SUM("input" + cache_read + cache_write + cache_write_5m + cache_write_1h + "output"), 0)::BIGINT AS tokens,
+       COALESCE(SUM(cache_read), 0)::BIGINT AS cache_read,
+       COALESCE(SUM("input" + cache_read + cache_write + cache_write_5m + cache_write_1h), 0)::BIGINT AS input_all,
+       COALESCE(SUM(COALESCE(attributed_effective_cost, cost_estimate)), 0)::VARCHAR AS cost,
+       count(*) FILTER (WHERE attribution = 'invoiced')::BIGINT AS invoiced, count(*)::BIGINT AS n
+     FROM usage_attributed WHERE ${inDays(w)}`,
+  );
+  const n = Number(r?.n ?? 0);
+  const invoiced = Number(r?.invoiced ?? 0);
+  const cost = Number(r?.cost ?? 0);
+  const num = (k: string) => Number(r?.[k] ?? 0);
+  return {
+    basis: n === 0 ? 'none' : invoiced === n ? 'invoiced' : invoiced === 0 ? 'estimated' : 'mixed',
+    currency: n === 0 ? null : 'USD',
+    requests: num('requests'),
+    traces: num('traces'),
+    users: num('users'),
+    tokens: num('tokens'),
+    cost: String(r?.cost ?? '0'),
+    cost_per_request: ratio(cost, num('requests')),
+    cost_per_trace: ratio(cost, num('traces')),
+    cost_per_user: ratio(cost, num('users')),
+    cost_per_1k_tokens: ratio(cost, num('tokens'), 1000),
+    cache_hit_rate:
+      num('input_all') === 0 ? null : Math.round((num('cache_read') / num('input_all')) * 10_000) / 10_000,
+  };
+}
+
+/** Invoice cost attributed to no key: never allocated, or allocated to no matching usage. */
+export async function unallocated(db: Db, w: Window, currency: string): Promise<string> {
+  const r = await db.one<{ s: string }>(
+    `SELECT COALESCE(SUM("EffectiveCost"), 0)::VARCHAR AS s FROM attributed
+     WHERE ${inWindow(w, currency)} AND "ChargeCategory" = 'Usage' AND (x_OriginRowId IS NULL OR "AllocatedResourceId" IS NULL)`,
+  );
+  return r?.s ?? '0';
+}
+
+/** Per source: files, rows and the days its data spans; the number of days with any data in the window. */
+export async function coverage(
+  db: Db,
+  manifest: Manifest,
+  w: Window,
+): Promise<Omit<Report['coverage'], 'gaps'>> {
+  const spans = await db.all<{
+    s: string;
+    d: string;
+    first: string | null;
+    last: string | null;
+    rows: string;
+  }>(
+    `SELECT x_SourceId AS s, 'focus' AS d, strftime(min(CAST("ChargePeriodStart" AS DATE)), '%Y-%m-%d') AS first,
+       strftime(max(CAST("ChargePeriodStart" AS DATE)), '%Y-%m-%d') AS last, count(*)::VARCHAR AS rows FROM focus GROUP BY 1
+     UNION ALL
+     SELECT source_id, 'usage', strftime(min("date"), '%Y-%m-%d'), strftime(max("date"), '%Y-%m-%d'), count(*)::VARCHAR
+     FROM usage GROUP BY 1 ORDER BY 2, 1`,
+  );
+  const files = (s: string, d: string) => manifest.files.filter((f) => f.sourceId === s && f.dataset === d).length;
+  const days = await db.one<{ n: string }>(
+    `SELECT count(DISTINCT d)::VARCHAR AS n FROM (
+       SELECT CAST("ChargePeriodStart" AS DATE) AS d FROM focus WHERE "ChargeCategory" = 'Usage'
+       UNION ALL SELECT "date" FROM usage) WHERE d >= ${lit(w.from)}::DATE AND d < ${lit(w.to)}::DATE`,
+  );
+  return {
+    sources: spans.map((x) => ({
+      source: x.s,
+      dataset: x.d,
+      files: files(x.s, x.d),
+      rows: Number(x.rows),
+      first_day: x.first,
+      last_day: x.last,
+    })),
+    days: Number(days?.n ?? 0),
+  };
+}
