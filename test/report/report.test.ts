@@ -62,7 +62,7 @@ describe('the report model from the FOCUS daily export (hand sums of the fixture
       {
         source: 'focus',
         dataset: 'focus',
-        files: 2,
+        files: 3,
         rows: 140,
         first_day: '2025-06-01',
         last_day: '2025-08-09',
