@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect, it } from 'vitest';
 import { coverageMarkdown, sourcesMarkdown } from '../src/docs.js';
+import { reportJsonSchema } from '../src/report/model.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -17,6 +18,11 @@ const section = (name: string) =>
 
 it('README sources table is generated from the source definitions', async () => {
   expect(section('sources')).toBe(await sourcesMarkdown());
+});
+
+it('schemas/report.schema.json is the report model as JSON Schema', () => {
+  const published = JSON.parse(readFileSync(join(ROOT, 'schemas', 'report.schema.json'), 'utf8'));
+  expect(published).toEqual(reportJsonSchema());
 });
 
 it('README column coverage table is generated from the source definitions', async () => {

@@ -69,7 +69,8 @@ export async function coverage(
      SELECT source_id, 'usage', strftime(min("date"), '%Y-%m-%d'), strftime(max("date"), '%Y-%m-%d'), count(*)::VARCHAR
      FROM usage GROUP BY 1 ORDER BY 2, 1`,
   );
-  const files = (s: string, d: string) => manifest.files.filter((f) => f.sourceId === s && f.dataset === d).length;
+  const files = (s: string, d: string) =>
+    manifest.files.filter((f) => f.sourceId === s && f.dataset === d).length;
   const days = await db.one<{ n: string }>(
     `SELECT count(DISTINCT d)::VARCHAR AS n FROM (
        SELECT CAST("ChargePeriodStart" AS DATE) AS d FROM focus WHERE "ChargeCategory" = 'Usage'
