@@ -67,8 +67,10 @@ function sections(r: Report): string[] {
   const out: string[] = [];
   for (const f of r.forecast)
     out.push(
+      '',
       `**Forecast** (${f.method}): month end ${f.month_end.month} **${money(f.month_end.p50, f.currency)}** (P10 ${money(f.month_end.p10)} – P90 ${money(f.month_end.p90)})`,
     );
+  if (r.budgets.length) out.push('');
   for (const b of r.budgets as {
     name: string;
     state: string;
