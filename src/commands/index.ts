@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { register as allocate } from './allocate.js';
 import { register as anomalies } from './anomalies.js';
 import { register as budgets } from './budgets.js';
+import { register as estimate } from './estimate.js';
 import { register as forecast } from './forecast.js';
 import { register as forget } from './forget.js';
 import { register as ingest } from './ingest.js';
@@ -12,6 +13,18 @@ import { register as top } from './top.js';
 import { register as validate } from './validate.js';
 
 export function registerCommands(program: Command): void {
-  for (const r of [ingest, sources, allocate, top, query, validate, forget, forecast, budgets, anomalies])
+  for (const r of [
+    ingest,
+    sources,
+    allocate,
+    top,
+    query,
+    validate,
+    forget,
+    forecast,
+    budgets,
+    anomalies,
+    estimate,
+  ])
     r(program);
 }
