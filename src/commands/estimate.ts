@@ -1,4 +1,4 @@
-// aicost estimate: the monthly cost of a prompt or model change on a feature's observed traffic, before it ships
+// aicost estimate: the monthly cost of a prompt or model change on the observed traffic of a feature, before it ships
 // (docs/estimate.md); with --threshold-amount / --threshold-pct, exit 1 when the increase exceeds them.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -48,16 +48,22 @@ function pct(value: unknown): number | undefined {
 export function register(program: Command): void {
   program
     .command('estimate')
-    .description('Estimate the monthly cost of a prompt or model change on a feature’s observed traffic')
+    .description('Estimate the monthly cost of a prompt or model change on the observed traffic of a feature')
     .option('--feature <name>', 'the feature tag whose traffic is priced (last 30 days of its data)')
     .option('--prompt-before <file>', 'the prompt now: a file, - for stdin, or text:...')
     .option('--prompt-after <file>', 'the prompt after the change (same forms)')
-    .option('--model <id>', 'price a prompt change on this model (default: the feature’s dominant model)')
+    .option(
+      '--model <id>',
+      'price a prompt change on this model (default: the dominant model of the feature)',
+    )
     .option(
       '--before-tokens <n>',
-      'the provider’s own token count of the before prompt: calibrates approximate counts',
+      'the provider count of the before prompt (e.g. its count-tokens API): calibrates approximate counts',
     )
-    .option('--model-before <id>', 'a model change: the model now (default: the feature’s dominant model)')
+    .option(
+      '--model-before <id>',
+      'a model change: the model now (default: the dominant model of the feature)',
+    )
     .option('--model-after <id>', 'a model change: the model to re-price the traffic on')
     .option('--threshold-amount <usd>', 'exit 1 when the monthly increase is above this amount')
     .option(

@@ -33,7 +33,6 @@ function cells(r: EstimateReport): { head: string[]; rows: string[][] } {
   } else if (r.tokens_per_month) {
     const sum = (t: Record<string, number>) => Object.values(t).reduce((x, y) => x + y, 0);
     const [tb, ta] = [sum(r.tokens_per_month.before), sum(r.tokens_per_month.after)];
-    rows.push(['model', r.model.before.id, r.model.after.id, '']);
     rows.push(['tokens per month', count(tb), count(ta), signed(ta - tb)]);
   }
   rows.push([`monthly cost (${r.currency})`, b!, a!, change]);
