@@ -2,7 +2,6 @@
 // (docs/estimate.md). A prompt change is its token delta per request × requests per month × the price of an input
 // token as the feature's cache mix pays it; a model change re-prices the observed token mix on another model.
 // Everything is priced at list prices of the window's last day; the report says how each number was made.
-import { InputError } from '../errors.js';
 import { loadPriceBook } from '../prices/book.js';
 import { installPrices } from '../prices/install.js';
 import { type Db, withDb } from '../store/duckdb.js';
@@ -17,13 +16,13 @@ import {
   percent,
   promptDelta,
 } from './estimate-money.js';
+import { countPrompts, perMonth, rescale, tokenizerNotes } from './estimate-tokens.js';
 import {
   type ModelRef,
   observeFeature,
   type Prices,
   pricesAt,
   resolveModelId,
-  type Tokens,
   type Traffic,
 } from './estimate-traffic.js';
 import {
@@ -33,7 +32,7 @@ import {
   type EstimateReport,
   type ModelInfo,
 } from './estimate-types.js';
-import { encodingCount, scaleCount, type Tokenizer, tokenizerFor } from './tokenize.js';
+import { tokenizerFor } from './tokenize.js';
 import { attachViews } from './views.js';
 
 export type * from './estimate-types.js';
@@ -77,15 +76,7 @@ export async function estimateChange(home: string, opts: EstimateOptions): Promi
       },
     } as const;
     const threshold = { amount: opts.thresholdAmount ?? null, pct: opts.thresholdPct ?? null };
-    const finish = (before: bigint, after: bigint) => ({
-      monthly: {
-        before: money(before),
-        after: money(after),
-        delta: money(after - before),
-        delta_pct: percent(after - before, before),
-      },
-      threshold: { ...threshold, exceeded: exceeds(after - before, before, threshold.amount, threshold.pct) },
-    });
+    const finish = (before: bigint, after: bigint) => outcome(before, after, threshold, notes);
 
     if (kind === 'model') {
       const [before, after] = [await side(opts.modelBefore), await side(opts.modelAfter)];
@@ -146,6 +137,26 @@ export async function estimateChange(home: string, opts: EstimateOptions): Promi
   });
 }
 
+/** The monthly figures and the threshold verdict, from exact before and after costs. */
+function outcome(
+  before: bigint,
+  after: bigint,
+  t: { amount: string | null; pct: number | null },
+  notes: string[],
+) {
+  if (t.pct !== null && before === 0n) notes.push('--threshold-pct not checked: the current cost is 0');
+  const delta = after - before;
+  return {
+    monthly: {
+      before: money(before),
+      after: money(after),
+      delta: money(delta),
+      delta_pct: percent(delta, before),
+    },
+    threshold: { ...t, exceeded: exceeds(delta, before, t.amount, t.pct) },
+  };
+}
+
 async function describe(db: Db, ref: ModelRef, source: 'observed' | 'option', t: Traffic): Promise<Side> {
   const prices = await pricesAt(db, ref, t.to);
   const ran = t.models.filter((m) => m.model === ref.model).reduce((n, m) => n + m.requests, 0);
@@ -165,44 +176,6 @@ async function describe(db: Db, ref: ModelRef, source: 'observed' | 'option', t:
       price_per_1m,
     },
   };
-}
-
-/**
- * The prompts' tokens on the model. With --before-tokens on an approximate model, the before count is the
- * provider's own and the after count is scaled by the same ratio (after's encoding count × given ÷ before's).
- */
-async function countPrompts(o: EstimateOptions, t: Tokenizer, notes: string[]) {
-  const rawBefore = await encodingCount(o.promptBefore!.text, t.encoding);
-  const rawAfter = await encodingCount(o.promptAfter!.text, t.encoding);
-  const factor100 = Math.round(t.factor * 100);
-  if (o.beforeTokens !== undefined && t.exact)
-    notes.push(`--before-tokens ignored: ${t.encoding} is this model's own tokenizer, so the count is exact`);
-  if (o.beforeTokens === undefined || t.exact)
-    return {
-      before: scaleCount(rawBefore, factor100, 100),
-      after: scaleCount(rawAfter, factor100, 100),
-      calibration: null,
-    };
-  if (rawBefore === 0) throw new InputError('--before-tokens cannot calibrate an empty before prompt');
-  const ratio = (o.beforeTokens / rawBefore).toFixed(4);
-  return {
-    before: o.beforeTokens,
-    after: scaleCount(rawAfter, o.beforeTokens, rawBefore),
-    calibration: `${t.encoding} count × ${ratio} (--before-tokens ${o.beforeTokens} ÷ ${rawBefore}), replacing the family factor`,
-  };
-}
-
-/** Observed token counts moved from the observed model's tokenizer family to another's (factor ratio). */
-function rescale(tokens: Tokens, from: Tokenizer, to: Pick<Tokenizer, 'factor'>): Tokens {
-  const [num, den] = [Math.round(to.factor * 100), Math.round(from.factor * 100)];
-  if (num === den) return tokens;
-  return Object.fromEntries(TOKEN_CLASSES.map((c) => [c, scaleCount(tokens[c], num, den)])) as Tokens;
-}
-
-function perMonth(tokens: Tokens, days: number): Record<TokenClass, number> {
-  return Object.fromEntries(
-    TOKEN_CLASSES.map((c) => [c, Math.round((tokens[c] * MONTH_DAYS) / days)]),
-  ) as Record<TokenClass, number>;
 }
 
 function windowNotes(t: Traffic, model: string): string[] {
@@ -226,21 +199,4 @@ function substitutionNotes(model: string, classes: TokenClass[]): string[] {
   return classes.length
     ? [`${model} has no ${classes.join('/')} price: those tokens are priced as uncached input`]
     : [];
-}
-
-/** How the observed counts were carried to each model that is not the observed one. */
-function tokenizerNotes(observedModel: string, sides: ModelInfo[]): string[] {
-  const observed = tokenizerFor(observedModel);
-  const notes: string[] = [];
-  for (const { id, tokenizer: t } of sides)
-    if (id === observedModel) continue;
-    else if (Math.round(t.factor * 100) !== Math.round(observed.factor * 100))
-      notes.push(
-        `token counts scaled × ${t.factor}/${observed.factor} from the ${observed.family} to the ${t.family} tokenizer (approximate)`,
-      );
-    else if (t.family !== observed.family || t.encoding !== observed.encoding || !t.exact)
-      notes.push(
-        `observed token counts kept for ${t.family} (${t.encoding} × ${t.factor}): the tokenizers are assumed to count alike`,
-      );
-  return [...new Set(notes)];
 }
