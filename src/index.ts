@@ -26,6 +26,9 @@ export { evaluateBudgets } from './analysis/budgets.js';
 export type { CommitmentBalance } from './analysis/commitments.js';
 /** `commitmentBalances(home, asOf?)`: prepaid bundles with their balance and daily burn, derived on demand. */
 export { commitmentBalances } from './analysis/commitments.js';
+export type { EstimateOptions, EstimateReport } from './analysis/estimate.js';
+/** `estimateChange(home, options)`: the monthly cost impact of a prompt or model change on observed traffic. */
+export { estimateChange } from './analysis/estimate.js';
 export type { Forecast, Method as ForecastMethod } from './analysis/forecast/index.js';
 export type { ForecastReport, ForecastRunOptions, SeriesForecast } from './analysis/forecast-run.js';
 /** `forecast(home, options)`: daily cost forecasts per series, month end, P10/P50/P90. */

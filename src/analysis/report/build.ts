@@ -174,7 +174,7 @@ async function complete(home: string, opts: ReportOptions, by: string, b: Base):
   const until = b.last < b.period.to ? b.last : shift(b.period.to, -1);
   const anomalies = await detectAnomalies(home, {
     by,
-    since: b.period.from > until ? until : b.period.from,
+    since: [b.period.from, until].sort()[0],
     until,
   }).catch((e: unknown) => {
     if (e instanceof InputError) {
