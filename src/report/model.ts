@@ -115,7 +115,11 @@ export const ReportSchema = z.object({
     gaps: z.array(z.object({ from: Day, to: Day })),
   }),
   /** FOCUS validation of the stored data: findings in rows aicost derived fail the validation rule. */
-  validation: z.object({ derived: z.number().int(), carried_over: z.number().int(), rules_failed: z.array(z.string()) }),
+  validation: z.object({
+    derived: z.number().int(),
+    carried_over: z.number().int(),
+    rules_failed: z.array(z.string()),
+  }),
   /** The --fail-on rules: what each found (`fail` trips the exit code when the rule was asked for). */
   checks: z.object({
     budget: z.enum(['pass', 'fail']),
