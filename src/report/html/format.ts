@@ -65,10 +65,13 @@ export function count(value: number | null | undefined): string {
   return sign + group(Math.round(Math.abs(value)).toString());
 }
 
-/** A share or rate in [0, 1] as a percentage with one decimal (`38.0%`). */
+/** A share or rate in [0, 1] as a percentage with one decimal, half away from zero (`38.0%`). */
 export function percent(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '-';
-  return `${(Math.round(value * 1000) / 10).toFixed(1)}%`;
+  // toPrecision(12) first: 0.0635 * 1000 is 63.499999999999993 in binary, and should round like the decimal 63.5
+  const tenths = Math.round(Number((Math.abs(value) * 1000).toPrecision(12)));
+  const text = `${(tenths / 10).toFixed(1)}%`;
+  return value < 0 && tenths > 0 ? `-${text}` : text;
 }
 
 /** A relative change as a signed percentage (`+14.9%`). */
