@@ -64,13 +64,13 @@ function budgetRow(v: unknown): Cell[] {
     .map(([k, x]) => `${k}=${Array.isArray(x) ? x.join('|') : str(x)}`)
     .join(' ');
   const f = b.forecast ? rec(b.forecast) : null;
-  const pctText = (p: unknown) => (numOf(p) === null ? '' : `\n${numOf(p)}% of amount`);
+  const pctText = (p: unknown) => (numOf(p) === null ? '' : `\n${numOf(p)}%`);
   const state = str(b.state) ?? 'unknown';
   // two lines per figure (value, then percent or range) keep the nine columns within a printed page
   return [
     str(b.name) ?? '-',
     scope || 'all',
-    day(`${str(b.from) ?? '?'} .. ${str(b.to) ?? '?'}`),
+    { text: `${str(b.from) ?? '?'} ..\n${str(b.to) ?? '?'}`, cls: 'lines' },
     num(money(str(b.amount), cur)),
     num(`${money(str(b.actual), cur)}${pctText(b.actual_pct)}`, 'lines'),
     num(
@@ -91,7 +91,7 @@ export function budgetsSection(r: Report): string {
     'scope',
     'period',
     num('amount'),
-    num('actual'),
+    num('actual, % of amount'),
     num('forecast at period end, P50'),
     num('threshold'),
     'state',

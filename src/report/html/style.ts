@@ -44,7 +44,7 @@ thead th { background: var(--soft); color: var(--muted); font-weight: 600; font-
 tfoot td { font-weight: 600; border-top: 2px solid var(--line); }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.nowrap { white-space: nowrap; }
-td.num.lines { white-space: pre; }
+td.lines { white-space: pre; }
 td.up { color: var(--up); }
 td.down { color: var(--down); }
 td.state { font-weight: 600; text-transform: uppercase; font-size: 12px; }
@@ -65,6 +65,9 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px
   .chart, table, .kpi { break-inside: avoid; }
   h2 { break-after: avoid; }
   .table-wrap { overflow: visible; }
-  .u-legend { display: none; }
+  .u-legend, .u-over, .u-under { display: none; }
+  /* the canvases were sized for the screen: scale them to the printed column, keeping their aspect */
+  .u-wrap { width: 100% !important; height: auto !important; }
+  .uplot canvas { width: 100% !important; height: auto !important; }
 }
 `;
