@@ -20,8 +20,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const missing = existsSync(CHROMIUM) ? null : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 if (missing && !process.env.CI) console.warn(`test/report/html-browser.test.ts skipped: ${missing}`);
 
-// Keeps Chromium's own background traffic (updates, sync, Google lookups) off this closed network
-// (/work/.library/env/machines/node.md); playwright adds --headless and, as root, --no-sandbox.
+// Keeps Chromium's own background traffic (component updates, sync, lookups of Google's hosts) from starting: on a
+// machine without outside network those connections fail at every start. Playwright adds --headless and, as root,
+// --no-sandbox.
 const ARGS = [
   '--disable-gpu',
   '--disable-quic',
