@@ -2,7 +2,7 @@
 // module, so `aicost report --format html` writes one offline file with no CDN and no file lookup at run time.
 // Why a committed module rather than a file in dist/: the renderer stays a pure function that works the same from
 // src/ (vitest) and from dist/ (the CLI), and uplot can stay a devDependency. Why uPlot: ~50 KB minified, no
-// dependencies, canvas line/band/bar charts (Chart.js's UMD build is about four times that).
+// dependencies, canvas line/band/bar charts (Chart.js's UMD build is several times larger).
 //
 //   node scripts/inline-assets.mjs          rewrites src/report/html/chart-lib.generated.ts
 //   node scripts/inline-assets.mjs --check  exits 1 when the committed module differs from node_modules (npm run build)
