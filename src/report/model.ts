@@ -2,7 +2,8 @@
 // functions (table, markdown, JSON, CSV, HTML). The JSON output IS this model; `--from-json` reads it back and any
 // renderer re-renders it. Published as JSON Schema in schemas/report.schema.json (npm run docs regenerates it).
 // Conventions: money is a decimal string in its currency (exact for invoiced sums, rounded to the cent for
-// forecasts), counts are numbers, shares and rates are numbers in [0, 1], days are ISO `YYYY-MM-DD` (UTC).
+// forecasts), counts are numbers, shares and rates are numbers in [0, 1], `change_pct` is in percent (21.8 = +21.8 %),
+// days are ISO `YYYY-MM-DD` (UTC).
 import { z } from 'zod';
 
 export const REPORT_SCHEMA = 'aicost.report/1';
@@ -42,7 +43,7 @@ export const CurrencySectionSchema = z.object({
   change_pct: z.number().nullable(),
   /** Cost in the last calendar month of the period up to its last day with data. */
   month_to_date: z.object({ month: z.string(), cost: Money }),
-  /** Invoice cost that matched no usage (allocated rows with no key value, or never allocated). */
+  /** Invoice cost attributed to no key: never allocated, or allocated but matching no usage. */
   unallocated: Money,
   unallocated_share: Share,
   breakdowns: z.array(BreakdownSchema),

@@ -3,6 +3,9 @@ import type { Breakdown, CurrencySection, Report } from '../model.js';
 import { decimal, money, percent, signedMoney, signedPercent, trend } from './format.js';
 import { type Cell, chart, kpi, num, table } from './markup.js';
 
+/** change_pct is in percent in the model (21.8 = +21.8 %); the formatters take fractions. */
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? v : v / 100);
+
 /** The forecast of a currency; a forecast without a currency belongs to the only currency there is. */
 export function forecastFor(report: Report, currency: string): Report['forecast'][number] | undefined {
   return (
@@ -26,7 +29,7 @@ function breakdownTable(b: Breakdown, s: CurrencySection, compared: boolean): st
       r.push(
         num(money(l?.previous, cur)),
         num(signedMoney(l?.change, cur), trend(l?.change)),
-        num(signedPercent(l?.change_pct), trend(l?.change_pct)),
+        num(signedPercent(pct(l?.change_pct)), trend(l?.change_pct)),
       );
     return r;
   };
@@ -40,7 +43,7 @@ function breakdownTable(b: Breakdown, s: CurrencySection, compared: boolean): st
     total.push(
       num(money(s.previous, cur)),
       num(signedMoney(s.change, cur), trend(s.change)),
-      num(signedPercent(s.change_pct), trend(s.change_pct)),
+      num(signedPercent(pct(s.change_pct)), trend(s.change_pct)),
     );
   foot.push(total);
   return table(
@@ -58,7 +61,7 @@ function keyFigures(report: Report, s: CurrencySection): string {
     kpi(
       'Invoiced cost',
       money(s.total, cur),
-      s.change === null ? undefined : `${signedMoney(s.change, cur)} (${signedPercent(s.change_pct)})${vs}`,
+      s.change === null ? undefined : `${signedMoney(s.change, cur)} (${signedPercent(pct(s.change_pct))})${vs}`,
       trend(s.change),
     ),
     kpi(`Month to date (${s.month_to_date.month})`, money(s.month_to_date.cost, cur)),
@@ -72,7 +75,7 @@ function keyFigures(report: Report, s: CurrencySection): string {
       ),
     );
   figures.push(
-    kpi('Unallocated', money(s.unallocated, cur), `${percent(s.unallocated_share)} matched no usage`),
+    kpi('Unallocated', money(s.unallocated, cur), `${percent(s.unallocated_share)} not attributed to a key (run aicost allocate)`),
   );
   return `<div class="kpis">${figures.join('')}</div>`;
 }
