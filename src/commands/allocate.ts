@@ -24,6 +24,11 @@ export function register(program: Command): void {
     )
     .option('--weights <file>', 'x-fixed-v1: YAML/JSON map of key value -> weight')
     .option('--output-weight <n>', 'x-tokens-v1: weight of an output token relative to an input token', '1')
+    .option(
+      '--fallback <mode>',
+      'none (default): an invoice line whose model has no usage that day stays unallocated; provider: spread it over the provider\'s usage of the day',
+      'none',
+    )
     .option('--format <format>', 'table | json | csv', 'table')
     .addHelpText(
       'after',
@@ -34,8 +39,10 @@ Examples:
   $ aicost allocate --by feature --method x-fixed-v1 --weights weights.yaml
   $ aicost query "SELECT AllocatedResourceId, SUM(EffectiveCost) FROM allocated GROUP BY 1"
 
-Allocated rows replace their invoice lines in the view 'attributed' (Σ attributed = Σ focus); invoice cost with no
-matching usage is an unallocated row (AllocatedResourceId NULL); usage with no invoice yet is shown as estimated.`,
+Allocated rows replace their invoice lines in the view 'attributed' (Σ attributed = Σ focus). An invoice line matches
+usage of its own model (by token class and day, then by day); a line naming a model nobody used that day stays
+unallocated (AllocatedResourceId NULL) and is listed as "invoiced, no matching usage" unless --fallback provider.
+Usage with no invoice yet is broken down by the same key as an estimate, in its own table, never added.`,
     )
     .action(async (opts, cmd: Command) => {
       const format = String(opts.format);
@@ -56,6 +63,7 @@ matching usage is an unallocated row (AllocatedResourceId NULL); usage with no i
         period: parsePeriod(opts),
         weightsFile: opts.weights,
         outputWeight,
+        fallback: opts.fallback,
       });
       output.data(
         format === 'json'

@@ -10,8 +10,7 @@ const money = (s: string | null) => {
   return frac.length <= 2 ? `${i}.${frac.padEnd(2, '0')}` : `${i}.${frac.slice(0, 6)}`;
 };
 const pct = (n: number | null) => (n === null ? '' : `${(n * 100).toFixed(1)}%`);
-const label = (t: string | null, kind: string) =>
-  kind === 'unallocated' ? '(unallocated)' : kind === 'estimated' ? '(estimated, not invoiced)' : (t ?? '');
+const label = (t: string | null, kind: string) => (kind === 'unallocated' ? '(unallocated)' : (t ?? ''));
 
 export function showbackJson(r: AllocateResult): string {
   return JSON.stringify({ schema: 'aicost.showback/1', ...r }, null, 2);
@@ -47,53 +46,88 @@ export function showbackCsv(r: AllocateResult): string {
   );
 }
 
+const tokenCells = (l: AllocateResult['showback'][number]) => [
+  l.tokens.input ?? '0',
+  l.tokens.cache_read ?? '0',
+  String(
+    Number(l.tokens.cache_write ?? 0) +
+      Number(l.tokens.cache_write_5m ?? 0) +
+      Number(l.tokens.cache_write_1h ?? 0),
+  ),
+  l.tokens.output ?? '0',
+  l.requests,
+  money(l.costPer1kTokens),
+  money(l.costPerRequest),
+  pct(l.cacheHitRate),
+];
+
+const HEAD = [
+  'cost',
+  'share',
+  'input',
+  'cache read',
+  'cache write',
+  'output',
+  'requests',
+  'per 1K tok',
+  'per request',
+  'cache hit',
+];
+
+/**
+ * Invoiced allocations and estimated usage are two tables with their own totals: the estimate (price-book cost of
+ * usage no invoice covers yet) is never added to money of record.
+ */
 export function showbackTable(r: AllocateResult): string {
-  const rows = r.showback.map((l) => [
-    label(l.target, l.kind),
-    money(l.effectiveCost),
-    pct(l.share),
-    l.tokens.input ?? '0',
-    l.tokens.cache_read ?? '0',
-    String(
-      Number(l.tokens.cache_write ?? 0) +
-        Number(l.tokens.cache_write_5m ?? 0) +
-        Number(l.tokens.cache_write_1h ?? 0),
-    ),
-    l.tokens.output ?? '0',
-    l.requests,
-    money(l.costPer1kTokens),
-    money(l.costPerRequest),
-    pct(l.cacheHitRate),
-  ]);
-  rows.push([
-    'TOTAL (= pool)',
-    money(r.allocated.EffectiveCost ?? '0'),
-    '100.0%',
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
-    '',
-  ]);
-  const table = renderTable(
-    [
-      r.keys.join(','),
-      'cost',
-      'share',
-      'input',
-      'cache read',
-      'cache write',
-      'output',
-      'requests',
-      'per 1K tok',
-      'per request',
-      'cache hit',
-    ],
-    rows,
-  );
-  const cov = r.coverage.map((c) => `${c.level}${c.grain ? `/${c.grain}` : ''} ${pct(c.share)}`).join(', ');
-  return `${table}\nmethod ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}; ${r.originRows} invoice lines; coverage: ${cov}`;
+  const key = r.keys.join(',');
+  const out: string[] = [];
+  const invoiced = r.showback.filter((l) => l.kind !== 'estimated');
+  const estimated = r.showback.filter((l) => l.kind === 'estimated');
+  if (invoiced.length || !r.noInvoices) {
+    const rows = invoiced.map((l) => [
+      label(l.target, l.kind),
+      money(l.effectiveCost),
+      pct(l.share),
+      ...tokenCells(l).slice(0),
+    ]);
+    rows.push([
+      'TOTAL (= pool)',
+      money(r.allocated.EffectiveCost ?? '0'),
+      '100.0%',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ]);
+    out.push(`Invoiced cost allocated by ${key}`, renderTable([key, ...HEAD], rows));
+    const cov = r.coverage.map((c) => `${c.level}${c.grain ? `/${c.grain}` : ''} ${pct(c.share)}`).join(', ');
+    out.push(
+      `method ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}; ${r.originRows} invoice lines; coverage: ${cov}`,
+    );
+    for (const u of r.unmatched)
+      out.push(
+        `invoiced, no matching usage: ${u.provider ?? '?'} ${u.model ?? '?'} on ${u.day}: ${money(u.effectiveCost)} (${u.lines} lines, unallocated)`,
+      );
+  } else
+    out.push('No invoice lines to allocate: the breakdown below is the price-book estimate of the usage.');
+  if (estimated.length) {
+    const total = estimated.reduce((s, l) => s + Number(l.effectiveCost), 0);
+    const rows = estimated.map((l) => [
+      label(l.target, l.kind),
+      money(l.effectiveCost),
+      pct(l.share),
+      ...tokenCells(l),
+    ]);
+    rows.push(['TOTAL (estimated)', money(total.toFixed(6)), '100.0%', '', '', '', '', '', '', '', '']);
+    out.push(
+      '',
+      `Estimated cost of usage not invoiced yet, by ${key} (price book; not added to the invoiced total)`,
+    );
+    out.push(renderTable([key, ...HEAD], rows));
+  }
+  return out.join('\n');
 }

@@ -1,7 +1,8 @@
 // Allocation keys: a tag key (feature, team, customer, ...), `model` or `provider`. Validated identifiers only
 // reach SQL; the key value of a usage row is computed here, the same way for allocation and usage_attributed.
 import { InputError } from '../../errors.js';
-import { lit } from '../../store/duckdb.js';
+import { editDistance } from '../../normalize/contract.js';
+import { type Db, lit } from '../../store/duckdb.js';
 
 export const UNTAGGED = '(untagged)';
 const KEY = /^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/;
@@ -39,4 +40,24 @@ export function keyValueSql(key: string, u = 'u'): string {
 export function targetSql(keys: string[], u = 'u'): string {
   if (keys.length === 1) return `COALESCE(${keyValueSql(keys[0]!, u)}, ${lit(UNTAGGED)})`;
   return `concat_ws('|', ${keys.map((k) => `${lit(`${k}=`)} || COALESCE(${keyValueSql(k, u)}, ${lit(UNTAGGED)})`).join(', ')})`;
+}
+
+/**
+ * Throws an InputError when `key` is a tag key that no usage row carries, naming the keys that exist and the
+ * nearest one (a typo would otherwise put every row under `(untagged)`). `model` and `provider` always exist.
+ */
+export async function checkKeyExists(db: Db, key: string | null): Promise<void> {
+  if (key === null || key === 'model' || key === 'provider') return;
+  const hit = await db.one(`SELECT 1 AS x FROM usage u WHERE ${keyValueSql(key)} IS NOT NULL LIMIT 1`);
+  if (hit) return;
+  const rows = await db.all<{ k: string }>(
+    `SELECT DISTINCT unnest(json_keys(tags)) AS k FROM usage WHERE tags IS NOT NULL ORDER BY k`,
+  );
+  const keys = ['model', 'provider', ...rows.map((r) => r.k)];
+  const near = [...keys].sort((a, b) => editDistance(key, a) - editDistance(key, b))[0];
+  throw new InputError(
+    `--by key "${key}" is on no usage row; keys present: ${keys.join(', ')}`,
+    {},
+    near && editDistance(key, near) <= 3 ? `did you mean "${near}"?` : undefined,
+  );
 }

@@ -9,17 +9,30 @@ import { TOKEN_CLASSES } from '../../usage/schema.js';
 import { keyValueSql, targetSql } from './keys.js';
 import { classTokensSql, type MethodId } from './methods.js';
 
-/** Match levels from finest to coarsest. `cls`: the pool row's token class selects the usage tokens. */
-export const LEVELS = [
-  {
-    id: 'model+class+day+scope',
-    cls: true,
-    pred: 'a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope',
-  },
-  { id: 'model+class+day', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL' },
-  { id: 'model+day', cls: false, pred: 'a.model = p.model' },
-  { id: 'provider+day', cls: false, pred: 'true' },
-] as const;
+/**
+ * Match levels from finest to coarsest (docs/allocation.md#matching). `cls`: the pool row's token class selects the
+ * usage tokens. A coarser level only drops what the invoice line lacks: a line naming a model matches usage of that
+ * model only; provider+day serves lines with no model (unitemized lines, non-token charges). With `fallback`, a line
+ * whose model has no usage that day is spread over the provider's usage of the day as its own, labelled level.
+ */
+export function matchLevels(fallback: 'none' | 'provider' = 'none') {
+  return [
+    {
+      id: 'model+class+day+scope',
+      cls: true,
+      pred: 'a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope',
+    },
+    { id: 'model+class+day', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL' },
+    { id: 'model+day', cls: false, pred: 'a.model = p.model' },
+    { id: 'provider+day', cls: false, pred: 'p.model IS NULL' },
+    ...(fallback === 'provider'
+      ? [{ id: 'provider+day (fallback)', cls: false, pred: 'p.model IS NOT NULL' }]
+      : []),
+  ] as const;
+}
+
+/** The default levels (no fallback), for readers that only need their ids. */
+export const LEVELS = matchLevels();
 
 const GRAINS = ['request', 'bucket'] as const;
 
@@ -45,8 +58,9 @@ export async function buildCandidates(
   keys: string[],
   method: MethodId,
   period: Period,
-  opts: { outputWeight: number },
+  opts: { outputWeight: number; fallback?: 'none' | 'provider' },
 ): Promise<void> {
+  const levels = matchLevels(opts.fallback);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
     SELECT x_RowId AS rid, ${normalizeProviderSql('ServiceProviderName')} AS provider, x_Model AS model,
       CASE WHEN x_TokenClass IN (${TOKEN_CLASSES.map(lit).join(', ')}) THEN x_TokenClass END AS cls,
@@ -74,9 +88,9 @@ export async function buildCandidates(
   await db.run('CREATE OR REPLACE TEMP TABLE matched (rid VARCHAR)');
   let first = true;
   for (const [gi, grain] of GRAINS.entries()) {
-    for (const [li, lvl] of LEVELS.entries()) {
+    for (const [li, lvl] of levels.entries()) {
       // request grain at any level before bucket grain (docs/allocation.md#matching), finest level first within a grain
-      const rank = gi * LEVELS.length + li;
+      const rank = gi * levels.length + li;
       const select = `SELECT p.rid, a.aid, ${rank} AS rank, ${lit(lvl.id)} AS level, ${lit(grain)} AS grain, a.kv,
           ${keys.map((_, i) => `a.${ident(`k${i}`)}`).join(', ')},
           a.d, a.scope AS ascope, a.model AS amodel,

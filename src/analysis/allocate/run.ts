@@ -11,6 +11,7 @@ import type { StoredFile } from '../../store/manifest.js';
 import { withoutRows } from '../../store/rewrite.js';
 import { Transaction } from '../../store/transaction.js';
 import { attachViews } from '../views.js';
+import { checkKeyExists } from './keys.js';
 import { buildCandidates, chooseLevels } from './match.js';
 import type { MethodId } from './methods.js';
 import { type AllocateOptions, checkAllocateOptions } from './options.js';
@@ -31,6 +32,16 @@ export interface AllocateResult {
   keys: string[];
   method: MethodId;
   showback: ShowbackLine[];
+  /** Invoice lines naming a model with no usage of it that day (invoiced traffic that bypassed the logs). */
+  unmatched: {
+    provider: string | null;
+    model: string | null;
+    day: string;
+    lines: number;
+    effectiveCost: string;
+  }[];
+  /** No invoice line to allocate: only the estimated breakdown is shown, nothing is written. */
+  noInvoices: boolean;
 }
 
 async function loadFixedWeights(db: Db, file: string | undefined): Promise<void> {
@@ -89,14 +100,16 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
   try {
     await installPrices(db);
     await attachViews(db, home, tx.next);
+    // a key no usage row carries is a typo, not 100 % (untagged): fail before anything is replaced
+    for (const k of opts.keys) await checkKeyExists(db, k);
     const inputs = tx.next.files
       .filter((f) => f.dataset === 'focus' || f.dataset === 'usage')
       .map((f) => f.path)
       .sort();
-    const runId = `run-${shortHash(JSON.stringify(opts.keys), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
+    const runId = `run-${shortHash(JSON.stringify(opts.keys), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.fallback ?? 'none', opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
     const outputWeight = opts.outputWeight ?? 1;
     if (opts.method === 'x-fixed-v1') await loadFixedWeights(db, opts.weightsFile);
-    await buildCandidates(db, opts.keys, opts.method, opts.period, { outputWeight });
+    await buildCandidates(db, opts.keys, opts.method, opts.period, { outputWeight, fallback: opts.fallback });
     await chooseLevels(db, opts.method);
     await computeShares(db, opts.keys, opts.method);
     await db.run(
@@ -147,8 +160,10 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       keys: opts.keys,
       method: opts.method,
       showback: await showbackLines(db),
+      unmatched: await unmatchedLines(db),
+      noInvoices: originRows === 0,
     };
-    if (tx.next.allocations.some((r) => r.runId === runId)) {
+    if (originRows === 0 || tx.next.allocations.some((r) => r.runId === runId)) {
       result.unchanged = true;
       db.close();
       tx.abort();
@@ -185,6 +200,28 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
     tx.abort();
     throw e;
   }
+}
+
+/** Pool rows no level matched that name a model: grouped by provider, model and day for the coverage report. */
+async function unmatchedLines(db: Db): Promise<AllocateResult['unmatched']> {
+  const rows = await db.all<{
+    provider: string | null;
+    model: string | null;
+    day: string;
+    n: string;
+    cost: string;
+  }>(
+    `SELECT p.provider, p.model, strftime(p.d0, '%Y-%m-%d') AS day, count(*)::VARCHAR AS n, SUM(f.EffectiveCost)::VARCHAR AS cost
+     FROM pool p JOIN focus f ON f.x_RowId = p.rid
+     WHERE p.rid NOT IN (SELECT rid FROM chosen) AND p.model IS NOT NULL GROUP BY ALL ORDER BY day, provider, model`,
+  );
+  return rows.map((r) => ({
+    provider: r.provider,
+    model: r.model,
+    day: r.day,
+    lines: Number(r.n),
+    effectiveCost: r.cost,
+  }));
 }
 
 /** Writes the run's allocated rows per (billing period, origin source) and its factors per billing period. */

@@ -1,6 +1,7 @@
 // The printed showback (docs/allocation.md#showback): per target, cost, share, tokens by class, requests, cost per 1K
-// tokens, cost per request and cache-hit rate; the unallocated and estimated lines; totals equal to the pool. One
-// report model, rendered by src/report/showback-render.ts.
+// tokens, cost per request and cache-hit rate; the unallocated line; totals equal to the pool; and, per target, the
+// usage no invoice covers yet at price-book cost (its own basis, its own total). One report model, rendered by
+// src/report/showback-render.ts.
 import type { Db } from '../../store/duckdb.js';
 import { ident } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
@@ -45,15 +46,19 @@ export async function showbackLines(db: Db): Promise<ShowbackLine[]> {
       u.hit AS hit
     FROM cost_by_kv k LEFT JOIN usage_by_kv u ON u.kv IS NOT DISTINCT FROM k.kv
     ORDER BY k.kv IS NULL, k.eff DESC, k.kv`);
-  // Usage no invoice line covers yet (no pool row for its provider and day): shown as estimated, never allocated.
-  // Where a gateway (request grain) and a provider report (bucket grain) describe the same day, the requests count.
-  const est = await db.one<Record<string, string | number | null>>(`
+  // Usage no invoice line covers yet (no pool row for its provider and day): estimated per target, beside the
+  // invoiced lines and never added to them. Where a gateway (request grain) and a provider report (bucket grain)
+  // describe the same day, the requests count.
+  const est = await db.all<Record<string, string | number | null>>(`
     WITH uncovered AS (
       SELECT a.* FROM uagg a
       WHERE NOT EXISTS (SELECT 1 FROM pool p WHERE p.provider = a.provider AND a.d >= p.d0 AND a.d < p.d1)
         AND (a.grain = 'request' OR NOT EXISTS (SELECT 1 FROM uagg r WHERE r.grain = 'request' AND r.provider = a.provider AND r.d = a.d)))
-    SELECT count(*) AS n, COALESCE(SUM(est), 0)::VARCHAR AS eff, ${tokenCols}, COALESCE(SUM(reqs), 0)::VARCHAR AS requests,
-      SUM(cache_read)::DOUBLE / NULLIF(SUM(${inputSide}), 0)::DOUBLE AS hit FROM uncovered`);
+    SELECT kv AS target, COALESCE(SUM(est), 0)::VARCHAR AS eff, ${tokenCols}, COALESCE(SUM(reqs), 0)::VARCHAR AS requests,
+      COALESCE(SUM(input + cache_read + cache_write + cache_write_5m + cache_write_1h + output), 0) AS all_tokens,
+      SUM(cache_read)::DOUBLE / NULLIF(SUM(${inputSide}), 0)::DOUBLE AS hit,
+      CAST(SUM(est) AS DOUBLE) / NULLIF(CAST((SELECT SUM(est) FROM uncovered) AS DOUBLE), 0) AS share
+    FROM uncovered GROUP BY kv ORDER BY SUM(est) DESC NULLS LAST, kv`);
   const lines: ShowbackLine[] = rows.map((r) => ({
     target: r.target as string | null,
     kind: r.kind as ShowbackLine['kind'],
@@ -66,18 +71,19 @@ export async function showbackLines(db: Db): Promise<ShowbackLine[]> {
     costPerRequest: (r.perreq as string | null) ?? null,
     cacheHitRate: r.hit === null ? null : Number(r.hit),
   }));
-  if (est && Number(est.n) > 0) {
+  for (const e of est) {
+    const eff = Number(e.eff);
     lines.push({
-      target: null,
+      target: e.target as string | null,
       kind: 'estimated',
-      effectiveCost: String(est.eff),
+      effectiveCost: String(e.eff),
       billedCost: '0',
-      share: null,
-      tokens: Object.fromEntries(TOKEN_CLASSES.map((c) => [c, String(est[c])])),
-      requests: String(est.requests),
-      costPer1kTokens: null,
-      costPerRequest: null,
-      cacheHitRate: est.hit === null ? null : Number(est.hit),
+      share: e.share === null ? null : Number(e.share),
+      tokens: Object.fromEntries(TOKEN_CLASSES.map((c) => [c, String(e[c])])),
+      requests: String(e.requests),
+      costPer1kTokens: Number(e.all_tokens) > 0 ? ((eff * 1000) / Number(e.all_tokens)).toFixed(6) : null,
+      costPerRequest: Number(e.requests) > 0 ? (eff / Number(e.requests)).toFixed(6) : null,
+      cacheHitRate: e.hit === null ? null : Number(e.hit),
     });
   }
   return lines;

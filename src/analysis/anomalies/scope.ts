@@ -1,9 +1,11 @@
 // What the detectors read: one TEMP view of usage rows with their key value and cost, and one small TEMP table of
 // cost and requests per key value and day. Each detector is then a query over these two, never over usage directly.
-import { InputError } from '../../errors.js';
 import { type Db, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
-import { keyValueSql, targetSql } from '../allocate/keys.js';
+import { targetSql } from '../allocate/keys.js';
+
+export { checkKeyExists } from '../allocate/keys.js';
+
 import type { CostBasis } from './types.js';
 
 /** The key value used internally when no key is given: one series, reported with key null. */
@@ -11,21 +13,6 @@ export const TOTAL = '(total)';
 
 /** Tokens of every class on a usage row (alias `u`); a NULL class counts as 0. */
 const tokensSql = (u: string) => TOKEN_CLASSES.map((c) => `COALESCE(${u}.${c}, 0)`).join(' + ');
-
-/**
- * Throws an InputError when `by` is a tag key that no usage row carries, naming the keys that do exist
- * (model and provider always exist). A typo would otherwise report every row as `(untagged)` and find nothing.
- */
-export async function checkKeyExists(db: Db, by: string | null): Promise<void> {
-  if (by === null || by === 'model' || by === 'provider') return;
-  const hit = await db.one(`SELECT 1 AS x FROM usage u WHERE ${keyValueSql(by)} IS NOT NULL LIMIT 1`);
-  if (hit) return;
-  const rows = await db.all<{ k: string }>(
-    `SELECT DISTINCT unnest(json_keys(tags)) AS k FROM usage WHERE tags IS NOT NULL ORDER BY k`,
-  );
-  const keys = ['model', 'provider', ...rows.map((r) => r.k)];
-  throw new InputError(`--by key "${by}" is on no usage row; keys present: ${keys.join(', ')}`);
-}
 
 /**
  * Creates `anomaly_rows`: usage rows with `kv` (key value), `cost` and `tokens`. Request-grain rows are used for

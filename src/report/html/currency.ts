@@ -61,7 +61,9 @@ function keyFigures(report: Report, s: CurrencySection): string {
     kpi(
       'Invoiced cost',
       money(s.total, cur),
-      s.change === null ? undefined : `${signedMoney(s.change, cur)} (${signedPercent(pct(s.change_pct))})${vs}`,
+      s.change === null
+        ? undefined
+        : `${signedMoney(s.change, cur)} (${signedPercent(pct(s.change_pct))})${vs}`,
       trend(s.change),
     ),
     kpi(`Month to date (${s.month_to_date.month})`, money(s.month_to_date.cost, cur)),
@@ -75,7 +77,11 @@ function keyFigures(report: Report, s: CurrencySection): string {
       ),
     );
   figures.push(
-    kpi('Unallocated', money(s.unallocated, cur), `${percent(s.unallocated_share)} not attributed to a key (run aicost allocate)`),
+    kpi(
+      'Unallocated',
+      money(s.unallocated, cur),
+      `${percent(s.unallocated_share)} not attributed to a key (run aicost allocate)`,
+    ),
   );
   return `<div class="kpis">${figures.join('')}</div>`;
 }
