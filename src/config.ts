@@ -37,6 +37,46 @@ export const BudgetSchema = z
   .strict();
 export type Budget = z.infer<typeof BudgetSchema>;
 
+/** A tag key, `operation` value or model name list in a shared-resource selector: one value or several. */
+const OneOrMany = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+const TagKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]{0,63}$/, 'must be a tag key (letters, digits, _ . : -)');
+
+/** Which usage rows a shared-resource role covers: every given field must match (operation, model, tag values). */
+const SelectorSchema = z
+  .object({
+    operation: OneOrMany.optional(),
+    model: OneOrMany.optional(),
+    tags: z.record(TagKey, OneOrMany).optional(),
+  })
+  .strict()
+  .refine(
+    (s) => s.operation || s.model || (s.tags && Object.keys(s.tags).length > 0),
+    'must name an operation, a model or tags',
+  );
+
+/**
+ * One shared resource (docs/allocation.md#shared-resources), e.g. a vector index several teams query: its build
+ * usage charged to the team that triggered it, query-time usage to the querying team, maintenance usage split by
+ * each team's share of the queries in the month. Applies when allocating by `key`.
+ */
+export const SharedResourceSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a short name (letters, digits, _ . : -)'),
+    /** The allocation key the rule rewrites (e.g. team): it applies when `--by` includes this key. */
+    key: TagKey,
+    build: z.object({ match: SelectorSchema, charge_to: TagKey }).strict().optional(),
+    query: z.object({ match: SelectorSchema, charge_to: TagKey.optional() }).strict().optional(),
+    maintenance: z.object({ match: SelectorSchema }).strict().optional(),
+  })
+  .strict()
+  .refine((r) => r.build || r.query || r.maintenance, 'needs at least one of build, query, maintenance')
+  .refine((r) => !r.maintenance || r.query, 'maintenance is split by query share: give query too');
+export type SharedResource = z.infer<typeof SharedResourceSchema>;
+
 export const ConfigSchema = z
   .object({
     /** BillingAccountId for sources whose data carries none. */
@@ -52,6 +92,14 @@ export const ConfigSchema = z
       .array(BudgetSchema)
       .default([])
       .refine((bs) => new Set(bs.map((b) => b.name)).size === bs.length, 'budget names must be unique'),
+    /** Shared-resource rules applied by `aicost allocate` (docs/allocation.md#shared-resources). */
+    shared_resources: z
+      .array(SharedResourceSchema)
+      .default([])
+      .refine(
+        (rs) => new Set(rs.map((r) => r.name)).size === rs.length,
+        'shared resource names must be unique',
+      ),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .option('--output-weight <n>', 'x-tokens-v1: weight of an output token relative to an input token', '1')
     .option(
       '--fallback <mode>',
-      'none (default): an invoice line whose model has no usage that day stays unallocated; provider: spread it over the provider\'s usage of the day',
+      "none (default): an invoice line whose model has no usage that day stays unallocated; provider: spread it over the provider's usage of the day",
       'none',
     )
     .option('--format <format>', 'table | json | csv', 'table')
@@ -42,7 +42,9 @@ Examples:
 Allocated rows replace their invoice lines in the view 'attributed' (Σ attributed = Σ focus). An invoice line matches
 usage of its own model (by token class and day, then by day); a line naming a model nobody used that day stays
 unallocated (AllocatedResourceId NULL) and is listed as "invoiced, no matching usage" unless --fallback provider.
-Usage with no invoice yet is broken down by the same key as an estimate, in its own table, never added.`,
+Usage with no invoice yet is broken down by the same key as an estimate, in its own table, never added.
+Shared-resource rules in the config file (shared_resources) re-key build and query usage of a shared index and
+split its maintenance by query share (docs/allocation.md#shared-resources).`,
     )
     .action(async (opts, cmd: Command) => {
       const format = String(opts.format);
@@ -56,14 +58,17 @@ Usage with no invoice yet is broken down by the same key as an estimate, in its 
       const { parsePeriod } = await import('../analysis/allocate/options.js');
       const { allocate } = await import('../analysis/allocate/run.js');
       const render = await import('../report/showback-render.js');
+      const { loadConfig } = await import('../config.js');
+      const g = globalOptions(cmd);
       const result = await allocate({
-        home: globalOptions(cmd).data,
+        home: g.data,
         keys: parseKeys(String(opts.by)),
         method: parseMethod(opts.method),
         period: parsePeriod(opts),
         weightsFile: opts.weights,
         outputWeight,
         fallback: opts.fallback,
+        sharedResources: loadConfig(g.config).shared_resources,
       });
       output.data(
         format === 'json'

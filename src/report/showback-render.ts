@@ -74,6 +74,23 @@ const HEAD = [
   'cache hit',
 ];
 
+/** One shared-resource rule's effect, in a sentence. */
+function sharedLine(s: AllocateResult['sharedResources'][number]): string {
+  const parts = [
+    `${s.rows.build} build rows charged to the triggering ${s.key}`,
+    `${s.rows.query} query rows to the querying ${s.key}`,
+  ];
+  if (s.rows.maintenance > 0 || s.queryShare.length > 0)
+    parts.push(
+      `${s.rows.maintenance} maintenance rows split by query share (${s.queryShare.map((q) => `${q.value} ${pct(q.share)}`).join(', ') || 'no queries'})`,
+    );
+  const left =
+    Number(s.unsplitEffectiveCost) !== 0
+      ? `; ${money(s.unsplitEffectiveCost)} of maintenance had no queries in its month and stays on (shared:${s.name})`
+      : '';
+  return `shared resource ${s.name}: ${parts.join(', ')}${left}`;
+}
+
 /**
  * Invoiced allocations and estimated usage are two tables with their own totals: the estimate (price-book cost of
  * usage no invoice covers yet) is never added to money of record.
@@ -112,6 +129,7 @@ export function showbackTable(r: AllocateResult): string {
       out.push(
         `invoiced, no matching usage: ${u.provider ?? '?'} ${u.model ?? '?'} on ${u.day}: ${money(u.effectiveCost)} (${u.lines} lines, unallocated)`,
       );
+    for (const s of r.sharedResources) out.push(sharedLine(s));
   } else
     out.push('No invoice lines to allocate: the breakdown below is the price-book estimate of the usage.');
   if (estimated.length) {

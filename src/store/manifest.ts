@@ -76,6 +76,8 @@ export const ManifestSchema = z.object({
         to: z.string().nullable(),
         originRows: z.number().int(),
         pool: z.record(z.string(), z.string()),
+        /** The shared-resource rules the run applied (usage_attributed recomputes targets with them). */
+        sharedResources: z.array(z.record(z.string(), z.unknown())).optional(),
         createdAt: z.string(),
       }),
     )

@@ -44,13 +44,24 @@ const byTarget = (h: string) =>
 describe('an invoice line naming a model with no usage that day', () => {
   it('stays unallocated and is reported; chat gets exactly the line of its own model', async () => {
     const h = await setup();
-    const r = await allocate({ home: h, keys: ['feature'], method: 'x-token-cost-v1', period: { from: null, to: null } });
+    const r = await allocate({
+      home: h,
+      keys: ['feature'],
+      method: 'x-token-cost-v1',
+      period: { from: null, to: null },
+    });
     expect(await byTarget(h)).toEqual([
       { t: 'chat', level: 'model+class+day', cost: '1.000000000000000000' },
       { t: null, level: 'unmatched', cost: '2.000000000000000000' },
     ]);
     expect(r.unmatched).toEqual([
-      { provider: 'openai', model: 'gpt-4o-2024-08-06', day: '2025-08-01', lines: 1, effectiveCost: '2.000000000000000000' },
+      {
+        provider: 'openai',
+        model: 'gpt-4o-2024-08-06',
+        day: '2025-08-01',
+        lines: 1,
+        effectiveCost: '2.000000000000000000',
+      },
     ]);
     // allocated + unallocated = the pool
     expect(r.allocated.EffectiveCost).toBe(r.pool.EffectiveCost);
@@ -61,7 +72,13 @@ describe('an invoice line naming a model with no usage that day', () => {
 
   it('with --fallback provider, is spread over the usage of the provider that day, labelled so', async () => {
     const h = await setup();
-    const r = await allocate({ home: h, keys: ['feature'], method: 'x-token-cost-v1', period: { from: null, to: null }, fallback: 'provider' });
+    const r = await allocate({
+      home: h,
+      keys: ['feature'],
+      method: 'x-token-cost-v1',
+      period: { from: null, to: null },
+      fallback: 'provider',
+    });
     expect(await byTarget(h)).toEqual([
       { t: 'chat', level: 'model+class+day', cost: '1.000000000000000000' },
       { t: 'chat', level: 'provider+day (fallback)', cost: '2.000000000000000000' },
@@ -76,7 +93,12 @@ describe('gateway logs without invoices', () => {
     const h = home();
     await ingestInto(h, [fixture('litellm/spendlogs.csv')]);
     const before = readFileSync(join(h, 'manifest.json'), 'utf8');
-    const r = await allocate({ home: h, keys: ['feature'], method: 'x-token-cost-v1', period: { from: null, to: null } });
+    const r = await allocate({
+      home: h,
+      keys: ['feature'],
+      method: 'x-token-cost-v1',
+      period: { from: null, to: null },
+    });
     expect(r.noInvoices).toBe(true);
     const est = r.showback.filter((l) => l.kind === 'estimated');
     expect(est.length).toBeGreaterThan(1);
@@ -92,11 +114,23 @@ describe('gateway logs without invoices', () => {
 describe('options', () => {
   it('refuses a key no usage row carries, naming the keys that exist, and keeps the stored allocation', async () => {
     const h = await setup();
-    await allocate({ home: h, keys: ['feature'], method: 'x-token-cost-v1', period: { from: null, to: null } });
+    await allocate({
+      home: h,
+      keys: ['feature'],
+      method: 'x-token-cost-v1',
+      period: { from: null, to: null },
+    });
     const runs = readManifest(h).allocations;
-    const e = await allocate({ home: h, keys: ['featur'], method: 'x-token-cost-v1', period: { from: null, to: null } }).catch((x) => x);
+    const e = await allocate({
+      home: h,
+      keys: ['featur'],
+      method: 'x-token-cost-v1',
+      period: { from: null, to: null },
+    }).catch((x) => x);
     expect(e).toBeInstanceOf(InputError);
-    expect((e as InputError).message).toMatch(/"featur" is on no usage row; keys present: model, provider, feature/);
+    expect((e as InputError).message).toMatch(
+      /"featur" is on no usage row; keys present: model, provider, feature/,
+    );
     expect((e as InputError).hint).toMatch(/did you mean "feature"/);
     expect(readManifest(h).allocations).toEqual(runs);
   });

@@ -2,6 +2,7 @@
 // allocation runs stored (docs/allocation.md#per-request-cost). It lives beside the split because it must compute a
 // row's key value and weight exactly as the run did: the same keys.ts and split.ts SQL, never a second copy.
 import { join } from 'node:path';
+import { type SharedResource, SharedResourceSchema } from '../../config.js';
 import { lit, litList } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
 import { targetSql } from './keys.js';
@@ -29,18 +30,25 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
   const plain = `SELECT u.*, NULL::DECIMAL(38,18) AS attributed_effective_cost, NULL::DECIMAL(38,18) AS attributed_billed_cost,
     'estimated' AS attribution FROM usage u`;
   if (files.length === 0) return plain;
-  const keySets = new Map<string, string[]>();
-  for (const r of manifest.allocations) keySets.set(JSON.stringify(r.keys), r.keys);
+  // runs group by what decides a usage row's target: the keys and the shared-resource rules they applied
+  const groups = new Map<string, { keys: string[]; rules: SharedResource[]; runs: string[] }>();
+  for (const r of manifest.allocations) {
+    const rules = SharedResourceSchema.array().parse(r.sharedResources ?? []);
+    const id = JSON.stringify([r.keys, rules]);
+    const g = groups.get(id) ?? { keys: r.keys, rules, runs: [] };
+    g.runs.push(r.runId);
+    groups.set(id, g);
+  }
   const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false)`;
-  const parts = [...keySets.entries()].map(
-    ([json, keys]) => `SELECT u.source_id, u.request_id, u.trace_id,
+  const parts = [...groups.values()].map(
+    ({ keys, rules, runs }) => `SELECT u.source_id, u.request_id, u.trace_id,
         SUM(${shareSql('f.effective_cost')}) AS eff,
         SUM(${shareSql('f.billed_cost')}) AS billed
-      FROM usage u JOIN ${factors} f ON f.keys = ${lit(json)} AND f.provider = u.provider AND f.grain = u.grain
+      FROM usage u JOIN ${factors} f ON f.run_id IN (${runs.map(lit).join(', ')}) AND f.provider = u.provider AND f.grain = u.grain
         AND u."date" >= f.d0 AND u."date" < f.d1
-        AND (f.level = 'provider+day' OR u.model = f.model)
+        AND (f.level LIKE 'provider+day%' OR u.model = f.model)
         AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
-        AND ${targetSql(keys)} = f.kv
+        AND ${targetSql(keys, 'u', rules)} = f.kv
       GROUP BY ALL`,
   );
   return `SELECT u.*, c.eff AS attributed_effective_cost, c.billed AS attributed_billed_cost,

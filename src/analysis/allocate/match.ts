@@ -2,6 +2,7 @@
 // both sides), token class and UTC day, and account scope where both carry it, falling back to coarser keys.
 // Request-grain usage (at any level) is preferred over bucket-grain usage, which serves pool rows no gateway or trace
 // request matches. The level and grain used are recorded per pool row.
+import type { SharedResource } from '../../config.js';
 import { normalizeProviderSql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
@@ -41,7 +42,8 @@ export interface Period {
   to: string | null;
 }
 
-const periodFilter = (col: string, period: Period) =>
+/** SQL true for days (column `col`) inside the period. */
+export const periodFilter = (col: string, period: Period): string =>
   [
     period.from ? `${col} >= ${lit(period.from)}::DATE` : null,
     period.to ? `${col} < ${lit(period.to)}::DATE` : null,
@@ -58,8 +60,9 @@ export async function buildCandidates(
   keys: string[],
   method: MethodId,
   period: Period,
-  opts: { outputWeight: number; fallback?: 'none' | 'provider' },
+  opts: { outputWeight: number; fallback?: 'none' | 'provider'; rules?: readonly SharedResource[] },
 ): Promise<void> {
+  const rules = opts.rules ?? [];
   const levels = matchLevels(opts.fallback);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
     SELECT x_RowId AS rid, ${normalizeProviderSql('ServiceProviderName')} AS provider, x_Model AS model,
@@ -71,10 +74,10 @@ export async function buildCandidates(
     WHERE (x_CostSource IN ('cost-report', 'invoice') OR ServiceCategory = 'AI and Machine Learning')
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
 
-  const keyCols = keys.map((k, i) => `${keyValueSql(k)} AS ${ident(`k${i}`)}`).join(', ');
+  const keyCols = keys.map((k, i) => `${keyValueSql(k, 'u', rules)} AS ${ident(`k${i}`)}`).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, * FROM (
     SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope,
-      ${targetSql(keys)} AS kv, ${keyCols},
+      ${targetSql(keys, 'u', rules)} AS kv, ${keyCols},
       ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
       SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
     FROM usage u

@@ -2,6 +2,7 @@
 // a programmatic caller builds them directly; either way a bad key, method, period, weight or weights file is an
 // InputError (exit 2) before the data home is locked or anything is read.
 import { existsSync } from 'node:fs';
+import { type SharedResource, SharedResourceSchema } from '../../config.js';
 import { InputError } from '../../errors.js';
 import { checkKeys } from './keys.js';
 import type { Period } from './match.js';
@@ -24,6 +25,8 @@ export interface AllocateOptions {
    * own match level). Default `none`: such a line stays unallocated, reported as invoiced with no matching usage.
    */
   fallback?: 'none' | 'provider';
+  /** Shared-resource rules (the config file's `shared_resources`); those whose key is among `keys` apply. */
+  sharedResources?: SharedResource[];
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -62,6 +65,13 @@ export function checkAllocateOptions(opts: AllocateOptions): void {
     throw new InputError('--output-weight must be a positive number');
   if (opts.weightsFile !== undefined && !existsSync(opts.weightsFile))
     throw new InputError('weights file not found', { file: opts.weightsFile });
+  for (const [i, r] of (opts.sharedResources ?? []).entries()) {
+    const parsed = SharedResourceSchema.safeParse(r);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InputError(`shared_resources[${i}].${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
 }
 
 /** A period's days are real calendar days and `from` comes before `to` (an empty range is an error, not a no-op). */

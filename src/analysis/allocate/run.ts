@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { SharedResourceSchema } from '../../config.js';
 import { InputError, InternalError } from '../../errors.js';
 import { installPrices } from '../../prices/install.js';
 import { Db, lit } from '../../store/duckdb.js';
@@ -15,6 +16,7 @@ import { checkKeyExists } from './keys.js';
 import { buildCandidates, chooseLevels } from './match.js';
 import type { MethodId } from './methods.js';
 import { type AllocateOptions, checkAllocateOptions } from './options.js';
+import { rulesForKeys, type SharedResourceOutcome, sharedOutcomes, splitMaintenance } from './shared.js';
 import { type ShowbackLine, showbackLines } from './showback.js';
 import { allocatedRowsSql, COST_COLUMNS, computeShares, factorsSql } from './split.js';
 
@@ -42,6 +44,8 @@ export interface AllocateResult {
   }[];
   /** No invoice line to allocate: only the estimated breakdown is shown, nothing is written. */
   noInvoices: boolean;
+  /** What each shared-resource rule for the run's keys did (empty without rules). */
+  sharedResources: SharedResourceOutcome[];
 }
 
 async function loadFixedWeights(db: Db, file: string | undefined): Promise<void> {
@@ -106,12 +110,20 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       .filter((f) => f.dataset === 'focus' || f.dataset === 'usage')
       .map((f) => f.path)
       .sort();
-    const runId = `run-${shortHash(JSON.stringify(opts.keys), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.fallback ?? 'none', opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
+    const rules = rulesForKeys(opts.keys, SharedResourceSchema.array().parse(opts.sharedResources ?? []));
+    const runId = `run-${shortHash(JSON.stringify(opts.keys), JSON.stringify(rules), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.fallback ?? 'none', opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
     const outputWeight = opts.outputWeight ?? 1;
     if (opts.method === 'x-fixed-v1') await loadFixedWeights(db, opts.weightsFile);
-    await buildCandidates(db, opts.keys, opts.method, opts.period, { outputWeight, fallback: opts.fallback });
+    await buildCandidates(db, opts.keys, opts.method, opts.period, {
+      outputWeight,
+      fallback: opts.fallback,
+      rules,
+    });
     await chooseLevels(db, opts.method);
     await computeShares(db, opts.keys, opts.method);
+    const splitShared = rules.some((r) => r.maintenance)
+      ? await splitMaintenance(db, opts.keys, rules, opts.period)
+      : false;
     await db.run(
       `CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(opts.keys, opts.method, runId)}`,
     );
@@ -162,6 +174,7 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       showback: await showbackLines(db),
       unmatched: await unmatchedLines(db),
       noInvoices: originRows === 0,
+      sharedResources: rules.length ? await sharedOutcomes(db, opts.keys, rules, opts.period) : [],
     };
     if (originRows === 0 || tx.next.allocations.some((r) => r.runId === runId)) {
       result.unchanged = true;
@@ -173,7 +186,7 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
     result.replacedAllocations = await withoutOrigins(db, tx, 'x_OriginRowId', 'allocated');
     await withoutOrigins(db, tx, 'origin_row_id', 'allocation-factors');
     await db.run(
-      `CREATE OR REPLACE TEMP TABLE factor_rows AS ${factorsSql(opts.keys, opts.method, runId, outputWeight)}`,
+      `CREATE OR REPLACE TEMP TABLE factor_rows AS ${factorsSql(opts.keys, opts.method, runId, outputWeight, splitShared)}`,
     );
     await writeRun(db, tx, runId);
     const live = new Set(tx.next.files.filter((f) => f.dataset === 'allocated').map((f) => f.inputSha256));
@@ -186,6 +199,7 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       to: opts.period.to,
       originRows,
       pool: result.pool,
+      ...(rules.length ? { sharedResources: rules } : {}),
       createdAt: new Date().toISOString(),
     });
     db.close();

@@ -102,15 +102,33 @@ export function allocatedRowsSql(keys: string[], method: MethodId, runId: string
     FROM a`;
 }
 
-/** The per-(origin, target) factors that `usage_attributed` applies to each usage row. */
-export function factorsSql(keys: string[], method: MethodId, runId: string, outputWeight: number): string {
+/**
+ * The per-(origin, target) factors that `usage_attributed` applies to each usage row. After a shared-resource split
+ * the factors keep the targets as matched (`shares_src`: the maintenance marker holds its own usage rows), with each
+ * target's cost the origin cost × its ratio (usage_attributed is exact only to its double-precision shares anyway).
+ */
+export function factorsSql(
+  keys: string[],
+  method: MethodId,
+  runId: string,
+  outputWeight: number,
+  splitShared = false,
+): string {
+  const costs = splitShared
+    ? `CAST(CAST(o.EffectiveCost AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS effective_cost,
+      CAST(CAST(o.BilledCost AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS billed_cost,
+      strftime(o.BillingPeriodStart, '%Y-%m') AS period`
+    : `al.EffectiveCost AS effective_cost, al.BilledCost AS billed_cost,
+      strftime(al.BillingPeriodStart, '%Y-%m') AS period`;
+  const from = splitShared
+    ? 'shares_src s JOIN pool p ON p.rid = s.rid JOIN focus o ON o.x_RowId = s.rid'
+    : 'shares s JOIN pool p ON p.rid = s.rid JOIN alloc_rows al ON al.x_OriginRowId = s.rid AND al.AllocatedResourceId IS NOT DISTINCT FROM s.kv';
   return `SELECT s.rid AS origin_row_id, s.kv, s.level, s.grain, s.basis, ${lit(method)} AS method,
       ${lit(JSON.stringify(keys))} AS keys, ${outputWeight}::DOUBLE AS output_weight,
       p.provider, p.model, p.cls, p.scope, p.d0, p.d1,
       CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18)) ELSE s.w END AS w,
-      al.EffectiveCost AS effective_cost, al.BilledCost AS billed_cost,
-      strftime(al.BillingPeriodStart, '%Y-%m') AS period, ${lit(runId)} AS run_id
-    FROM shares s JOIN pool p ON p.rid = s.rid JOIN alloc_rows al ON al.x_OriginRowId = s.rid AND al.AllocatedResourceId IS NOT DISTINCT FROM s.kv
+      ${costs}, ${lit(runId)} AS run_id
+    FROM ${from}
     WHERE s.kv IS NOT NULL`;
 }
 
