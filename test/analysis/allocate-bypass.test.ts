@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allocate } from '../../src/analysis/allocate/run.js';
 import { InputError } from '../../src/errors.js';
 import { readManifest } from '../../src/store/manifest.js';
+import { runCli } from '../helpers/cli.js';
 import { fixture, ingestInto, q, scratchHomes } from '../helpers/home.js';
 
 const home = scratchHomes(afterAll);
@@ -101,8 +102,12 @@ describe('gateway logs without invoices', () => {
     });
     expect(r.noInvoices).toBe(true);
     const est = r.showback.filter((l) => l.kind === 'estimated');
-    expect(est.length).toBeGreaterThan(1);
-    expect(est.map((l) => l.target)).toContain('search');
+    expect(est.map((l) => [l.target, l.effectiveCost, l.requests])).toEqual([
+      ['summarize', '0.013275000000000000', '1'],
+      ['search', '0.000346000000000000', '2'],
+      ['chat', '0.000000000000000000', '1'],
+      ['(untagged)', '0.000000000000000000', '1'],
+    ]);
     // the estimates add up to the price-book estimate of the usage
     const total = est.reduce((s, l) => s + Number(l.effectiveCost), 0);
     const [u] = await q<{ s: string }>(h, 'SELECT SUM(cost_estimate)::VARCHAR AS s FROM usage');
@@ -112,6 +117,26 @@ describe('gateway logs without invoices', () => {
 });
 
 describe('options', () => {
+  it('are input errors from the CLI (exit 2) before anything runs', async () => {
+    const h = await setup();
+    const cases: [string[], RegExp][] = [
+      [['--by', 'featur'], /did you mean "feature"/],
+      [
+        ['--by', 'feature', '--method', 'x-fixed-v1', '--weights', join(h, 'nope.yaml')],
+        /weights file not found/,
+      ],
+      [['--by', 'feature', '--period', '2025-13'], /--period must be a month/],
+      [['--by', 'feature', '--from', '2025-02-30'], /calendar day/],
+      [['--by', 'feature', '--from', '2025-08-10', '--to', '2025-08-01'], /not before/],
+    ];
+    for (const [args, err] of cases) {
+      const r = await runCli(['allocate', '--data', h, ...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(err);
+    }
+    expect(readManifest(h).allocations).toEqual([]);
+  });
+
   it('refuses a key no usage row carries, naming the keys that exist, and keeps the stored allocation', async () => {
     const h = await setup();
     await allocate({
