@@ -402,6 +402,21 @@ async function bench(o) {
   });
   if (alloc.code !== 0) throw new Crash(`aicost allocate failed:\n${alloc.stderr.trim()}`);
   const allocReport = JSON.parse(alloc.stdout);
+  // the floor: a plain DuckDB GROUP BY of the same key over the same usage Parquet, same threads and memory
+  const threadArgs = o.threads ? ['--threads', String(o.threads)] : [];
+  const floor = await runNode(
+    [join(REPO, 'bench', 'baseline-groupby.mjs'), '--home', home, '--key', 'feature', ...threadArgs],
+    { cwd: runDir, env },
+  );
+  if (floor.code !== 0) throw new Crash(`group-by baseline failed:\n${floor.stderr.trim()}`);
+  // a high-cardinality key: one allocated row per invoice line and customer
+  log('running aicost allocate --by customer...');
+  const cust = await runNode([AICOST, 'allocate', '--by', 'customer', '--format', 'json', '--data', home], {
+    cwd: runDir,
+    env,
+  });
+  if (cust.code !== 0) throw new Crash(`aicost allocate --by customer failed:\n${cust.stderr.trim()}`);
+  const custReport = JSON.parse(cust.stdout);
   results.allocate = {
     wallS: alloc.wallS,
     peakRssBytes: alloc.peakRssBytes,
@@ -409,9 +424,18 @@ async function bench(o) {
     originRows: allocReport.originRows,
     allocatedRows: allocReport.allocatedRows,
     conserved: allocReport.pool.EffectiveCost === allocReport.allocated.EffectiveCost,
+    groupByBaselineS: floor.wallS,
+    ratioToGroupBy: alloc.wallS / floor.wallS,
+    byCustomer: {
+      wallS: cust.wallS,
+      peakRssBytes: cust.peakRssBytes,
+      allocatedRows: custReport.allocatedRows,
+      conserved: custReport.pool.EffectiveCost === custReport.allocated.EffectiveCost,
+    },
   };
   log(
-    `  ${alloc.wallS.toFixed(2)} s for ${fmtInt(inv.lines)} invoice lines, peak RSS ${fmtMB(alloc.peakRssBytes)}`,
+    `  ${alloc.wallS.toFixed(2)} s for ${fmtInt(inv.lines)} invoice lines, peak RSS ${fmtMB(alloc.peakRssBytes)}; ` +
+      `GROUP BY baseline ${floor.wallS.toFixed(2)} s; --by customer ${cust.wallS.toFixed(2)} s, ${fmtInt(custReport.allocatedRows)} rows`,
   );
 
   // (e) report
@@ -423,6 +447,10 @@ async function bench(o) {
     aicostPeakRss: ing.peakRssBytes !== null && ing.peakRssBytes < TARGETS.aicostPeakRssBytes,
     help: help.medianMs < TARGETS.helpMs,
     allocate: results.allocate.wallS < TARGETS.allocateS && results.allocate.conserved,
+    allocateByCustomer:
+      results.allocate.byCustomer.wallS < TARGETS.allocateS &&
+      results.allocate.byCustomer.peakRssBytes < TARGETS.aicostPeakRssBytes &&
+      results.allocate.byCustomer.conserved,
   };
   results.finishedAt = new Date().toISOString();
   results.machine.loadAvgAtEnd = loadavg();
@@ -475,6 +503,22 @@ async function bench(o) {
         fmtMB(results.allocate.peakRssBytes),
         `< ${TARGETS.allocateS} s, conserved`,
         pass(results.pass.allocate),
+      ],
+      [
+        `  plain DuckDB GROUP BY feature (ratio ${results.allocate.ratioToGroupBy.toFixed(1)}x)`,
+        results.allocate.groupByBaselineS.toFixed(2),
+        '',
+        '',
+        '',
+        '',
+      ],
+      [
+        `aicost allocate --by customer (${fmtInt(results.allocate.byCustomer.allocatedRows)} allocated rows)`,
+        results.allocate.byCustomer.wallS.toFixed(2),
+        '',
+        fmtMB(results.allocate.byCustomer.peakRssBytes),
+        `< ${TARGETS.allocateS} s, conserved`,
+        pass(results.pass.allocateByCustomer),
       ],
     ]),
     '',

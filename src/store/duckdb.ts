@@ -14,6 +14,13 @@ export interface DbOptions {
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 
+/** AICOST_TRACE_SQL=1: every statement's wall time on stderr, to see where a slow command spends it. */
+const TRACE = process.env.AICOST_TRACE_SQL === '1';
+function trace(t0: number, sql: string): void {
+  const ms = (performance.now() - t0).toFixed(0).padStart(6);
+  process.stderr.write(`sql ${ms} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 140)}\n`);
+}
+
 /** A connection with the few calls the rest of aicost uses. Close it in `finally`. */
 export class Db {
   private constructor(
@@ -42,12 +49,16 @@ export class Db {
   }
 
   async run(sql: string, params?: Params): Promise<void> {
+    const t0 = TRACE ? performance.now() : 0;
     await this.conn.run(sql, params as never);
+    if (TRACE) trace(t0, sql);
   }
 
   /** Rows as JS objects; DECIMAL, BIGINT and TIMESTAMP come back as strings (JSON-safe, lossless). */
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const t0 = TRACE ? performance.now() : 0;
     const reader = await this.conn.runAndReadAll(sql, params as never);
+    if (TRACE) trace(t0, sql);
     return reader.getRowObjectsJson() as T[];
   }
 

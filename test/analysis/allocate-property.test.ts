@@ -5,9 +5,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildCandidates, chooseLevels } from '../../src/analysis/allocate/match.js';
 import type { MethodId } from '../../src/analysis/allocate/methods.js';
 import {
-  allocatedRowsSql,
   COST_COLUMNS,
   computeShares,
+  createAllocatedRows,
   QUANTITY_COLUMNS,
 } from '../../src/analysis/allocate/split.js';
 import { focusTableDdl } from '../../src/focus/schema.js';
@@ -100,9 +100,7 @@ it('conserves every origin row exactly, for random pools, usage and methods', as
         await buildCandidates(db, ['feature'], method, { from: null, to: null }, { outputWeight: 1 });
         await chooseLevels(db, method);
         await computeShares(db, ['feature'], method);
-        await db.run(
-          `CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(['feature'], method, 'run-test')}`,
-        );
+        await createAllocatedRows(db, ['feature'], method, 'run-test');
         const metrics = [...COST_COLUMNS, ...QUANTITY_COLUMNS];
         const bad = await db.all(
           `SELECT a.x_OriginRowId FROM alloc_rows a JOIN focus o ON o.x_RowId = a.x_OriginRowId GROUP BY 1

@@ -18,7 +18,7 @@ import type { MethodId } from './methods.js';
 import { type AllocateOptions, checkAllocateOptions } from './options.js';
 import { rulesForKeys, type SharedResourceOutcome, sharedOutcomes, splitMaintenance } from './shared.js';
 import { type ShowbackLine, showbackLines } from './showback.js';
-import { allocatedRowsSql, COST_COLUMNS, computeShares, factorsSql } from './split.js';
+import { COST_COLUMNS, computeShares, createAllocatedRows, factorsSql } from './split.js';
 
 export type { AllocateOptions } from './options.js';
 
@@ -124,14 +124,13 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
     const splitShared = rules.some((r) => r.maintenance)
       ? await splitMaintenance(db, opts.keys, rules, opts.period)
       : false;
-    await db.run(
-      `CREATE OR REPLACE TEMP TABLE alloc_rows AS ${allocatedRowsSql(opts.keys, opts.method, runId)}`,
-    );
+    // money is cut on a narrow table; the wide FOCUS rows are a view the Parquet writer streams
+    await createAllocatedRows(db, opts.keys, opts.method, runId);
 
     // Conservation is exact per origin row and metric; a difference is our bug (exit 3), never written.
     const broken = await db.one<{ n: string }>(`SELECT count(*)::VARCHAR AS n FROM (
         SELECT a.x_OriginRowId, ${COST_COLUMNS.map((c) => `SUM(a."${c}") IS DISTINCT FROM any_value(o."${c}") AS "${c}"`).join(', ')}
-        FROM alloc_rows a JOIN focus o ON o.x_RowId = a.x_OriginRowId GROUP BY a.x_OriginRowId)
+        FROM alloc_rows a JOIN pool_focus o ON o.x_RowId = a.x_OriginRowId GROUP BY a.x_OriginRowId)
       WHERE ${COST_COLUMNS.map((c) => `"${c}"`).join(' OR ')}`);
     if (broken && broken.n !== '0')
       throw new InternalError(`allocation does not conserve ${broken.n} origin rows`);

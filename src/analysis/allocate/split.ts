@@ -52,23 +52,31 @@ export async function computeShares(db: Db, keys: string[], method: MethodId): P
     FROM pool WHERE rid NOT IN (SELECT rid FROM per_key GROUP BY rid HAVING SUM(w) > 0)`);
 }
 
-/** One metric's share of the origin, with the rounding residue on the largest share so the sum is exact. */
-function splitColumn(col: string): { first: string; second: string } {
-  const raw = `__${col}`;
-  return {
-    first: `CAST(CAST(o.${ident(col)} AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS ${ident(raw)}`,
-    second: `${ident(raw)} + CASE WHEN is_top THEN ${ident(col)} - SUM(${ident(raw)}) OVER (PARTITION BY x_OriginRowId) ELSE 0 END`,
-  };
+/**
+ * The SELECT of the run's money, narrow: per share row (origin, target) each metric's part of the origin row, with
+ * the rounding residue on the largest share so the parts sum to the origin exactly. `o` is the pool's FOCUS rows.
+ */
+function allocatedMoneySql(keys: string[]): string {
+  const metrics = [...COST_COLUMNS, ...QUANTITY_COLUMNS];
+  const raw = (m: string) => ident(`__${m}`);
+  return `WITH a AS (
+      SELECT s.rid, s.kv, ${keys.map((_, i) => `s.${ident(`k${i}`)}, `).join('')}s.level, s.ratio, s.usage_qty, s.is_top,
+        ${metrics.map((m) => `o.${ident(m)}, CAST(CAST(o.${ident(m)} AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS ${raw(m)}`).join(',\n        ')}
+      FROM shares s JOIN pool_focus o ON o.x_RowId = s.rid)
+    SELECT * EXCLUDE (${metrics.map(raw).join(', ')}) REPLACE (
+      ${metrics.map((m) => `CAST(${raw(m)} + CASE WHEN is_top THEN ${ident(m)} - SUM(${raw(m)}) OVER (PARTITION BY rid) ELSE 0 END AS DECIMAL(38,18)) AS ${ident(m)}`).join(',\n      ')})
+    FROM a`;
 }
 
 /**
- * The SELECT of allocated rows for the run: origin dimensions, unit prices and Tags copied unchanged; metrics split;
- * Allocated* columns set; lineage in x_OriginRowId, x_MatchLevel, x_AllocationRunId.
+ * The SELECT of allocated rows for the run, over the narrow money (`alloc_money`) and the pool's FOCUS rows
+ * (`pool_focus`): origin dimensions, unit prices and Tags copied unchanged; metrics from the money; Allocated*
+ * columns set; lineage in x_OriginRowId, x_MatchLevel, x_AllocationRunId. Kept as a view: only the Parquet writer
+ * reads every column, the checks and the showback read a few.
  */
-export function allocatedRowsSql(keys: string[], method: MethodId, runId: string): string {
+function allocatedRowsSql(keys: string[], method: MethodId, runId: string): string {
   const unit = METHODS[method].usageUnit;
-  const metrics = [...COST_COLUMNS, ...QUANTITY_COLUMNS];
-  const splits = metrics.map(splitColumn);
+  const metrics = new Set([...COST_COLUMNS, ...QUANTITY_COLUMNS]);
   const details = `CASE WHEN s.kv IS NULL THEN '{"Elements":[{"AllocatedRatio":1}]}'
     ELSE '{"Elements":[{"AllocatedRatio":' || CAST(s.ratio AS VARCHAR) || ',"UsageUnit":${unit === 'Tokens' ? '"Tokens"' : `"${unit}"`},"UsageQuantity":' || CAST(s.usage_qty AS VARCHAR) || '}]}' END`;
   let tags = `json_merge_patch('{}', json_object(${keys.map((k, i) => `${lit(k)}, s.${ident(`k${i}`)}`).join(', ')}))`;
@@ -88,18 +96,31 @@ export function allocatedRowsSql(keys: string[], method: MethodId, runId: string
     x_MatchLevel: 's.level',
     x_AllocationRunId: lit(runId),
   };
-  const firstCols = stored
+  const cols = stored
     .map((c) => {
       if (c.name in replaced) return `CAST(${replaced[c.name]} AS ${c.type}) AS ${ident(c.name)}`;
+      if (metrics.has(c.name)) return `s.${ident(c.name)}`;
       return `o.${ident(c.name)}`;
     })
     .join(', ');
-  return `WITH a AS (
-      SELECT ${firstCols}, ${splits.map((s) => s.first).join(', ')}, s.is_top AS is_top
-      FROM shares s JOIN focus o ON o.x_RowId = s.rid)
-    SELECT * EXCLUDE (is_top, ${metrics.map((m) => ident(`__${m}`)).join(', ')}) REPLACE (
-      ${metrics.map((m, i) => `CAST(${splits[i]!.second} AS DECIMAL(38,18)) AS ${ident(m)}`).join(',\n      ')})
-    FROM a`;
+  return `SELECT ${cols} FROM alloc_money s JOIN pool_focus o ON o.x_RowId = s.rid`;
+}
+
+/**
+ * Creates the run's allocated rows from `shares` and `pool`: TEMP table `pool_focus` (the pool's FOCUS rows), TEMP
+ * table `alloc_money` (the narrow money) and TEMP view `alloc_rows` (the FOCUS 1.3 rows written to Parquet).
+ */
+export async function createAllocatedRows(
+  db: Db,
+  keys: string[],
+  method: MethodId,
+  runId: string,
+): Promise<void> {
+  await db.run(
+    'CREATE OR REPLACE TEMP TABLE pool_focus AS SELECT * FROM focus WHERE x_RowId IN (SELECT rid FROM pool)',
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE alloc_money AS ${allocatedMoneySql(keys)}`);
+  await db.run(`CREATE OR REPLACE TEMP VIEW alloc_rows AS ${allocatedRowsSql(keys, method, runId)}`);
 }
 
 /**
