@@ -7,7 +7,7 @@ import { normalizeProviderSql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
-import { keyValueSql, targetSql } from './keys.js';
+import { keyValueSql, targetFromValuesSql } from './keys.js';
 import { classTokensSql, type MethodId } from './methods.js';
 
 /**
@@ -74,10 +74,14 @@ export async function buildCandidates(
     WHERE (x_CostSource IN ('cost-report', 'invoice') OR ServiceCategory = 'AI and Machine Learning')
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
 
+  // each key's value is computed once per usage row (JSON extraction is the cost at 10M rows); the target after
   const keyCols = keys.map((k, i) => `${keyValueSql(k, 'u', rules)} AS ${ident(`k${i}`)}`).join(', ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, * FROM (
-    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope,
-      ${targetSql(keys, 'u', rules)} AS kv, ${keyCols},
+  const target = targetFromValuesSql(
+    keys,
+    keys.map((_, i) => ident(`k${i}`)),
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (
+    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${keyCols},
       ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
       SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
     FROM usage u

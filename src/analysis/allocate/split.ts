@@ -35,37 +35,42 @@ export async function computeShares(db: Db, keys: string[], method: MethodId): P
     GROUP BY c.rid, c.kv, ch.level, ch.grain, ch.basis`);
   const unit = METHODS[method].usageUnit;
   const usageQty = unit === 'Tokens' ? 'tok' : unit === 'Requests' ? 'reqs' : 'w';
+  // ratios rounded to 18 decimals, the residue to the largest share (ties: the smallest key value); grouped totals
+  // joined back, not windows over every share (several times faster for high-cardinality keys)
+  await db.run(`CREATE OR REPLACE TEMP TABLE share_tot AS
+    SELECT rid, SUM(w) AS w_total, MAX(w) AS w_max FROM per_key GROUP BY rid HAVING SUM(w) > 0`);
   await db.run(`CREATE OR REPLACE TEMP TABLE shares AS
-    WITH t AS (SELECT *, SUM(w) OVER (PARTITION BY rid) AS w_total FROM per_key),
-    r AS (
-      SELECT *, CAST(CAST(w AS DOUBLE) / CAST(w_total AS DOUBLE) AS DECIMAL(38,18)) AS r0,
-        row_number() OVER (PARTITION BY rid ORDER BY w DESC, kv) AS pos
-      FROM t WHERE w_total > 0)
-    SELECT rid, kv, ${kcols.map((k) => `${k}, `).join('')}level, grain, basis, w, tok, reqs, n,
-      r0 + CASE WHEN pos = 1 THEN 1 - SUM(r0) OVER (PARTITION BY rid) ELSE 0 END AS ratio,
-      pos = 1 AS is_top, CAST(${usageQty} AS DECIMAL(38,18)) AS usage_qty
-    FROM r
+    SELECT p.rid, p.kv, ${kcols.map((k) => `p.${k}, `).join('')}p.level, p.grain, p.basis, p.w, p.tok, p.reqs, p.n,
+      CAST(CAST(p.w AS DOUBLE) / CAST(t.w_total AS DOUBLE) AS DECIMAL(38,18)) AS ratio,
+      p.kv = top.kv AS is_top, CAST(p.${usageQty} AS DECIMAL(38,18)) AS usage_qty
+    FROM per_key p JOIN share_tot t ON t.rid = p.rid
+      JOIN (SELECT p.rid, MIN(p.kv) AS kv FROM per_key p JOIN share_tot t ON t.rid = p.rid AND p.w = t.w_max GROUP BY p.rid) top
+        ON top.rid = p.rid
     UNION ALL BY NAME
     SELECT rid, NULL::VARCHAR AS kv, 'unmatched' AS level, NULL::VARCHAR AS grain, NULL::VARCHAR AS basis,
       0::DECIMAL(38,18) AS w, 0::HUGEINT AS tok, 0::HUGEINT AS reqs, 0::HUGEINT AS n, 1::DECIMAL(38,18) AS ratio,
       true AS is_top, NULL::DECIMAL(38,18) AS usage_qty
-    FROM pool WHERE rid NOT IN (SELECT rid FROM per_key GROUP BY rid HAVING SUM(w) > 0)`);
+    FROM pool WHERE rid NOT IN (SELECT rid FROM share_tot)`);
+  await db.run(`UPDATE shares SET ratio = shares.ratio + r.residue
+    FROM (SELECT rid, 1 - SUM(ratio) AS residue FROM shares GROUP BY rid) r
+    WHERE shares.is_top AND shares.rid = r.rid AND r.residue <> 0`);
 }
 
 /**
- * The SELECT of the run's money, narrow: per share row (origin, target) each metric's part of the origin row, with
- * the rounding residue on the largest share so the parts sum to the origin exactly. `o` is the pool's FOCUS rows.
+ * Creates TEMP table `alloc_money`, the run's money, narrow: per share row (origin, target) each metric's part of the
+ * origin row, and the rounding residue added to the largest share so the parts sum to the origin exactly. `o` is the
+ * pool's FOCUS rows. (A grouped residue joined back is several times faster than a window over every part.)
  */
-function allocatedMoneySql(keys: string[]): string {
+async function createAllocatedMoney(db: Db, keys: string[]): Promise<void> {
   const metrics = [...COST_COLUMNS, ...QUANTITY_COLUMNS];
-  const raw = (m: string) => ident(`__${m}`);
-  return `WITH a AS (
-      SELECT s.rid, s.kv, ${keys.map((_, i) => `s.${ident(`k${i}`)}, `).join('')}s.level, s.ratio, s.usage_qty, s.is_top,
-        ${metrics.map((m) => `o.${ident(m)}, CAST(CAST(o.${ident(m)} AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS ${raw(m)}`).join(',\n        ')}
-      FROM shares s JOIN pool_focus o ON o.x_RowId = s.rid)
-    SELECT * EXCLUDE (${metrics.map(raw).join(', ')}) REPLACE (
-      ${metrics.map((m) => `CAST(${raw(m)} + CASE WHEN is_top THEN ${ident(m)} - SUM(${raw(m)}) OVER (PARTITION BY rid) ELSE 0 END AS DECIMAL(38,18)) AS ${ident(m)}`).join(',\n      ')})
-    FROM a`;
+  await db.run(`CREATE OR REPLACE TEMP TABLE alloc_money AS
+    SELECT s.rid, s.kv, ${keys.map((_, i) => `s.${ident(`k${i}`)}, `).join('')}s.level, s.ratio, s.usage_qty, s.is_top,
+      ${metrics.map((m) => `CAST(CAST(o.${ident(m)} AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS ${ident(m)}`).join(',\n      ')}
+    FROM shares s JOIN pool_focus o ON o.x_RowId = s.rid`);
+  await db.run(`UPDATE alloc_money SET ${metrics.map((m) => `${ident(m)} = alloc_money.${ident(m)} + r.${ident(m)}`).join(', ')}
+    FROM (SELECT a.rid, ${metrics.map((m) => `any_value(o.${ident(m)}) - SUM(a.${ident(m)}) AS ${ident(m)}`).join(', ')}
+          FROM alloc_money a JOIN pool_focus o ON o.x_RowId = a.rid GROUP BY a.rid) r
+    WHERE alloc_money.is_top AND alloc_money.rid = r.rid`);
 }
 
 /**
@@ -79,18 +84,27 @@ function allocatedRowsSql(keys: string[], method: MethodId, runId: string): stri
   const metrics = new Set([...COST_COLUMNS, ...QUANTITY_COLUMNS]);
   const details = `CASE WHEN s.kv IS NULL THEN '{"Elements":[{"AllocatedRatio":1}]}'
     ELSE '{"Elements":[{"AllocatedRatio":' || CAST(s.ratio AS VARCHAR) || ',"UsageUnit":${unit === 'Tokens' ? '"Tokens"' : `"${unit}"`},"UsageQuantity":' || CAST(s.usage_qty AS VARCHAR) || '}]}' END`;
-  let tags = `json_merge_patch('{}', json_object(${keys.map((k, i) => `${lit(k)}, s.${ident(`k${i}`)}`).join(', ')}))`;
-  for (const k of keys) {
-    const path = lit(`$."${k}"`);
-    tags = `CASE WHEN json_exists(COALESCE(o.Tags, '{}'), ${path}) THEN json_merge_patch(${tags}, ${lit(JSON.stringify({ [k]: null }))}) ELSE ${tags} END`;
-  }
+  // the keys and values not already in the origin's Tags; an untagged value is no tag (FOCUS: NULL when empty)
+  const pairs = keys.map((k, i) => ({
+    has: `json_exists(COALESCE(o.Tags, '{}'), ${lit(`$."${k}"`)})`,
+    pair: `${lit(k)}, s.${ident(`k${i}`)}`,
+    value: `s.${ident(`k${i}`)}`,
+  }));
+  const tags =
+    keys.length === 1
+      ? `CASE WHEN ${pairs[0]!.value} IS NULL OR ${pairs[0]!.has} THEN NULL ELSE CAST(json_object(${pairs[0]!.pair}) AS VARCHAR) END`
+      : `NULLIF(CAST(${pairs.reduce(
+          (acc, p) =>
+            `CASE WHEN ${p.has} THEN ${acc} ELSE json_merge_patch(${acc}, json_object(${p.pair})) END`,
+          `'{}'::JSON`,
+        )} AS VARCHAR), '{}')`;
   const stored = [...focusStoredColumns(), ...X_ALLOCATED_COLUMNS.map((c) => ({ name: c.id, type: c.type }))];
   const replaced: Record<string, string> = {
     AllocatedMethodId: lit(method),
     AllocatedMethodDetails: details,
     AllocatedResourceId: 's.kv',
     AllocatedResourceName: 's.kv',
-    AllocatedTags: `CASE WHEN s.kv IS NULL THEN NULL ELSE NULLIF(CAST(${tags} AS VARCHAR), '{}') END`,
+    AllocatedTags: `CASE WHEN s.kv IS NULL THEN NULL ELSE ${tags} END`,
     x_RowId: `md5(o.x_RowId || '|' || COALESCE(s.kv, '(unallocated)'))`,
     x_OriginRowId: 'o.x_RowId',
     x_MatchLevel: 's.level',
@@ -119,7 +133,7 @@ export async function createAllocatedRows(
   await db.run(
     'CREATE OR REPLACE TEMP TABLE pool_focus AS SELECT * FROM focus WHERE x_RowId IN (SELECT rid FROM pool)',
   );
-  await db.run(`CREATE OR REPLACE TEMP TABLE alloc_money AS ${allocatedMoneySql(keys)}`);
+  await createAllocatedMoney(db, keys);
   await db.run(`CREATE OR REPLACE TEMP VIEW alloc_rows AS ${allocatedRowsSql(keys, method, runId)}`);
 }
 
@@ -140,10 +154,10 @@ export function factorsSql(
       CAST(CAST(o.BilledCost AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS billed_cost,
       strftime(o.BillingPeriodStart, '%Y-%m') AS period`
     : `al.EffectiveCost AS effective_cost, al.BilledCost AS billed_cost,
-      strftime(al.BillingPeriodStart, '%Y-%m') AS period`;
+      strftime(o.BillingPeriodStart, '%Y-%m') AS period`;
   const from = splitShared
     ? 'shares_src s JOIN pool p ON p.rid = s.rid JOIN focus o ON o.x_RowId = s.rid'
-    : 'shares s JOIN pool p ON p.rid = s.rid JOIN alloc_rows al ON al.x_OriginRowId = s.rid AND al.AllocatedResourceId IS NOT DISTINCT FROM s.kv';
+    : 'shares s JOIN pool p ON p.rid = s.rid JOIN pool_focus o ON o.x_RowId = s.rid JOIN alloc_money al ON al.rid = s.rid AND al.kv IS NOT DISTINCT FROM s.kv';
   return `SELECT s.rid AS origin_row_id, s.kv, s.level, s.grain, s.basis, ${lit(method)} AS method,
       ${lit(JSON.stringify(keys))} AS keys, ${outputWeight}::DOUBLE AS output_weight,
       p.provider, p.model, p.cls, p.scope, p.d0, p.d1,
