@@ -27,6 +27,7 @@ export interface TableOptions {
 
 // 1,234.57 USD, <0.01 USD, -12, 45.0%, 0.000253
 const NUMERIC = /^[<>]?-?[\d,]*\.?\d+(%| [A-Za-z]{3})?$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const NO_VALUE = new Set(['', '-', 'n/a', 'NULL']);
 const MAX_CELL = 80;
 const MIN_COLUMN = 6;
@@ -42,46 +43,57 @@ export function renderTable(
   const borders = opts.borders ?? output.tty;
   const colour = opts.colour ?? output.colour;
 
-  // Pass 1: clean, cut and measure every cell once; see which columns hold only numbers.
-  const measure = (raw: string | undefined): [string, number] => {
-    let s = oneLine(raw ?? '');
-    let w = displayWidth(s);
+  // Pass 1: clean, cut and measure every cell once; see which columns hold only numbers. Cells and their widths
+  // go into two flat arrays (not a tuple per cell), which keeps the garbage collector out of a 100k-row table.
+  const cells: string[] = new Array((rows.length + 1) * n);
+  const cellWidths = new Uint32Array((rows.length + 1) * n);
+  const natural: number[] = new Array(n).fill(0);
+  const numeric: (boolean | undefined)[] = new Array(n).fill(undefined);
+  const measure = (raw: string | undefined, at: number, c: number): string => {
+    let s = raw ?? '';
+    let w: number;
+    if (PRINTABLE_ASCII.test(s)) w = s.length;
+    else {
+      s = oneLine(s);
+      w = displayWidth(s);
+    }
     if (w > maxCell) {
       s = truncate(s, maxCell);
       w = displayWidth(s);
     }
-    return [s, w];
+    cells[at] = s;
+    cellWidths[at] = w;
+    if (w > (natural[c] as number)) natural[c] = w;
+    return s;
   };
-  const header = head.map(measure);
-  const natural = header.map(([, w]) => w);
-  const numeric: (boolean | undefined)[] = new Array(n).fill(undefined);
-  const body: [string, number][][] = new Array(rows.length);
+  for (let c = 0; c < n; c++) measure(head[c], c, c);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r] as readonly string[];
-    const out: [string, number][] = new Array(n);
+    const base = (r + 1) * n;
     for (let c = 0; c < n; c++) {
-      const cell = measure(row[c]);
-      out[c] = cell;
-      if (cell[1] > (natural[c] as number)) natural[c] = cell[1];
-      if (numeric[c] !== false && !NO_VALUE.has(cell[0])) numeric[c] = NUMERIC.test(stripColour(cell[0]));
+      const s = measure(row[c], base + c, c);
+      if (numeric[c] !== false && !NO_VALUE.has(s))
+        numeric[c] = NUMERIC.test(s) || NUMERIC.test(stripColour(s));
     }
-    body[r] = out;
   }
-  const align = head.map((_, c) => opts.align?.[c] ?? (numeric[c] ? 'right' : 'left'));
+  const right = head.map((_, c) => (opts.align?.[c] ?? (numeric[c] ? 'right' : 'left')) === 'right');
 
   const available = opts.width ?? output.columns;
   const overhead = borders ? 3 * n + 1 : 2 * (n - 1);
   const widths = available === undefined ? natural : fit(natural, available - overhead);
 
   // Pass 2: pad to the column width, cutting what is still too wide.
-  const cellText = ([s, w]: [string, number], c: number): string => {
+  const padded = (at: number, c: number): string => {
+    const s = cells[at] as string;
+    const w = cellWidths[at] as number;
     const width = widths[c] as number;
     if (w > width) return truncate(s, width);
-    const pad = ' '.repeat(width - w);
-    return align[c] === 'right' ? pad + s : s + pad;
+    if (w === width) return s;
+    return right[c] ? ' '.repeat(width - w) + s : s + ' '.repeat(width - w);
   };
-  const line = (cells: [string, number][], paint?: (s: string) => string): string => {
-    const texts = cells.map((cell, c) => (paint ? paint(cellText(cell, c)) : cellText(cell, c)));
+  const line = (r: number, paint: (s: string) => string = (s) => s): string => {
+    const texts: string[] = new Array(n);
+    for (let c = 0; c < n; c++) texts[c] = paint(padded(r * n + c, c));
     return borders ? `│ ${texts.join(' │ ')} │` : texts.join('  ').trimEnd();
   };
   const rule = (l: string, m: string, r: string) => `${l}${widths.map((w) => '─'.repeat(w + 2)).join(m)}${r}`;
@@ -89,9 +101,9 @@ export function renderTable(
   const lines: string[] = [];
   if (opts.title) lines.push(colour.bold(opts.title));
   if (borders) lines.push(rule('┌', '┬', '┐'));
-  lines.push(line(header, (s) => colour.cyan(s)));
+  lines.push(line(0, (s) => colour.cyan(s)));
   if (borders) lines.push(rule('├', '┼', '┤'));
-  for (const cells of body) lines.push(line(cells));
+  for (let r = 1; r <= rows.length; r++) lines.push(line(r));
   if (borders) lines.push(rule('└', '┴', '┘'));
   return lines.join('\n');
 }

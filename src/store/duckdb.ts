@@ -14,6 +14,15 @@ export interface DbOptions {
 export type Row = Record<string, unknown>;
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 
+/** A query result read chunk by chunk (about 2,048 rows each), for results too big to hold. */
+export interface RowStream {
+  columns: string[];
+  /** DuckDB type of each column (`DECIMAL(38,18)`, `VARCHAR`...). */
+  types: string[];
+  /** The next chunk, or null at the end. Its rows are converted only when asked for. */
+  next(): Promise<{ count: number; rows(): unknown[][] } | null>;
+}
+
 /** A connection with the few calls the rest of aicost uses. Close it in `finally`. */
 export class Db {
   private constructor(
@@ -49,6 +58,21 @@ export class Db {
   async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
     const reader = await this.conn.runAndReadAll(sql, params as never);
     return reader.getRowObjectsJson() as T[];
+  }
+
+  /** Streams a result; values convert as in `all` (DECIMAL, BIGINT and TIMESTAMP as strings). */
+  async stream(sql: string): Promise<RowStream> {
+    const { JsonDuckDBValueConverter } = await import('@duckdb/node-api');
+    const result = await this.conn.stream(sql);
+    return {
+      columns: result.columnNames(),
+      types: result.columnTypes().map((t) => t.toString()),
+      next: async () => {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return null;
+        return { count: chunk.rowCount, rows: () => chunk.convertRows(JsonDuckDBValueConverter) };
+      },
+    };
   }
 
   async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
