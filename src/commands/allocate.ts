@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
+import { formatFlag, jsonFlag, outputFormat } from './format.js';
 import { globalOptions } from './global.js';
 
 export function register(program: Command): void {
@@ -24,7 +25,8 @@ export function register(program: Command): void {
     )
     .option('--weights <file>', 'x-fixed-v1: YAML/JSON map of key value -> weight')
     .option('--output-weight <n>', 'x-tokens-v1: weight of an output token relative to an input token', '1')
-    .option('--format <format>', 'table | json | csv', 'table')
+    .addOption(formatFlag(['table', 'json', 'csv']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       `
@@ -38,9 +40,7 @@ Allocated rows replace their invoice lines in the view 'attributed' (Σ attribut
 matching usage is an unallocated row (AllocatedResourceId NULL); usage with no invoice yet is shown as estimated.`,
     )
     .action(async (opts, cmd: Command) => {
-      const format = String(opts.format);
-      if (!['table', 'json', 'csv'].includes(format))
-        throw new InputError(`unknown --format "${format}" (table, json, csv)`);
+      const format = outputFormat(cmd);
       const outputWeight = Number(opts.outputWeight);
       if (!Number.isFinite(outputWeight) || outputWeight <= 0)
         throw new InputError('--output-weight must be a positive number');

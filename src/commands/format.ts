@@ -5,11 +5,14 @@ import { InputError } from '../errors.js';
 
 export type Format = 'table' | 'json' | 'csv';
 
-/** Adds `--format <choices>` (default table) and `--json` to a command. */
-export function formatOption<C extends Command>(cmd: C, formats: readonly Format[]): C {
-  cmd.addOption(new Option('--format <format>', 'output format').choices(formats).default('table'));
-  cmd.addOption(new Option('--json', 'the same as --format json'));
-  return cmd;
+/** `--format <choices>`, table unless told. */
+export function formatFlag(formats: readonly Format[]): Option {
+  return new Option('--format <format>', 'output format').choices(formats).default('table');
+}
+
+/** `--json`, kept for scripts that pass it: the same as `--format json`. */
+export function jsonFlag(): Option {
+  return new Option('--json', 'the same as --format json');
 }
 
 /** The format a command was asked for; `--json` with another `--format` is a contradiction. */

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { IngestReport } from '../ingest/ingest.js';
 import { output } from '../report/output.js';
+import { formatFlag, jsonFlag, outputFormat } from './format.js';
 import { globalOptions } from './global.js';
 
 async function render(report: IngestReport): Promise<string> {
@@ -53,7 +54,8 @@ export function register(program: Command): void {
       '--hash-tags <keys>',
       'tag keys whose values are stored only as salted hashes (e.g. customer_email)',
     )
-    .option('--json', 'print the ingest report as JSON')
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       `
@@ -96,7 +98,7 @@ folder are skipped with a warning.`,
         rateCard: opts.rateCard ?? config.rate_card,
         onProgress: (m) => (m ? output.progress(m) : output.progressDone()),
       });
-      if (opts.json) {
+      if (outputFormat(cmd) === 'json') {
         output.data(JSON.stringify(report, null, 2));
         return;
       }

@@ -4,17 +4,18 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { formatOption, outputFormat } from './format.js';
+import { formatFlag, jsonFlag, outputFormat } from './format.js';
 import { globalOptions } from './global.js';
 
 const MAX_ROWS = 1000;
 
 export function register(program: Command): void {
-  const cmd = program
+  program
     .command('query')
     .description('Run SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments')
-    .argument('<sql>', 'a SELECT statement');
-  formatOption(cmd, ['table', 'csv', 'json'])
+    .argument('<sql>', 'a SELECT statement')
+    .addOption(formatFlag(['table', 'csv', 'json']))
+    .addOption(jsonFlag())
     .option('--max-rows <n>', `rows a table shows (0: all); csv and json have every row`, String(MAX_ROWS))
     .addHelpText(
       'after',

@@ -5,13 +5,13 @@
 import { type Command, Option } from 'commander';
 import { CheckFailedError, InputError } from '../errors.js';
 import { output } from '../report/output.js';
+import { formatFlag, jsonFlag, outputFormat } from './format.js';
 import { globalOptions } from './global.js';
 
 interface ValidateFlags {
   view?: string;
   focusVersion: '1.2' | '1.3';
   strict?: boolean;
-  format: 'table' | 'json';
   limit: number;
 }
 
@@ -37,7 +37,8 @@ export function register(program: Command): void {
         .default('1.3'),
     )
     .option('--strict', 'exit 1 on any finding, including carried-over input data and SHOULD-level warnings')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .option('--limit <n>', 'findings listed in the table', parseLimit, 50)
     .addHelpText(
       'after',
@@ -63,7 +64,7 @@ Exit codes: 0 conformant (or only carried-over findings), 1 a MUST rule is broke
         strict: flags.strict ?? false,
       });
       output.data(
-        flags.format === 'json'
+        outputFormat(cmd) === 'json'
           ? render.renderValidationJson(report)
           : render.renderValidationText(report, flags.limit),
       );
