@@ -7,15 +7,16 @@ import { globalOptions } from './global.js';
 
 async function render(report: IngestReport): Promise<string> {
   const { renderTable } = await import('../report/table.js');
+  const { count } = await import('../report/format.js');
   const rows = report.files.map((f) => {
     const money = f.reconciliation[0];
     return [
       f.path,
       f.sourceId ?? '?',
       f.status,
-      String(f.rowsIn),
-      String(f.rowsOut),
-      String(f.rejected),
+      count(f.rowsIn),
+      count(f.rowsOut),
+      count(f.rejected),
       money
         ? `${trimZeros(money.source)} = ${trimZeros(money.stored)}`
         : f.status === 'ingested'
@@ -23,9 +24,19 @@ async function render(report: IngestReport): Promise<string> {
           : '',
     ];
   });
+  // the reconciliation stays exact: it is the proof that nothing was lost or rounded on the way in
+  const by = (status: string) => report.files.filter((f) => f.status === status).length;
+  const parts = [
+    [by('ingested'), report.dryRun ? 'would be stored' : 'stored'],
+    [by('unchanged'), 'unchanged (ingested before)'],
+    [by('failed'), 'failed'],
+  ].filter(([n]) => n);
+  const n = report.files.length;
+  const title = `${report.dryRun ? 'Dry run' : 'Ingest'} of ${count(n)} file${n === 1 ? '' : 's'}: ${parts.map(([k, what]) => `${count(k)} ${what}`).join(', ')}`;
   return renderTable(
     ['file', 'source', 'status', 'rows in', 'rows out', 'rejected', 'source total = stored total'],
     rows,
+    { title },
   );
 }
 

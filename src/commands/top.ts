@@ -26,21 +26,14 @@ export function register(program: Command): void {
         throw new InputError('--limit must be a positive whole number');
       const format = outputFormat(cmd);
       const { topSpenders } = await import('../analysis/top.js');
-      const { renderCsv, renderTable } = await import('../report/table.js');
+      const render = await import('../report/top-render.js');
       const rows = await topSpenders(globalOptions(cmd).data, by, limit);
-      const head = [by, 'requests', 'models', 'tokens', 'cost', 'basis', 'tags', 'first'];
-      const cells = rows.map((r) => [
-        r.id,
-        r.requests,
-        r.models ?? '',
-        r.tokens,
-        r.cost ?? 'unpriced',
-        r.basis,
-        r.tags ?? '',
-        r.first,
-      ]);
-      if (format === 'json') output.data(JSON.stringify(rows, null, 2));
-      else if (format === 'csv') output.data(renderCsv(head, cells));
-      else output.data(renderTable(head, cells));
+      output.data(
+        format === 'json'
+          ? render.topJson(rows)
+          : format === 'csv'
+            ? render.topCsv(rows, by)
+            : render.topTable(rows, by),
+      );
     });
 }

@@ -82,13 +82,13 @@ export function group(value: string): string {
 /**
  * Money for a table: rounded to the currency's minor unit, grouped, with the code (`1,234.57 USD`). Without a
  * currency (the figure mixes or does not say) it rounds to 2 digits and shows no code; a currency without a minor
- * unit keeps every digit. A non-zero amount that rounds to zero says so (`<0.01 USD`) instead of showing `0.00`.
+ * unit keeps every digit; `code: false` leaves the code out (an interval names it once). A non-zero amount that rounds to zero says so (`<0.01 USD`) instead of showing `0.00`.
  */
-export function money(amount: Money, currency?: string | null): string {
+export function money(amount: Money, currency?: string | null, opts: { code?: boolean } = {}): string {
   const text = decimalText(amount);
   if (text === null) return amount === null || amount === undefined ? '' : String(amount);
   const digits = currency ? minorUnit(currency) : 2;
-  const code = currency ? ` ${currency}` : '';
+  const code = currency && opts.code !== false ? ` ${currency}` : '';
   if (digits === null) return `${group(trimDecimal(text))}${code}`;
   const rounded = roundDecimal(text, digits);
   if (/^-?0(\.0*)?$/.test(rounded) && /[1-9]/.test(text)) {

@@ -1,20 +1,28 @@
-// Pure renderers of the allocation result (showback): terminal table, JSON (versioned), CSV.
+// Pure renderers of the allocation result (showback): terminal table, JSON (versioned), CSV. The table rounds for
+// the eye (report/format.ts); JSON and CSV carry the exact decimal strings. The result names no currency (a pool is
+// in its invoices' billing currency), so the table's money has none either.
 import type { AllocateResult } from '../analysis/allocate/run.js';
+import type { ShowbackLine } from '../analysis/allocate/showback.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
+import { count, money, percent as pct, unitPrice } from './format.js';
 import { renderCsv, renderTable } from './table.js';
 
-const money = (s: string | null) => {
-  if (s === null) return '';
-  const [i, f = ''] = s.split('.');
-  const frac = f.replace(/0+$/, '');
-  return frac.length <= 2 ? `${i}.${frac.padEnd(2, '0')}` : `${i}.${frac.slice(0, 6)}`;
-};
-const pct = (n: number | null) => (n === null ? '' : `${(n * 100).toFixed(1)}%`);
 const label = (t: string | null, kind: string) =>
   kind === 'unallocated' ? '(unallocated)' : kind === 'estimated' ? '(estimated, not invoiced)' : (t ?? '');
 
+/** Counts as numbers (token and request sums fit a double exactly far beyond any real bill); money stays exact text. */
+const countsAsNumbers = (l: ShowbackLine) => ({
+  ...l,
+  tokens: Object.fromEntries(Object.entries(l.tokens).map(([k, v]) => [k, Number(v)])),
+  requests: Number(l.requests),
+});
+
 export function showbackJson(r: AllocateResult): string {
-  return JSON.stringify({ schema: 'aicost.showback/1', ...r }, null, 2);
+  return JSON.stringify(
+    { schema: 'aicost.showback/1', ...r, showback: r.showback.map(countsAsNumbers) },
+    null,
+    2,
+  );
 }
 
 export function showbackCsv(r: AllocateResult): string {
@@ -52,17 +60,17 @@ export function showbackTable(r: AllocateResult): string {
     label(l.target, l.kind),
     money(l.effectiveCost),
     pct(l.share),
-    l.tokens.input ?? '0',
-    l.tokens.cache_read ?? '0',
-    String(
-      Number(l.tokens.cache_write ?? 0) +
-        Number(l.tokens.cache_write_5m ?? 0) +
-        Number(l.tokens.cache_write_1h ?? 0),
+    count(l.tokens.input ?? '0'),
+    count(l.tokens.cache_read ?? '0'),
+    count(
+      BigInt(l.tokens.cache_write ?? 0) +
+        BigInt(l.tokens.cache_write_5m ?? 0) +
+        BigInt(l.tokens.cache_write_1h ?? 0),
     ),
-    l.tokens.output ?? '0',
-    l.requests,
-    money(l.costPer1kTokens),
-    money(l.costPerRequest),
+    count(l.tokens.output ?? '0'),
+    count(l.requests),
+    unitPrice(l.costPer1kTokens),
+    unitPrice(l.costPerRequest),
     pct(l.cacheHitRate),
   ]);
   rows.push([
@@ -78,6 +86,7 @@ export function showbackTable(r: AllocateResult): string {
     '',
     '',
   ]);
+  const title = `Showback by ${r.keys.join(', ')}: ${money(r.allocated.EffectiveCost ?? '0')} allocated (${r.method})`;
   const table = renderTable(
     [
       r.keys.join(','),
@@ -93,7 +102,8 @@ export function showbackTable(r: AllocateResult): string {
       'cache hit',
     ],
     rows,
+    { title },
   );
   const cov = r.coverage.map((c) => `${c.level}${c.grain ? `/${c.grain}` : ''} ${pct(c.share)}`).join(', ');
-  return `${table}\nmethod ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}; ${r.originRows} invoice lines; coverage: ${cov}`;
+  return `${table}\nmethod ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}; ${count(r.originRows)} invoice lines; coverage: ${cov}`;
 }

@@ -19,7 +19,10 @@ export interface TableOptions {
   borders?: boolean;
   /** Columns to fit in; by default the terminal's width when stdout is one, else no limit. */
   width?: number;
-  /** Widest a cell may be before it is cut with …, whatever the width. */
+  /**
+   * Widest a cell may be before it is cut with … (default 80). Off a terminal the last column is never cut: it
+   * costs no padding, and a piped table should keep what it can (validation details, long ids).
+   */
   maxCell?: number;
   /** Colours for the title and header; by default output's decision for stdout. */
   colour?: { bold(s: string): string; cyan(s: string): string };
@@ -40,6 +43,8 @@ export function renderTable(
 ): string {
   const n = head.length;
   const maxCell = opts.maxCell ?? MAX_CELL;
+  const available = opts.width ?? output.columns;
+  const cap = (c: number) => (c < n - 1 || available !== undefined ? maxCell : Number.POSITIVE_INFINITY);
   const borders = opts.borders ?? output.tty;
   const colour = opts.colour ?? output.colour;
 
@@ -57,7 +62,7 @@ export function renderTable(
       s = oneLine(s);
       w = displayWidth(s);
     }
-    if (w > maxCell) {
+    if (w > cap(c)) {
       s = truncate(s, maxCell);
       w = displayWidth(s);
     }
@@ -78,7 +83,6 @@ export function renderTable(
   }
   const right = head.map((_, c) => (opts.align?.[c] ?? (numeric[c] ? 'right' : 'left')) === 'right');
 
-  const available = opts.width ?? output.columns;
   const overhead = borders ? 3 * n + 1 : 2 * (n - 1);
   const widths = available === undefined ? natural : fit(natural, available - overhead);
 
