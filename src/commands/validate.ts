@@ -15,6 +15,13 @@ interface ValidateFlags {
   limit: number;
 }
 
+const EMPTY_HINT: Record<string, string> = {
+  focus: 'ingest provider cost reports or FOCUS files first: aicost ingest exports/',
+  attributed: 'ingest provider cost reports or FOCUS files first: aicost ingest exports/',
+  allocated: 'allocate invoiced cost first: aicost allocate --by feature',
+  commitments: 'ingest a commitments file first (fixtures/commitments/bundles.csv shows the format)',
+};
+
 function parseLimit(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
@@ -63,6 +70,13 @@ Exit codes: 0 conformant (or only carried-over findings), 1 a MUST rule is broke
         version: flags.focusVersion,
         strict: flags.strict ?? false,
       });
+      // Every rule passes on no rows: an empty view is a mistake to report, not a green result.
+      if (flags.view && report.rows === 0)
+        throw new InputError(
+          `view ${flags.view} is empty: there is nothing to validate`,
+          {},
+          EMPTY_HINT[flags.view],
+        );
       output.data(
         outputFormat(cmd) === 'json'
           ? render.renderValidationJson(report)
