@@ -83,6 +83,8 @@ describe('aicost query --format csv|json (streamed)', () => {
   it('exits 0 when the reader stops early (| head)', async () => {
     const child = spawn(process.execPath, [
       BIN,
+      '--data',
+      home,
       'query',
       'SELECT range FROM range(5000000)',
       '--format',
