@@ -2,7 +2,7 @@
 // (docs/architecture.md#errors-and-exit-codes).
 // Commands are registered from src/commands/*; each checks options, calls one library function and renders.
 import { Command, CommanderError, Option } from 'commander';
-import { jsonInArgv, wantsJson } from './commands/format.js';
+import { jsonInArgv, wantsJson } from './commands/global.js';
 import { registerCommands } from './commands/index.js';
 import { ExitCode, exitCodeOf, InputError, InternalError, MultiInputError } from './errors.js';
 import { output } from './report/output.js';

@@ -3,7 +3,7 @@
 // (query.ts) stays for the library and the tests, where results are small.
 import type { Readable } from 'node:stream';
 import { InputError } from '../errors.js';
-import { formulaSafe, formulaSafeSql } from '../report/csv.js';
+import { formulaSafe, formulaSafeSql } from '../report/table.js';
 import { copyToStream } from '../store/copy-stream.js';
 import { type Db, ident, withDb } from '../store/duckdb.js';
 import { attachViews } from './views.js';

@@ -4,8 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
 import { output } from '../report/output.js';
 import { parseDay, parseFailOn } from './fail-on.js';
-import { formatFlag, jsonFlag, outputFormat } from './format.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 const positive = (v: unknown, flag: string): number | undefined => {
   if (v === undefined) return undefined;

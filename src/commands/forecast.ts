@@ -3,8 +3,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { formatFlag, jsonFlag, outputFormat } from './format.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 const METHODS = ['auto', 'run-rate', 'linear', 'seasonal'] as const;
 

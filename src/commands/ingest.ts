@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { IngestReport } from '../ingest/ingest.js';
 import { output } from '../report/output.js';
-import { formatFlag, jsonFlag, outputFormat } from './format.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 async function render(report: IngestReport): Promise<string> {
   const { renderTable } = await import('../report/table.js');

@@ -4,8 +4,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { formatFlag, jsonFlag, outputFormat } from './format.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 const MAX_ROWS = 1000;
 
@@ -64,7 +63,7 @@ objects; BIGINT and DECIMAL values are strings (exact), times ISO 8601 UTC.`,
       const { columns, rows } = await runQuery(home, sql);
       if (format === 'json') output.data(JSON.stringify(rows, null, 2));
       else {
-        const { renderCsv } = await import('../report/csv.js');
+        const { renderCsv } = await import('../report/table.js');
         output.data(
           renderCsv(
             columns,

@@ -1,7 +1,7 @@
 // aicost sources: the registry as a table (the README's sources table is generated from the same rows).
 import type { Command } from 'commander';
 import { output } from '../report/output.js';
-import { formatFlag, jsonFlag, outputFormat } from './format.js';
+import { formatFlag, jsonFlag, outputFormat } from './global.js';
 
 export function register(program: Command): void {
   program

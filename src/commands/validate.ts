@@ -5,8 +5,7 @@
 import { type Command, Option } from 'commander';
 import { CheckFailedError, InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { formatFlag, jsonFlag, outputFormat } from './format.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 interface ValidateFlags {
   view?: string;

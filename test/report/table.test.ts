@@ -1,8 +1,7 @@
 // The table renderer (linear, fitted, cut with …), the CSV formula-injection rule and the colour decision.
 import { describe, expect, it } from 'vitest';
-import { csvCell, formulaSafe, renderCsv } from '../../src/report/csv.js';
 import { colourLevel } from '../../src/report/output.js';
-import { fit, renderTable } from '../../src/report/table.js';
+import { csvCell, fit, formulaSafe, renderCsv, renderTable } from '../../src/report/table.js';
 import { displayWidth, truncate } from '../../src/report/width.js';
 
 const plain = { colour: { bold: (s: string) => s, cyan: (s: string) => s } };
