@@ -51,6 +51,7 @@ export function renderTable(
   const cells: string[] = new Array((rows.length + 1) * n);
   const cellWidths = new Uint32Array((rows.length + 1) * n);
   const natural: number[] = new Array(n).fill(0);
+  const bodyWidth: number[] = new Array(n).fill(0);
   const numeric: (boolean | undefined)[] = new Array(n).fill(undefined);
   const measure = (raw: string | undefined, at: number, c: number): string => {
     let s = raw ?? '';
@@ -75,6 +76,8 @@ export function renderTable(
     const base = (r + 1) * n;
     for (let c = 0; c < n; c++) {
       const s = measure(row[c], base + c, c);
+      if ((cellWidths[base + c] as number) > (bodyWidth[c] as number))
+        bodyWidth[c] = cellWidths[base + c] as number;
       if (numeric[c] !== false && !NO_VALUE.has(s))
         numeric[c] = NUMERIC.test(s) || NUMERIC.test(stripColour(s));
     }
@@ -82,7 +85,9 @@ export function renderTable(
   const right = head.map((_, c) => (opts.align?.[c] ?? (numeric[c] ? 'right' : 'left')) === 'right');
 
   const overhead = borders ? 3 * n + 1 : 2 * (n - 1);
-  const widths = available === undefined ? natural : fit(natural, available - overhead);
+  // A number is never cut (a cut number reads as another number): its column gives way down to its widest value only.
+  const floors = natural.map((w, c) => (right[c] ? Math.min(w, bodyWidth[c] || 1) : Math.min(w, MIN_COLUMN)));
+  const widths = available === undefined ? natural : fit(natural, available - overhead, floors);
 
   // Pass 2: pad to the column width, cutting what is still too wide.
   const padded = (at: number, c: number): string => {
@@ -111,9 +116,12 @@ export function renderTable(
 }
 
 /** Shrinks the widest columns, one at a time down to the next widest, until the total fits `budget`. */
-export function fit(natural: readonly number[], budget: number): number[] {
+export function fit(
+  natural: readonly number[],
+  budget: number,
+  floor: readonly number[] = natural.map((w) => Math.min(w, MIN_COLUMN)),
+): number[] {
   const widths = [...natural];
-  const floor = natural.map((w) => Math.min(w, MIN_COLUMN));
   let excess = widths.reduce((s, w) => s + w, 0) - budget;
   while (excess > 0) {
     let widest = -1;

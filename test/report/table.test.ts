@@ -39,6 +39,16 @@ describe('renderTable', () => {
     expect(t).toContain('a1');
   });
 
+  it('never cuts a number: a numeric column gives way only down to its widest value', () => {
+    const t = renderTable(['name', 'a long header'], [['x'.repeat(40), '1,234.57 USD']], {
+      ...plain,
+      borders: true,
+      width: 30,
+    });
+    expect(t).toContain('1,234.57 USD');
+    expect(t).toContain('a long head…');
+  });
+
   it('keeps a line per row: line breaks and control characters in cells become spaces', () => {
     const t = renderTable(['v'], [['a\nb\tc\x1b]0;x\x07']], { ...plain, borders: false });
     expect(t.split('\n')).toHaveLength(2);
