@@ -2,9 +2,14 @@
 // (docs/architecture.md#errors-and-exit-codes).
 // Commands are registered from src/commands/*; each checks options, calls one library function and renders.
 import { Command, CommanderError, Option } from 'commander';
+import { jsonInArgv, wantsJson } from './commands/global.js';
 import { registerCommands } from './commands/index.js';
 import { ExitCode, exitCodeOf, InputError, InternalError, MultiInputError } from './errors.js';
 import { output } from './report/output.js';
+
+// Errors follow the output format the command was asked for: JSON on stderr when it is json (--format json or
+// --json). Known from the raw arguments before parsing (a bad flag), then from the parsed options (preAction).
+let errorsAsJson = false;
 
 export function buildProgram(): Command {
   const program = new Command('aicost')
@@ -24,7 +29,17 @@ export function buildProgram(): Command {
     )
     .showSuggestionAfterError(true)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      writeOut: (s) => process.stdout.write(s),
+      // in JSON mode reportError prints commander's parse errors as JSON instead
+      outputError: (s, write) => {
+        if (!errorsAsJson) write(s);
+      },
+    })
+    .hook('preAction', (_program, action) => {
+      errorsAsJson = wantsJson(action.opts());
+    });
   program.addHelpText(
     'after',
     `
@@ -46,12 +61,13 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(0);
     throw e;
   });
+  errorsAsJson = jsonInArgv(argv.slice(2));
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (err) {
-    return reportError(err, argv.includes('--json'));
+    return reportError(err, errorsAsJson);
   }
 }
 
@@ -59,6 +75,7 @@ function reportError(err: unknown, json: boolean): number {
   if (err instanceof CommanderError) {
     // --help and --version arrive here too, with exit code 0.
     if (err.exitCode === 0) return ExitCode.ok;
+    if (json) writeJsonError(err.message.replace(/^error: /, ''), ExitCode.input);
     return ExitCode.input;
   }
   const code = exitCodeOf(err);
@@ -77,10 +94,15 @@ function reportError(err: unknown, json: boolean): number {
       err instanceof MultiInputError
         ? err.errors.map((e) => ({ ...e.location, message: e.message }))
         : undefined;
-    process.stderr.write(`${JSON.stringify({ error: message, exitCode: code, errors })}\n`);
+    writeJsonError(message, code, errors, err instanceof InputError ? err.hint : undefined);
   } else {
     output.error(message);
     if (err instanceof InputError && err.hint) output.note(`hint: ${err.hint}`);
   }
   return code;
+}
+
+/** One JSON object on stderr: `{ error, exitCode, errors?, hint? }` (docs/architecture.md#errors-and-exit-codes). */
+function writeJsonError(error: string, exitCode: number, errors?: unknown[], hint?: string): void {
+  process.stderr.write(`${JSON.stringify({ error, exitCode, errors, hint })}\n`);
 }

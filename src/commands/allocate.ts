@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 export function register(program: Command): void {
   program
@@ -29,7 +29,8 @@ export function register(program: Command): void {
       "none (default): an invoice line whose model has no usage that day stays unallocated; provider: spread it over the provider's usage of the day",
       'none',
     )
-    .option('--format <format>', 'table | json | csv', 'table')
+    .addOption(formatFlag(['table', 'json', 'csv']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       `
@@ -47,9 +48,7 @@ Shared-resource rules in the config file (shared_resources) re-key build and que
 split its maintenance by query share (docs/allocation.md#shared-resources).`,
     )
     .action(async (opts, cmd: Command) => {
-      const format = String(opts.format);
-      if (!['table', 'json', 'csv'].includes(format))
-        throw new InputError(`unknown --format "${format}" (table, json, csv)`);
+      const format = outputFormat(cmd);
       const outputWeight = Number(opts.outputWeight);
       if (!Number.isFinite(outputWeight) || outputWeight <= 0)
         throw new InputError('--output-weight must be a positive number');

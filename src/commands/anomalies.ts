@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
 import { output } from '../report/output.js';
 import { parseDay, parseFailOn } from './fail-on.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 const positive = (v: unknown, flag: string): number | undefined => {
   if (v === undefined) return undefined;
@@ -26,7 +26,8 @@ export function register(program: Command): void {
     .option('--min-impact <amount>', 'an anomaly must cost at least this much extra (currency units)', '5')
     .option('--min-impact-pct <pct>', 'and at least this percent above the baseline', '50')
     .option('--fail-on <rules>', 'anomaly: exit 1 when any anomaly is found')
-    .option('--format <format>', 'table | json', 'table')
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       `
@@ -39,9 +40,7 @@ Each anomaly names its driver: request volume, tokens per request, price, model 
 factor's share of the change (Shapley decomposition).`,
     )
     .action(async (opts, cmd: Command) => {
-      const format = String(opts.format);
-      if (!['table', 'json'].includes(format))
-        throw new InputError(`unknown --format "${format}" (table, json)`);
+      const format = outputFormat(cmd);
       const failOn = parseFailOn(opts.failOn, ['anomaly']);
       const since = parseDay(opts.since, '--since');
       const until = parseDay(opts.until, '--until');

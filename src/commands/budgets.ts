@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ExitCode, InputError } from '../errors.js';
 import { output } from '../report/output.js';
 import { parseDay, parseFailOn } from './fail-on.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 const EXAMPLE = `budgets:
   - name: all-ai
@@ -20,7 +20,8 @@ export function register(program: Command): void {
     .description('Show every budget of the config file: actual, forecast at period end, threshold state')
     .option('--as-of <day>', 'evaluate as of this UTC day (default: the last day the invoiced data covers)')
     .option('--fail-on <rules>', 'budget: exit 1 when a budget is at or past its fail_at threshold')
-    .option('--format <format>', 'table | json', 'table')
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       `
@@ -32,9 +33,7 @@ Budgets live in the config file (--config, or ./aicost.config.yaml):
 ${EXAMPLE}`,
     )
     .action(async (opts, cmd: Command) => {
-      const format = String(opts.format);
-      if (!['table', 'json'].includes(format))
-        throw new InputError(`unknown --format "${format}" (table, json)`);
+      const format = outputFormat(cmd);
       const failOn = parseFailOn(opts.failOn, ['budget']);
       const asOf = parseDay(opts.asOf, '--as-of');
       const g = globalOptions(cmd);

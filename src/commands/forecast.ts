@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 const METHODS = ['auto', 'run-rate', 'linear', 'seasonal'] as const;
 
@@ -26,7 +26,8 @@ export function register(program: Command): void {
     .option('--by <key>', 'one forecast per value of a tag key (feature, team, ...), model or provider')
     .option('--method <method>', 'auto (by backtest) | run-rate | linear | seasonal', 'auto')
     .option('--currency <code>', 'billing currency to forecast (needed when the data has several)')
-    .option('--format <format>', 'table | json', 'table')
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       `
@@ -39,9 +40,7 @@ Invoiced cost is EffectiveCost of the 'attributed' view (so --by feature uses th
 yet is forecast separately, never added. With under 14 days of history the forecast is a run rate, and says so.`,
     )
     .action(async (opts, cmd: Command) => {
-      const format = String(opts.format);
-      if (!['table', 'json'].includes(format))
-        throw new InputError(`unknown --format "${format}" (table, json)`);
+      const format = outputFormat(cmd);
       const method = String(opts.method);
       if (!(METHODS as readonly string[]).includes(method))
         throw new InputError(`unknown --method "${method}" (${METHODS.join(', ')})`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 export function register(program: Command): void {
   program
@@ -11,7 +11,8 @@ export function register(program: Command): void {
     .option('--source <id>', 'every file of this source')
     .option('--file <path>', 'everything ingested from this input file (path as ingested, or its sha256)')
     .option('--period <YYYY-MM>', 'every focus/ billing period and usage/ day in this month')
-    .option('--json', 'print what was removed as JSON')
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       '\nExamples:\n  $ aicost forget --source litellm\n  $ aicost forget --file exports/costs.json\n  $ aicost forget --period 2025-08 --source openai-costs',
@@ -28,7 +29,7 @@ export function register(program: Command): void {
         file: opts.file,
         period: opts.period,
       });
-      if (opts.json) output.data(JSON.stringify(r, null, 2));
+      if (outputFormat(cmd) === 'json') output.data(JSON.stringify(r, null, 2));
       else output.data(`forgot ${r.files} files, ${r.rows} rows (${r.inputs} inputs)`);
     });
 }

@@ -2,19 +2,20 @@
 import type { Command } from 'commander';
 import type { IngestReport } from '../ingest/ingest.js';
 import { output } from '../report/output.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 async function render(report: IngestReport): Promise<string> {
   const { renderTable } = await import('../report/table.js');
+  const { count } = await import('../report/format.js');
   const rows = report.files.map((f) => {
     const money = f.reconciliation[0];
     return [
       f.path,
       f.sourceId ?? '?',
       f.status,
-      String(f.rowsIn),
-      String(f.rowsOut),
-      String(f.rejected),
+      count(f.rowsIn),
+      count(f.rowsOut),
+      count(f.rejected),
       money
         ? `${trimZeros(money.source)} = ${trimZeros(money.stored)}`
         : f.status === 'ingested'
@@ -22,9 +23,19 @@ async function render(report: IngestReport): Promise<string> {
           : '',
     ];
   });
+  // the reconciliation stays exact: it is the proof that nothing was lost or rounded on the way in
+  const by = (status: string) => report.files.filter((f) => f.status === status).length;
+  const parts = [
+    [by('ingested'), report.dryRun ? 'would be stored' : 'stored'],
+    [by('unchanged'), 'unchanged (ingested before)'],
+    [by('failed'), 'failed'],
+  ].filter(([n]) => n);
+  const n = report.files.length;
+  const title = `${report.dryRun ? 'Dry run' : 'Ingest'} of ${count(n)} file${n === 1 ? '' : 's'}: ${parts.map(([k, what]) => `${count(k)} ${what}`).join(', ')}`;
   return renderTable(
     ['file', 'source', 'status', 'rows in', 'rows out', 'rejected', 'source total = stored total'],
     rows,
+    { title },
   );
 }
 
@@ -53,7 +64,8 @@ export function register(program: Command): void {
       '--hash-tags <keys>',
       'tag keys whose values are stored only as salted hashes (e.g. customer_email)',
     )
-    .option('--json', 'print the ingest report as JSON')
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       `
@@ -96,7 +108,7 @@ folder are skipped with a warning.`,
         rateCard: opts.rateCard ?? config.rate_card,
         onProgress: (m) => (m ? output.progress(m) : output.progressDone()),
       });
-      if (opts.json) {
+      if (outputFormat(cmd) === 'json') {
         output.data(JSON.stringify(report, null, 2));
         return;
       }

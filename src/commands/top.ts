@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 export function register(program: Command): void {
   program
@@ -10,7 +10,8 @@ export function register(program: Command): void {
     .description('List the costliest requests or agent traces (attributed invoice cost, else the estimate)')
     .option('--by <grain>', 'request | trace', 'request')
     .option('--limit <n>', 'how many', '10')
-    .option('--format <format>', 'table | json | csv', 'table')
+    .addOption(formatFlag(['table', 'json', 'csv']))
+    .addOption(jsonFlag())
     .addHelpText(
       'after',
       '\nExamples:\n  $ aicost top --by trace --limit 5\n  $ aicost top --by request --format json',
@@ -22,25 +23,16 @@ export function register(program: Command): void {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit <= 0)
         throw new InputError('--limit must be a positive whole number');
-      const format = String(opts.format);
-      if (!['table', 'json', 'csv'].includes(format))
-        throw new InputError(`unknown --format "${format}" (table, json, csv)`);
+      const format = outputFormat(cmd);
       const { topSpenders } = await import('../analysis/top.js');
-      const { renderCsv, renderTable } = await import('../report/table.js');
+      const render = await import('../report/top-render.js');
       const rows = await topSpenders(globalOptions(cmd).data, by, limit);
-      const head = [by, 'requests', 'models', 'tokens', 'cost', 'basis', 'tags', 'first'];
-      const cells = rows.map((r) => [
-        r.id,
-        r.requests,
-        r.models ?? '',
-        r.tokens,
-        r.cost ?? 'unpriced',
-        r.basis,
-        r.tags ?? '',
-        r.first,
-      ]);
-      if (format === 'json') output.data(JSON.stringify(rows, null, 2));
-      else if (format === 'csv') output.data(renderCsv(head, cells));
-      else output.data(renderTable(head, cells));
+      output.data(
+        format === 'json'
+          ? render.topJson(rows)
+          : format === 'csv'
+            ? render.topCsv(rows, by)
+            : render.topTable(rows, by),
+      );
     });
 }

@@ -5,15 +5,21 @@
 import { type Command, Option } from 'commander';
 import { CheckFailedError, InputError } from '../errors.js';
 import { output } from '../report/output.js';
-import { globalOptions } from './global.js';
+import { formatFlag, globalOptions, jsonFlag, outputFormat } from './global.js';
 
 interface ValidateFlags {
   view?: string;
   focusVersion: '1.2' | '1.3';
   strict?: boolean;
-  format: 'table' | 'json';
   limit: number;
 }
+
+const EMPTY_HINT: Record<string, string> = {
+  focus: 'ingest provider cost reports or FOCUS files first: aicost ingest exports/',
+  attributed: 'ingest provider cost reports or FOCUS files first: aicost ingest exports/',
+  allocated: 'allocate invoiced cost first: aicost allocate --by feature',
+  commitments: 'ingest a commitments file first (fixtures/commitments/bundles.csv shows the format)',
+};
 
 function parseLimit(value: string): number {
   const n = Number(value);
@@ -37,7 +43,8 @@ export function register(program: Command): void {
         .default('1.3'),
     )
     .option('--strict', 'exit 1 on any finding, including carried-over input data and SHOULD-level warnings')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .addOption(formatFlag(['table', 'json']))
+    .addOption(jsonFlag())
     .option('--limit <n>', 'findings listed in the table', parseLimit, 50)
     .addHelpText(
       'after',
@@ -62,8 +69,15 @@ Exit codes: 0 conformant (or only carried-over findings), 1 a MUST rule is broke
         version: flags.focusVersion,
         strict: flags.strict ?? false,
       });
+      // Every rule passes on no rows: an empty view is a mistake to report, not a green result.
+      if (flags.view && report.rows === 0)
+        throw new InputError(
+          `view ${flags.view} is empty: there is nothing to validate`,
+          {},
+          EMPTY_HINT[flags.view],
+        );
       output.data(
-        flags.format === 'json'
+        outputFormat(cmd) === 'json'
           ? render.renderValidationJson(report)
           : render.renderValidationText(report, flags.limit),
       );

@@ -1,8 +1,8 @@
-// Anomalies as a terminal table (the JSON is the report model itself: analysis/anomalies/types.ts).
+// Anomalies as a terminal table (the JSON is the report model itself: analysis/anomalies/types.ts). Money rounds to
+// the anomaly's currency here only; the JSON keeps the exact figures.
 import type { AnomalyReport } from '../analysis/anomalies/types.js';
+import { money } from './format.js';
 import { renderTable } from './table.js';
-
-const money = (v: string) => Number(v).toFixed(2);
 
 export function anomaliesTable(r: AnomalyReport): string {
   const title = `Anomalies ${r.since} .. ${r.until}${r.by ? ` by ${r.by}` : ''}`;
@@ -15,9 +15,9 @@ export function anomaliesTable(r: AnomalyReport): string {
     a.kind,
     a.key ?? 'total',
     a.day,
-    money(a.actual),
-    money(a.baseline),
-    `${money(a.impact)} ${a.currency ?? ''}`.trim(),
+    money(a.actual, a.currency),
+    money(a.baseline, a.currency),
+    money(a.impact, a.currency),
     a.basis,
     a.driver
       ? `${a.driver} (${a.drivers
@@ -27,8 +27,9 @@ export function anomaliesTable(r: AnomalyReport): string {
       : '-',
   ]);
   return [
-    title,
-    renderTable(['kind', 'key', 'day', 'actual', 'baseline', 'impact', 'basis', 'driver (shares)'], rows),
+    renderTable(['kind', 'key', 'day', 'actual', 'baseline', 'impact', 'basis', 'driver (shares)'], rows, {
+      title,
+    }),
     ...notes,
   ].join('\n');
 }

@@ -1,5 +1,7 @@
-// Budgets as a terminal table (the JSON is the report model itself: analysis/budgets.ts).
+// Budgets as a terminal table (the JSON is the report model itself: analysis/budgets.ts). Money is rounded to the
+// budget currency's minor unit here only; the JSON keeps the exact figures.
 import type { BudgetsReport } from '../analysis/budgets.js';
+import { money } from './format.js';
 import { output } from './output.js';
 import { renderTable } from './table.js';
 
@@ -17,13 +19,16 @@ export function budgetsTable(r: BudgetsReport): string {
     const scope = Object.entries(b.scope)
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : v}`)
       .join(' ');
+    const cur = b.currency;
     return [
       b.name,
       scope || 'all',
       `${b.from} .. ${b.to}`,
-      `${b.amount} ${b.currency ?? ''}`.trim(),
-      `${Number(b.actual).toFixed(2)} (${b.actual_pct}%)`,
-      b.forecast ? `${b.forecast.p50} (${b.forecast_pct}%) [${b.forecast.p10}-${b.forecast.p90}]` : 'n/a',
+      money(b.amount, cur),
+      `${money(b.actual, cur)} (${b.actual_pct}%)`,
+      b.forecast
+        ? `${money(b.forecast.p50, cur)} (${b.forecast_pct}%) [${money(b.forecast.p10, cur, { code: false })}-${money(b.forecast.p90, cur, { code: false })}]`
+        : 'n/a',
       b.threshold === null ? '-' : `${b.threshold}%`,
       state,
       b.outlook,
@@ -40,5 +45,5 @@ export function budgetsTable(r: BudgetsReport): string {
     'state',
     'outlook',
   ];
-  return `Budgets as of ${r.as_of}\n${renderTable(head, rows)}`;
+  return renderTable(head, rows, { title: `Budgets as of ${r.as_of}` });
 }

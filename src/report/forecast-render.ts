@@ -1,19 +1,24 @@
-// The forecast as terminal tables (the JSON is the report model itself: analysis/forecast-run.ts).
+// The forecast as terminal tables (the JSON is the report model itself: analysis/forecast-run.ts). Money rounds to
+// the currency's minor unit and commitment units are grouped here only; the JSON keeps the exact figures.
 import type { ForecastReport, SeriesForecast } from '../analysis/forecast-run.js';
+import { count, money, percent, quantity, roundDecimal } from './format.js';
 import { renderTable } from './table.js';
 
-/** A decimal string without trailing zeros (units are exact; the table needs no 18 decimals). */
-const trim = (x: string) => (x.includes('.') ? x.replace(/\.?0+$/, '') : x);
+const pct = (x: number | null) => (x === null ? 'n/a' : percent(x));
 
-const pct = (x: number | null) => (x === null ? 'n/a' : `${Math.round(x * 1000) / 10}%`);
+/** P50 with its P10-P90 interval; the code once, after the interval. */
+const interval = (p: { p10: string; p50: string; p90: string }, cur: string | null) => {
+  const m = (x: string) => money(x, cur, { code: false });
+  return `${m(p.p50)} [${m(p.p10)}-${m(p.p90)}]${cur ? ` ${cur}` : ''}`;
+};
 
-function rows(list: SeriesForecast[]): string[][] {
+function rows(list: SeriesForecast[], currency: string | null): string[][] {
   return list.map((s) => [
     s.key ?? 'total',
     s.method,
-    String(s.history_days),
-    `${s.p50} [${s.p10}-${s.p90}]`,
-    `${s.month_end.month}: ${s.month_end.p50} [${s.month_end.p10}-${s.month_end.p90}]`,
+    count(s.history_days),
+    interval(s, currency),
+    `${s.month_end.month}: ${interval(s.month_end, currency)}`,
     `${s.backtest.metric} ${pct(s.backtest.mape)}`,
     pct(s.backtest.coverage),
   ]);
@@ -29,15 +34,20 @@ export function forecastTable(r: ForecastReport): string {
     'backtest error',
     'P10-P90 coverage',
   ];
-  const out = [`Forecast (${r.currency ?? 'no currency'}), invoiced cost${r.by ? ` by ${r.by}` : ''}`];
-  out.push(r.series.length ? renderTable(head, rows(r.series)) : 'No invoiced cost.');
+  const title = `Forecast of invoiced cost${r.by ? ` by ${r.by}` : ''} (${r.currency ?? 'no currency'})`;
+  const out = [
+    r.series.length
+      ? renderTable(head, rows(r.series, r.currency), { title })
+      : `${title}\nNo invoiced cost.`,
+  ];
   if (r.estimated.length) {
-    out.push('', 'Estimated usage not invoiced yet (price-book cost, not added to the above)');
-    out.push(renderTable(head, rows(r.estimated)));
+    // the price book is in USD
+    const estimated = 'Estimated usage not invoiced yet (price-book cost in USD, not added to the above)';
+    out.push('', renderTable(head, rows(r.estimated, 'USD'), { title: estimated }));
   }
   if (r.commitments.length) {
-    out.push('', 'Prepaid commitments');
     out.push(
+      '',
       renderTable(
         [
           'commitment',
@@ -51,16 +61,17 @@ export function forecastTable(r: ForecastReport): string {
         r.commitments.map((c) => [
           c.id,
           c.provider,
-          `${trim(c.balance)} ${c.unit}`,
-          c.burn_per_day === null ? '-' : trim(Number(c.burn_per_day).toFixed(2)),
+          quantity(c.balance, c.unit),
+          c.burn_per_day === null ? '-' : count(roundDecimal(c.burn_per_day, 2)),
           c.valid_to.slice(0, 10),
           c.status !== 'active'
             ? c.status
             : c.exhaustion.p50
               ? `${c.exhaustion.p50} [${c.exhaustion.p10 ?? '?'} .. ${c.exhaustion.p90 ?? 'later'}]`
               : 'lasts past expiry',
-          c.unused_at_expiry ?? '-',
+          c.unused_at_expiry === null ? '-' : count(c.unused_at_expiry),
         ]),
+        { title: 'Prepaid commitments' },
       ),
     );
   }

@@ -1,19 +1,27 @@
-// Pure renderers of the allocation result (showback): terminal table, JSON (versioned), CSV.
+// Pure renderers of the allocation result (showback): terminal table, JSON (versioned), CSV. The table rounds for
+// the eye (report/format.ts); JSON and CSV carry the exact decimal strings. The result names no currency (a pool is
+// in its invoices' billing currency), so the table's money has none either.
 import type { AllocateResult } from '../analysis/allocate/run.js';
+import type { ShowbackLine } from '../analysis/allocate/showback.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
+import { count, money, percent as pct, unitPrice } from './format.js';
 import { renderCsv, renderTable } from './table.js';
 
-const money = (s: string | null) => {
-  if (s === null) return '';
-  const [i, f = ''] = s.split('.');
-  const frac = f.replace(/0+$/, '');
-  return frac.length <= 2 ? `${i}.${frac.padEnd(2, '0')}` : `${i}.${frac.slice(0, 6)}`;
-};
-const pct = (n: number | null) => (n === null ? '' : `${(n * 100).toFixed(1)}%`);
 const label = (t: string | null, kind: string) => (kind === 'unallocated' ? '(unallocated)' : (t ?? ''));
 
+/** Counts as numbers (token and request sums fit a double exactly far beyond any real bill); money stays exact text. */
+const countsAsNumbers = (l: ShowbackLine) => ({
+  ...l,
+  tokens: Object.fromEntries(Object.entries(l.tokens).map(([k, v]) => [k, Number(v)])),
+  requests: Number(l.requests),
+});
+
 export function showbackJson(r: AllocateResult): string {
-  return JSON.stringify({ schema: 'aicost.showback/1', ...r }, null, 2);
+  return JSON.stringify(
+    { schema: 'aicost.showback/1', ...r, showback: r.showback.map(countsAsNumbers) },
+    null,
+    2,
+  );
 }
 
 export function showbackCsv(r: AllocateResult): string {
@@ -46,18 +54,18 @@ export function showbackCsv(r: AllocateResult): string {
   );
 }
 
-const tokenCells = (l: AllocateResult['showback'][number]) => [
-  l.tokens.input ?? '0',
-  l.tokens.cache_read ?? '0',
-  String(
-    Number(l.tokens.cache_write ?? 0) +
-      Number(l.tokens.cache_write_5m ?? 0) +
-      Number(l.tokens.cache_write_1h ?? 0),
+const tokenCells = (l: ShowbackLine) => [
+  count(l.tokens.input ?? '0'),
+  count(l.tokens.cache_read ?? '0'),
+  count(
+    BigInt(l.tokens.cache_write ?? 0) +
+      BigInt(l.tokens.cache_write_5m ?? 0) +
+      BigInt(l.tokens.cache_write_1h ?? 0),
   ),
-  l.tokens.output ?? '0',
-  l.requests,
-  money(l.costPer1kTokens),
-  money(l.costPerRequest),
+  count(l.tokens.output ?? '0'),
+  count(l.requests),
+  unitPrice(l.costPer1kTokens),
+  unitPrice(l.costPerRequest),
   pct(l.cacheHitRate),
 ];
 
@@ -73,22 +81,38 @@ const HEAD = [
   'per request',
   'cache hit',
 ];
+const blank = (n: number) => Array.from({ length: n }, () => '');
 
 /** One shared-resource rule's effect, in a sentence. */
 function sharedLine(s: AllocateResult['sharedResources'][number]): string {
   const parts = [
-    `${s.rows.build} build rows charged to the triggering ${s.key}`,
-    `${s.rows.query} query rows to the querying ${s.key}`,
+    `${count(s.rows.build)} build rows charged to the triggering ${s.key}`,
+    `${count(s.rows.query)} query rows to the querying ${s.key}`,
   ];
   if (s.rows.maintenance > 0 || s.queryShare.length > 0)
     parts.push(
-      `${s.rows.maintenance} maintenance rows split by query share (${s.queryShare.map((q) => `${q.value} ${pct(q.share)}`).join(', ') || 'no queries'})`,
+      `${count(s.rows.maintenance)} maintenance rows split by query share (${s.queryShare.map((q) => `${q.value} ${pct(q.share)}`).join(', ') || 'no queries'})`,
     );
   const left =
     Number(s.unsplitEffectiveCost) !== 0
       ? `; ${money(s.unsplitEffectiveCost)} of maintenance had no queries in its month and stays on (shared:${s.name})`
       : '';
   return `shared resource ${s.name}: ${parts.join(', ')}${left}`;
+}
+
+/** Σ of decimal strings, exactly (18 decimals, as the estimates are stored). */
+function decimalSum(values: string[]): string {
+  const SCALE = 18;
+  let total = 0n;
+  for (const v of values) {
+    const neg = v.startsWith('-');
+    const [i = '0', f = ''] = v.replace('-', '').split('.');
+    const n = BigInt(i + f.padEnd(SCALE, '0').slice(0, SCALE));
+    total += neg ? -n : n;
+  }
+  const neg = total < 0n;
+  const digits = (neg ? -total : total).toString().padStart(SCALE + 1, '0');
+  return `${neg ? '-' : ''}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`;
 }
 
 /**
@@ -105,47 +129,33 @@ export function showbackTable(r: AllocateResult): string {
       label(l.target, l.kind),
       money(l.effectiveCost),
       pct(l.share),
-      ...tokenCells(l).slice(0),
+      ...tokenCells(l),
     ]);
-    rows.push([
-      'TOTAL (= pool)',
-      money(r.allocated.EffectiveCost ?? '0'),
-      '100.0%',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-      '',
-    ]);
-    out.push(`Invoiced cost allocated by ${key}`, renderTable([key, ...HEAD], rows));
+    rows.push(['TOTAL (= pool)', money(r.allocated.EffectiveCost ?? '0'), '100.0%', ...blank(8)]);
+    const title = `Invoiced cost allocated by ${r.keys.join(', ')}: ${money(r.allocated.EffectiveCost ?? '0')} (${r.method})`;
+    out.push(renderTable([key, ...HEAD], rows, { title }));
     const cov = r.coverage.map((c) => `${c.level}${c.grain ? `/${c.grain}` : ''} ${pct(c.share)}`).join(', ');
     out.push(
-      `method ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}; ${r.originRows} invoice lines; coverage: ${cov}`,
+      `method ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}; ${count(r.originRows)} invoice lines; coverage: ${cov}`,
     );
     for (const u of r.unmatched)
       out.push(
-        `invoiced, no matching usage: ${u.provider ?? '?'} ${u.model ?? '?'} on ${u.day}: ${money(u.effectiveCost)} (${u.lines} lines, unallocated)`,
+        `invoiced, no matching usage: ${u.provider ?? '?'} ${u.model ?? '?'} on ${u.day}: ${money(u.effectiveCost)} (${count(u.lines)} lines, unallocated)`,
       );
     for (const s of r.sharedResources) out.push(sharedLine(s));
   } else
     out.push('No invoice lines to allocate: the breakdown below is the price-book estimate of the usage.');
   if (estimated.length) {
-    const total = estimated.reduce((s, l) => s + Number(l.effectiveCost), 0);
+    const total = decimalSum(estimated.map((l) => l.effectiveCost));
     const rows = estimated.map((l) => [
       label(l.target, l.kind),
       money(l.effectiveCost),
       pct(l.share),
       ...tokenCells(l),
     ]);
-    rows.push(['TOTAL (estimated)', money(total.toFixed(6)), '100.0%', '', '', '', '', '', '', '', '']);
-    out.push(
-      '',
-      `Estimated cost of usage not invoiced yet, by ${key} (price book; not added to the invoiced total)`,
-    );
-    out.push(renderTable([key, ...HEAD], rows));
+    rows.push(['TOTAL (estimated)', money(total), '100.0%', ...blank(8)]);
+    const title = `Estimated cost of usage not invoiced yet, by ${r.keys.join(', ')}: ${money(total)} (price book; not added to the invoiced total)`;
+    out.push('', renderTable([key, ...HEAD], rows, { title }));
   }
   return out.join('\n');
 }

@@ -32,5 +32,6 @@ export function renderSourcesTable(rows: SourceInfo[]): string {
   return renderTable(
     ['id', 'family', 'dataset', 'formats', 'detects'],
     rows.map((r) => [r.id, r.family, r.dataset, r.formats, r.detects]),
+    { title: `Input formats aicost reads (${rows.length})` },
   );
 }

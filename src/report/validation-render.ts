@@ -1,6 +1,7 @@
 // Pure renderers of a ValidationReport: the findings table with totals (text) and the versioned JSON model.
 // The validator (focus/validate.ts) returns the report as data; only this module turns it into text.
 import type { RuleResult, SampleRow, ValidationReport } from '../focus/validate.js';
+import { count } from './format.js';
 import { renderTable } from './table.js';
 
 /** The report as JSON (schema `aicost.validate/1`), every rule included. */
@@ -13,7 +14,7 @@ export function renderValidationText(report: ValidationReport, limit = 50): stri
   const findings = report.results
     .filter((r) => r.status === 'fail' || r.status === 'warning')
     .sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
-  const lines: string[] = [header(report)];
+  const lines: string[] = [];
   if (findings.length) {
     const rows = findings
       .slice(0, limit)
@@ -21,18 +22,20 @@ export function renderValidationText(report: ValidationReport, limit = 50): stri
         r.id,
         r.column,
         r.status,
-        r.scope === 'dataset' ? '-' : String(r.violations),
-        r.scope === 'dataset' ? '-' : String(r.derived),
-        r.scope === 'dataset' ? '-' : String(r.carried),
+        r.scope === 'dataset' ? '-' : count(r.violations),
+        r.scope === 'dataset' ? '-' : count(r.derived),
+        r.scope === 'dataset' ? '-' : count(r.carried),
         describeFinding(r),
       ]);
     lines.push(
-      renderTable(['rule', 'column', 'status', 'rows', 'derived', 'carried-over', 'samples / detail'], rows),
+      renderTable(['rule', 'column', 'status', 'rows', 'derived', 'carried-over', 'samples / detail'], rows, {
+        title: header(report),
+      }),
     );
     if (findings.length > limit)
       lines.push(`... and ${findings.length - limit} more findings (--limit, or --format json)`);
   } else {
-    lines.push('No findings.');
+    lines.push(header(report), 'No findings.');
   }
   lines.push(skipSummary(report.results), totalsLine(report), verdict(report));
   return lines.join('\n');
@@ -47,7 +50,7 @@ function header(report: ValidationReport): string {
   const who = report.costSource
     ? 'rows with x_CostSource = focus are carried-over input (source-data findings)'
     : 'every row is subject data';
-  return `FOCUS ${report.focusVersion} validation of ${report.relation}: ${report.rows} rows; ${who}`;
+  return `FOCUS ${report.focusVersion} validation of ${report.relation}: ${count(report.rows)} rows; ${who}`;
 }
 
 function describeFinding(r: RuleResult): string {
@@ -89,7 +92,7 @@ function totalsLine(report: ValidationReport): string {
   const t = report.totals;
   return (
     `Totals: ${t.rules} rules: ${t.pass} pass, ${t.fail} fail, ${t.warning} warning, ${t.skipped} skipped; ` +
-    `violating rows: ${t.derivedViolations} derived, ${t.carriedViolations} carried-over`
+    `violating rows: ${count(t.derivedViolations)} derived, ${count(t.carriedViolations)} carried-over`
   );
 }
 

@@ -21,6 +21,15 @@ function trace(t0: number, sql: string): void {
   process.stderr.write(`sql ${ms} ms  ${sql.replace(/\s+/g, ' ').trim().slice(0, 140)}\n`);
 }
 
+/** A query result read chunk by chunk (about 2,048 rows each), for results too big to hold. */
+export interface RowStream {
+  columns: string[];
+  /** DuckDB type of each column (`DECIMAL(38,18)`, `VARCHAR`...). */
+  types: string[];
+  /** The next chunk, or null at the end. Its rows are converted only when asked for. */
+  next(): Promise<{ count: number; rows(): unknown[][] } | null>;
+}
+
 /** A connection with the few calls the rest of aicost uses. Close it in `finally`. */
 export class Db {
   private constructor(
@@ -60,6 +69,21 @@ export class Db {
     const reader = await this.conn.runAndReadAll(sql, params as never);
     if (TRACE) trace(t0, sql);
     return reader.getRowObjectsJson() as T[];
+  }
+
+  /** Streams a result; values convert as in `all` (DECIMAL, BIGINT and TIMESTAMP as strings). */
+  async stream(sql: string): Promise<RowStream> {
+    const { JsonDuckDBValueConverter } = await import('@duckdb/node-api');
+    const result = await this.conn.stream(sql);
+    return {
+      columns: result.columnNames(),
+      types: result.columnTypes().map((t) => t.toString()),
+      next: async () => {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return null;
+        return { count: chunk.rowCount, rows: () => chunk.convertRows(JsonDuckDBValueConverter) };
+      },
+    };
   }
 
   async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {

@@ -112,6 +112,6 @@ describe('prepaid commitments in the forecast', () => {
     expect(c.exhaustion.p50).toBe('2025-08-25');
     expect(c.unused_at_expiry).toBeNull();
     const table = await runCli(['--data', h, 'forecast']);
-    expect(table.stdout).toMatch(/small\s+Anthropic\s+100000 Credit\s+20000\s+2025-10-01\s+2025-08-25/);
+    expect(table.stdout).toMatch(/small\s+Anthropic\s+100,000 Credit\s+20,000\s+2025-10-01\s+2025-08-25/);
   });
 });
