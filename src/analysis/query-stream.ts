@@ -150,15 +150,23 @@ export async function previewQuery(home: string, sql: string, limit: number): Pr
     // SHOW, PRAGMA and friends cannot be a subquery; their results are small, so they are read whole.
     const wrap = limit > 0 && (await describe(db, body)) !== undefined;
     try {
-      const result = await db.stream(wrap ? `SELECT * FROM (${body}
-) LIMIT ${limit + 1}` : body);
+      const result = await db.stream(
+        wrap
+          ? `SELECT * FROM (${body}
+) LIMIT ${limit + 1}`
+          : body,
+      );
       const rows: unknown[][] = [];
       for (let chunk = await result.next(); chunk; chunk = await result.next()) rows.push(...chunk.rows());
       let total = rows.length;
       if (wrap && total > limit) {
         rows.length = limit;
-        total = Number((await db.one<{ n: string }>(`SELECT count(*) AS n FROM (${body}
-)`))?.n);
+        total = Number(
+          (
+            await db.one<{ n: string }>(`SELECT count(*) AS n FROM (${body}
+)`)
+          )?.n,
+        );
       }
       return { columns: result.columns, types: result.types, rows, total };
     } catch (e) {

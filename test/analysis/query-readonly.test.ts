@@ -36,7 +36,11 @@ beforeAll(async () => {
 
 describe('aicost query is read-only', () => {
   const refused: [string, string, RegExp][] = [
-    ['COPY over the manifest', `COPY (SELECT 1 AS x) TO '${join(home, 'manifest.json')}'`, /COPY is not allowed/],
+    [
+      'COPY over the manifest',
+      `COPY (SELECT 1 AS x) TO '${join(home, 'manifest.json')}'`,
+      /COPY is not allowed/,
+    ],
     [
       'COPY over a stored Parquet file',
       `COPY (SELECT * REPLACE (BilledCost * 0 AS BilledCost) FROM focus) TO '${'PARQUET'}' (FORMAT parquet)`,
@@ -44,9 +48,9 @@ describe('aicost query is read-only', () => {
     ],
     ['ATTACH a database file', `ATTACH '${join(home, 'evil.db')}' AS evil`, /ATTACH is not allowed/],
     ['CREATE TABLE', 'CREATE TABLE t AS SELECT 1', /CREATE is not allowed/],
-    ['chained statements', 'SELECT 1; COPY (SELECT 1) TO \'x.csv\'', /one statement; found 2/],
+    ['chained statements', "SELECT 1; COPY (SELECT 1) TO 'x.csv'", /one statement; found 2/],
     ['INSTALL', 'INSTALL httpfs', /INSTALL or LOAD is not allowed/],
-    ['SET', "SET enable_external_access = false", /SET .*is not allowed/],
+    ['SET', 'SET enable_external_access = false', /SET .*is not allowed/],
     ['EXPORT DATABASE', `EXPORT DATABASE '${join(home, 'export')}'`, /EXPORT is not allowed/],
   ];
   for (const [name, sql, message] of refused) {
