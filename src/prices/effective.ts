@@ -48,7 +48,9 @@ function rank(row: PriceRow, tier: string | null, region: string | null, context
   if (row.min_context_tokens !== null && row.min_context_tokens > context) return -1;
   if (row.service_tier !== null && row.service_tier !== tier) return -1;
   if (row.region !== null && row.region !== region) return -1;
-  return (row.min_context_tokens ?? 0) * 4 + (row.service_tier !== null ? 2 : 0) + (row.region !== null ? 1 : 0);
+  return (
+    (row.min_context_tokens ?? 0) * 4 + (row.service_tier !== null ? 2 : 0) + (row.region !== null ? 1 : 0)
+  );
 }
 
 /** The context levels of a model's rows: 0 (base tier) and every long-context threshold, ascending. */
@@ -60,7 +62,11 @@ export function contextLevels(rows: readonly PriceRow[]): number[] {
 
 /** The context level of a request with `tokens` input tokens (cache included): the highest threshold below it. */
 export function contextLevelOf(rows: readonly PriceRow[], tokens: number): number {
-  return contextLevels(rows).filter((l) => l < tokens).pop() ?? 0;
+  return (
+    contextLevels(rows)
+      .filter((l) => l < tokens)
+      .pop() ?? 0
+  );
 }
 
 /** The row that prices `unit` on `day` (YYYY-MM-DD, UTC) for the tier, profile and context level, or undefined. */

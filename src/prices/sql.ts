@@ -134,7 +134,17 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
   await insertRows(
     db,
     'price_lookup',
-    ['VARCHAR', 'VARCHAR', 'VARCHAR', 'TIMESTAMPTZ', 'TIMESTAMPTZ', 'VARCHAR', ...WIDE_TYPES, 'BIGINT', 'BIGINT'],
+    [
+      'VARCHAR',
+      'VARCHAR',
+      'VARCHAR',
+      'TIMESTAMPTZ',
+      'TIMESTAMPTZ',
+      'VARCHAR',
+      ...WIDE_TYPES,
+      'BIGINT',
+      'BIGINT',
+    ],
     lookup,
   );
 }
