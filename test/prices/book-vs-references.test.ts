@@ -77,9 +77,9 @@ describe('book vs reference price maps', () => {
     map['gpt-5.6'].cache_creation_input_token_cost_priority = 1.3e-5;
     map['us.anthropic.claude-sonnet-4-5-20250929-v1:0'].output_cost_per_token = 1.7e-5;
     const broken = compareLitellm(map, recorded.litellm.snapshot);
-    const added = broken.differences
-      
-      .filter((d) => !got.differences.some((g) => JSON.stringify(g) === JSON.stringify(d)));
+    const added = broken.differences.filter(
+      (d) => !got.differences.some((g) => JSON.stringify(g) === JSON.stringify(d)),
+    );
     expect(added.map((d) => [d.entry, d.unit, d.service_tier, d.min_context_tokens, d.book, d.ref])).toEqual([
       ['gpt-5.6', 'cache_write_5m', 'priority', null, '0.0000125', '0.000013'],
       ['gemini/gemini-2.5-pro', 'input', null, 200000, '0.0000025', '0.0000026'],

@@ -85,7 +85,11 @@ describe('priceUsageSql', () => {
       cost_estimate: '0.000675000000000000',
       unpriced: null,
     });
-    expect(r['pro-cr']).toMatchObject({ model: 'gpt-5-pro-2025-10-06', cost_estimate: null, unpriced: 'cache_read' });
+    expect(r['pro-cr']).toMatchObject({
+      model: 'gpt-5-pro-2025-10-06',
+      cost_estimate: null,
+      unpriced: 'cache_read',
+    });
     expect(r.unknown).toMatchObject({ model: 'my-finetune', cost_estimate: null, unpriced: 'input,output' });
     // Nothing consumed: nothing to price.
     expect(r.empty).toMatchObject({
