@@ -15,6 +15,8 @@ export type RuleStatus = 'pass' | 'fail' | 'warning' | 'skipped';
 
 /** One sampled offending row: its lineage (what exists of it) and the values the rule looked at. */
 export interface SampleRow {
+  /** The file of a folder the row is in (folders only; a single file is the report's `relation`). */
+  file?: string;
   /** 1-based record of the file (CSV line, assuming one line per record; Parquet row). */
   record?: number;
   x_RowId?: string;
@@ -59,6 +61,10 @@ export interface ValidationReport {
   strict: boolean;
   /** Applicability criteria taken as declared (from the columns present, plus any given). */
   applicability: string[];
+  /** The data files read, when a folder was validated. */
+  files?: string[];
+  /** Files of a validated folder that were not read (not CSV or Parquet, empty), with the reason. */
+  skippedFiles?: { path: string; reason: string }[];
   results: RuleResult[];
   totals: {
     rules: number;
@@ -132,8 +138,9 @@ export async function validateRelation(
 }
 
 /**
- * Validates a FOCUS CSV (read as text, typed by castability) or Parquet file (its own types). A missing, empty or
- * unreadable file, or one with no FOCUS column, is an InputError (exit 2).
+ * Validates a FOCUS CSV (read as text, typed by castability; gzip or zstd compressed too) or Parquet file (its own
+ * types), or a folder of them (validate-path.ts). A missing, empty or unreadable path, or one with no FOCUS column,
+ * is an InputError (exit 2).
  */
 export async function validatePath(
   db: Db,
@@ -142,12 +149,14 @@ export async function validatePath(
 ): Promise<ValidationReport> {
   const ds = await openDataset(db, path, opts.version);
   try {
-    return await validateRelation(db, ds.relation, {
+    const report = await validateRelation(db, ds.relation, {
       ...opts,
       text: ds.text,
       placeholderSource: ds.placeholderSource,
       label: opts.label ?? path,
     });
+    const folder = ds.files.length !== 1 || ds.files[0] !== path;
+    return folder ? { ...report, files: ds.files, skippedFiles: ds.skipped } : report;
   } finally {
     await ds.close();
   }

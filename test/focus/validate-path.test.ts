@@ -1,6 +1,6 @@
 // validatePath over files: the broken FOCUS 1.3 CSV fixture (one defect per line), the official FOCUS 1.0 sample
 // trimmed and validated as 1.3, and the inputs that cannot be read as a dataset (exit 2).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +132,12 @@ describe('inputs that are not a dataset (exit 2)', () => {
     return expectInputError(join(tmp, 'empty.csv'), /empty/);
   });
 
-  it('a directory', () => expectInputError(tmp, /not a file/));
+  it('a folder with no CSV or Parquet file', () => {
+    const dir = join(tmp, 'notes');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'README.md'), '# not data\n');
+    return expectInputError(dir, /no CSV or Parquet files in the folder/);
+  });
 
   it('a Parquet file with unreadable bytes', () => {
     writeFileSync(join(tmp, 'bad.parquet'), Buffer.from('PAR1 this is not parquet at all'));
