@@ -37,7 +37,13 @@ const DATA = '__aicost_validate';
 const PARQUET = '__aicost_validate_parquet';
 
 /** Reads `path` (a file or a folder) into temporary relations of `db`. Throws InputError when it is not a dataset. */
-export async function openDataset(db: Db, path: string, version: FocusVersion): Promise<OpenedDataset> {
+export async function openDataset(
+  db: Db,
+  path: string,
+  version: FocusVersion,
+  /** Columns of which one must be present (default: the FOCUS columns of `version`). */
+  expected: string[] = focusColumns(version).map((c) => c.id),
+): Promise<OpenedDataset> {
   const { files, skipped, folder } = await listDataFiles(path);
   const csv = files.filter((f) => f.format === 'csv');
   const parquet = files.filter((f) => f.format === 'parquet');
@@ -47,7 +53,7 @@ export async function openDataset(db: Db, path: string, version: FocusVersion): 
   else opened = await openText(db, csv, parquet, folder, where.file);
   opened.skipped = skipped;
   const cols = await db.describe(`SELECT * FROM ${ident(opened.relation)}`);
-  const known = new Set(focusColumns(version).map((c) => c.id));
+  const known = new Set(expected);
   if (!cols.some((c) => known.has(c.name))) {
     await opened.close();
     throw new InputError(`not a FOCUS dataset: none of the FOCUS ${version} columns found`, where);
@@ -116,6 +122,24 @@ async function isParquet(path: string): Promise<boolean> {
   }
 }
 
+/**
+ * The delimiter of a CSV, from its header line (the most frequent of `,` `;` tab `|`): DuckDB's sniffer, which also
+ * looks at the data lines, reads a file whose last line is short or blank as one column.
+ */
+async function headerDelimiter(path: string): Promise<string | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    const header = buf.subarray(0, bytesRead).toString('utf8').split(/\r?\n/)[0] ?? '';
+    const counts = [',', ';', '\t', '|'].map((d) => [d, header.split(d).length - 1] as const);
+    const [best] = counts.sort((a, b) => b[1] - a[1]);
+    return best && best[1] > 0 ? best[0] : undefined;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** A file list for a DuckDB reader. */
 const fileList = (files: DataFile[]) => `[${files.map((f) => lit(f.path)).join(', ')}]`;
 
@@ -167,10 +191,11 @@ async function openText(
     for (const [i, f] of csv.entries()) {
       const t = `${RAW}_${i}`;
       const file = folder ? `, ${lit(f.path)} AS ${ident(FILE_COLUMN)}` : '';
+      const delim = f.compression === 'none' ? await headerDelimiter(f.path) : undefined;
       await guard(f.path, 'CSV', () =>
         db.run(
           `CREATE OR REPLACE TEMP TABLE ${ident(t)} AS SELECT (row_number() OVER () + 1)::INTEGER AS ${ident(RECORD_COLUMN)}${file}, * ` +
-            `FROM read_csv(${lit(f.path)}, all_varchar = true, header = true, allow_quoted_nulls = false, compression = ${lit(f.compression === 'none' ? 'auto' : f.compression)})`,
+            `FROM read_csv(${lit(f.path)}, all_varchar = true, header = true, allow_quoted_nulls = false${delim ? `, delim = ${lit(delim)}` : ''}, compression = ${lit(f.compression === 'none' ? 'auto' : f.compression)})`,
         ),
       );
       drop.push(`DROP TABLE IF EXISTS ${ident(t)}`);

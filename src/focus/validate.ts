@@ -5,8 +5,8 @@ import type { Db } from '../store/duckdb.js';
 import { ident, isPlainIdent } from '../store/duckdb.js';
 import { contractCommitmentColumns, type FocusDataset } from './contract-commitment.js';
 import { type Compiled, compileRule, LINEAGE_COLUMNS, type RelationInfo } from './rule-sql.js';
-import { checkFunctionOf } from './rule-syntax.js';
-import { loadRules, ruleColumn, ruleLevel } from './rules.js';
+import { checkFunctionOf, columnsOf } from './rule-syntax.js';
+import { loadRules, type RuleSet, ruleColumn, ruleLevel } from './rules.js';
 import { type FocusVersion, focusColumns } from './schema.js';
 import { openDataset } from './validate-path.js';
 import { declaredCriteria, type PlannedRule, planRules } from './validate-plan.js';
@@ -92,6 +92,8 @@ export interface ValidateOptions {
   label?: string;
   /** The Requirements Model dataset the relation is (1.3 only for ContractCommitment); CostAndUsage unless told. */
   dataset?: FocusDataset;
+  /** Rules to check instead of the version's Requirements Model (rules.ts `ruleSetOf`: a rule written as data). */
+  rules?: RuleSet;
 }
 
 interface QueryRow {
@@ -118,7 +120,7 @@ export async function validateRelation(
     focusColumns: new Set(datasetColumns(opts).map((c) => c.id)),
     placeholderSource: opts.placeholderSource,
   };
-  const rules = loadRules(opts.version);
+  const rules = opts.rules ?? loadRules(opts.version);
   const declared = declaredCriteria(rules, columns, opts.applicability);
   const results: RuleResult[] = [];
   // Rules that compile to the same SQL (ListCost-C-011-C and ListUnitPrice-C-014-C, ...) run once.
@@ -131,7 +133,7 @@ export async function validateRelation(
     }
     return hit;
   };
-  const planned = planRules(rules, columns, declared, opts.dataset);
+  const planned = planRules(rules, columns, declared, opts.rules ? 'CostAndUsage' : opts.dataset);
   for (const p of planned) results.push(await runRule(query, rel, p));
   const count = await db.one<{ n: string }>(`SELECT count(*) AS n FROM ${source}`);
   return buildReport(opts, relation, Number(count?.n ?? 0), rel, [...declared].sort(), results);
@@ -147,7 +149,10 @@ export async function validatePath(
   path: string,
   opts: Omit<ValidateOptions, 'text' | 'placeholderSource'> = { version: '1.3' },
 ): Promise<ValidationReport> {
-  const ds = await openDataset(db, path, opts.version);
+  const ruleColumns = opts.rules
+    ? [...opts.rules.rules.values()].flatMap((r) => [r.entity, ...(r.check ? columnsOf(r.check) : [])])
+    : undefined;
+  const ds = await openDataset(db, path, opts.version, ruleColumns);
   try {
     const report = await validateRelation(db, ds.relation, {
       ...opts,
