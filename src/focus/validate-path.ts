@@ -195,7 +195,7 @@ async function openText(
       await guard(f.path, 'CSV', () =>
         db.run(
           `CREATE OR REPLACE TEMP TABLE ${ident(t)} AS SELECT (row_number() OVER () + 1)::INTEGER AS ${ident(RECORD_COLUMN)}${file}, * ` +
-            `FROM read_csv(${lit(f.path)}, all_varchar = true, header = true, allow_quoted_nulls = false${delim ? `, delim = ${lit(delim)}` : ''}, compression = ${lit(f.compression === 'none' ? 'auto' : f.compression)})`,
+            `FROM read_csv(${lit(f.path)}, all_varchar = true, header = true, nullstr = ['NULL', ''], allow_quoted_nulls = false${delim ? `, delim = ${lit(delim)}` : ''}, compression = ${lit(f.compression === 'none' ? 'auto' : f.compression)})`,
         ),
       );
       drop.push(`DROP TABLE IF EXISTS ${ident(t)}`);
@@ -216,7 +216,8 @@ async function openText(
   drop.unshift(`DROP TABLE IF EXISTS ${ident(RAW)}`);
   const lineage = new Set([RECORD_COLUMN, FILE_COLUMN]);
   const cols = (await db.describe(`SELECT * FROM ${ident(RAW)}`)).filter((c) => !lineage.has(c.name));
-  // The literal text NULL (the official 1.0 sample's convention) reads as NULL; NullHandling still reports it.
+  // An unquoted NULL or empty field is the CSV's null (the FOCUS sample data write NULL); a quoted "NULL" or "" is
+  // a string, which NullHandling reports as a placeholder, and which every other rule reads as NULL.
   const select = cols.map((c) => `NULLIF(${ident(c.name)}, 'NULL') AS ${ident(c.name)}`).join(', ');
   const keep = [RECORD_COLUMN, ...(folder ? [FILE_COLUMN] : [])].map(ident).join(', ');
   await db.run(`CREATE OR REPLACE TEMP TABLE ${ident(DATA)} AS SELECT ${keep}, ${select} FROM ${ident(RAW)}`);
