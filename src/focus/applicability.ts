@@ -52,9 +52,22 @@ export function parseApplicability(
   return [...new Set(names)];
 }
 
+/** Known criteria sharing the most words (or word prefixes: PRICES ~ PRICE) with `name`, best first. */
 function nearest(name: string, known: string[]): string[] {
-  const exact = known.filter((k) => k === name || k === `${name}_SUPPORTED`);
-  if (exact.length) return exact;
-  const stem = name.replace(/_SUPPORTED$/, '');
-  return known.filter((k) => k.includes(stem) || stem.includes(k.replace(/_SUPPORTED$/, ''))).slice(0, 3);
+  const words = (s: string) =>
+    s
+      .replace(/_SUPPORTED$/, '')
+      .split('_')
+      .filter(Boolean);
+  const given = words(name);
+  const alike = (a: string, b: string) => a.startsWith(b) || b.startsWith(a);
+  const scored = known
+    .map((k) => [k, given.filter((g) => words(k).some((w) => alike(g, w))).length] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const best = scored[0]?.[1];
+  return scored
+    .filter(([, n]) => n === best)
+    .map(([k]) => k)
+    .slice(0, 3);
 }

@@ -195,7 +195,7 @@ async function openText(
       await guard(f.path, 'CSV', () =>
         db.run(
           `CREATE OR REPLACE TEMP TABLE ${ident(t)} AS SELECT (row_number() OVER () + 1)::INTEGER AS ${ident(RECORD_COLUMN)}${file}, * ` +
-            `FROM read_csv(${lit(f.path)}, all_varchar = true, header = true, nullstr = ['NULL', ''], allow_quoted_nulls = false${delim ? `, delim = ${lit(delim)}` : ''}, compression = ${lit(f.compression === 'none' ? 'auto' : f.compression)})`,
+            `FROM read_csv(${lit(f.path)}, all_varchar = true, header = true, nullstr = ['NULL', ''], allow_quoted_nulls = false, hive_partitioning = false${delim ? `, delim = ${lit(delim)}` : ''}, compression = ${lit(f.compression === 'none' ? 'auto' : f.compression)})`,
         ),
       );
       drop.push(`DROP TABLE IF EXISTS ${ident(t)}`);
