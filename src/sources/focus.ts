@@ -1,4 +1,4 @@
-// Generic FOCUS input: 1.0-1.3 CSV or Parquet from any generator, upgraded to 1.3. Values are carried over
+// Generic FOCUS input: 0.5-1.3 CSV or Parquet from any generator, upgraded to 1.3. Values are carried over
 // unrepaired (docs/data-model.md#carried-over-data): findings are reported by `aicost validate` as source-data
 // findings. What the upgrade adds is only what 1.3 derives (ServiceProviderName/HostProviderName from ProviderName, PricingCurrency* equal to
 // the billing-currency values); an absent column stays absent (NULL) otherwise.
@@ -77,7 +77,7 @@ const tokenClass = sql`CASE WHEN NOT COALESCE(json_valid(${text('SkuPriceDetails
 
 export const focus = defineSource({
   id: 'focus',
-  title: 'FOCUS 1.0-1.3 Cost and Usage (CSV or Parquet)',
+  title: 'FOCUS 0.5-1.3 Cost and Usage (CSV or Parquet)',
   family: 'focus',
   dataset: 'focus',
   detects:
