@@ -4,7 +4,7 @@
 // the billing-currency values); an absent column stays absent (NULL) otherwise.
 import { focusColumns } from '../focus/schema.js';
 import { defineSource, type InputColumn } from '../normalize/contract.js';
-import { constant } from '../normalize/ops.js';
+import { constant, isoTimeOf } from '../normalize/ops.js';
 import { ident, lit, type Sql, sql } from '../sql.js';
 
 const COLS = focusColumns('1.3');
@@ -26,7 +26,7 @@ const text = (c: string) => sql`NULLIF(NULLIF(trim(CAST(${ident(c)} AS VARCHAR))
 const time = (c: string) => sql`CASE
   WHEN regexp_full_match(${text(c)}, '\\d{1,2}/\\d{1,2}/\\d{2}') THEN CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%y') AS TIMESTAMPTZ)
   WHEN regexp_full_match(${text(c)}, '\\d{1,2}/\\d{1,2}/\\d{4}') THEN CAST(TRY_STRPTIME(${text(c)}, '%m/%d/%Y') AS TIMESTAMPTZ)
-  ELSE TRY_CAST(${text(c)} AS TIMESTAMPTZ) END`;
+  ELSE ${isoTimeOf(text(c))} END`;
 const num = (c: string) => sql`TRY_CAST(${text(c)} AS DECIMAL(38,18))`;
 
 function expr(id: string, dataType: string): Sql {
@@ -140,7 +140,7 @@ export const focus = defineSource({
     ...COLS.filter((c) => c.dataType === 'Date/Time').map((c) => ({
       column: c.id,
       bad: sql`${text(c.id)} IS NOT NULL AND ${time(c.id)} IS NULL`,
-      problem: 'not a real date/time (e.g. hour 30 or 30 February)',
+      problem: 'not a real date/time (e.g. hour 30, 30 February, a UTC offset past ±14:00)',
     })),
   ],
   map: {

@@ -60,6 +60,7 @@ describe('values that cannot be stored are input errors, never NULL', () => {
       'BillingPeriodEnd',
       /not a real date\/time/,
     ],
+    ['offset.csv', 3, '2025-04-11T00:00:00Z', '2025-04-11T00:00:00+25:00', 'ChargePeriodEnd', /UTC offset/],
     ['slashed.csv', 6, '2025-04-01T00:00:00Z', '2/30/25', 'BillingPeriodStart', /not a real date\/time/],
     ['quantity.csv', 5, ',1000000,', ',12x,', 'ConsumedQuantity', /not a number/],
     ['overflow.csv', 4, ',500000,', ',1e40,', 'ConsumedQuantity', /beyond DECIMAL\(38,18\)/],
