@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:kill`: crash safety, measured. Kills `aicost ingest` of a generated 100k-row LiteLLM CSV with
-// SIGKILL at random points, then runs one following command (a writer: `aicost doctor --fix` or an ingest of an
+// SIGKILL at random points (anywhere, late, and at the commit's first rename), then runs one following command (a writer: `aicost doctor --fix` or an ingest of an
 // already stored input, alternately) and checks that the data home equals the state before the ingest or the
 // state after it (Σ BilledCost, Σ usage source_cost, row counts, manifest files and inputs), with no `.staging`,
 // no unlisted Parquet, the writer lock free and `aicost doctor` healthy (docs/architecture.md#crash-safety).
@@ -148,11 +148,23 @@ async function main() {
   for (let i = 0; results.filter((r) => r.killed).length < KILLS && i < KILLS * 3; i++) {
     const home = join(work, `kill-${i}`);
     cpSync(beforeHome, home, { recursive: true });
-    // kill points: every other one anywhere in the run, the others in its last fifth (where the commit is)
-    const delay = Math.round((i % 2 === 0 ? random() : 0.8 + random() * 0.25) * fullMs);
+    // kill points, by turns: anywhere in the run; in its last fifth; and the moment the commit renames its first
+    // Parquet into the partition tree (found by polling), which is where a crash leaves unlisted files
+    const mode = ['random', 'late', 'commit'][i % 3];
+    const delay = Math.round((mode === 'late' ? 0.8 + random() * 0.25 : random()) * fullMs);
     const child = spawn(process.execPath, [BIN, '--data', home, 'ingest', csv], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    await new Promise((r) => setTimeout(r, delay));
+    let done = false;
+    exited.then(() => {
+      done = true;
+    });
+    const t1 = performance.now();
+    if (mode === 'commit') {
+      const known = new Set(parquetOnDisk(home));
+      while (!done && !parquetOnDisk(home).some((p) => !known.has(p)))
+        await new Promise((r) => setTimeout(r, 2));
+    } else await new Promise((r) => setTimeout(r, delay));
+    const at = Math.round(performance.now() - t1);
     child.kill('SIGKILL');
     const { code, signal } = await exited;
     // what the kill left behind, for the record (the following command must clean it)
@@ -170,11 +182,12 @@ async function main() {
     problems.push(...leftovers(home));
     const killed =
       signal === 'SIGKILL'
-        ? `killed at ${delay} ms (left ${staged} staging, ${unlistedNow} unlisted Parquet)`
-        : `finished first (exit ${code}) at ${delay} ms`;
+        ? `${mode} kill at ${at} ms (left ${staged} staging, ${unlistedNow} unlisted Parquet)`
+        : `${mode}: finished first (exit ${code}) at ${at} ms`;
     results.push({
       run: i + 1,
-      delayMs: delay,
+      mode,
+      atMs: at,
       killed: signal === 'SIGKILL',
       leftStaging: staged,
       leftUnlisted: unlistedNow,

@@ -42,8 +42,8 @@ describe('reader isolation', () => {
       reader.close();
     }
     expect(readdirSync(join(h, '.readers'))).toEqual([]);
-    // the next writer (here a forget that matches nothing) deletes what no reader uses any more
-    await forget({ home: h, source: 'nothing-stored' });
+    // the next writer (here an ingest of an input already stored) deletes what no reader uses any more
+    await ingestInto(h, [fixture('anthropic/cost_report.json')]);
     expect(existsSync(join(h, openaiFile))).toBe(false);
   });
 
