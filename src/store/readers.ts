@@ -8,6 +8,7 @@
 // writer lists leases after its manifest swap, a reader the writer did not see can only have read the new manifest.
 import { randomBytes } from 'node:crypto';
 import {
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -53,6 +54,8 @@ export function openSnapshot(home: string): { manifest: Manifest; release: () =>
   const since = new Date().toISOString();
   let leased = false;
   try {
+    // never create a data home just to read it: one that does not exist has nothing a writer could delete
+    if (!existsSync(home)) throw new Error('no data home');
     mkdirSync(dir, { recursive: true });
     // generation 0 until the manifest is read: protects everything retired meanwhile
     writeLease(path, { owner: selfId(), generation: 0, since });
