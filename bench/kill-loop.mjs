@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:kill`: crash safety, measured. Kills `aicost ingest` of a generated 100k-row LiteLLM CSV with
-// SIGKILL at random points (anywhere, late, and at the commit's first rename), then runs one following command (a writer: `aicost doctor --fix` or an ingest of an
+// SIGKILL at random points (anywhere, late, at the commit's first rename, right after the manifest swap), then runs one following command (a writer: `aicost doctor --fix` or an ingest of an
 // already stored input, alternately) and checks that the data home equals the state before the ingest or the
 // state after it (Σ BilledCost, Σ usage source_cost, row counts, manifest files and inputs), with no `.staging`,
 // no unlisted Parquet, the writer lock free and `aicost doctor` healthy (docs/architecture.md#crash-safety).
@@ -148,9 +148,10 @@ async function main() {
   for (let i = 0; results.filter((r) => r.killed).length < KILLS && i < KILLS * 3; i++) {
     const home = join(work, `kill-${i}`);
     cpSync(beforeHome, home, { recursive: true });
-    // kill points, by turns: anywhere in the run; in its last fifth; and the moment the commit renames its first
-    // Parquet into the partition tree (found by polling), which is where a crash leaves unlisted files
-    const mode = ['random', 'late', 'commit'][i % 3];
+    // kill points, by turns: anywhere in the run; in its last fifth; the moment the commit renames its first
+    // Parquet into the partition tree (found by polling), which is where a crash leaves unlisted files; and the
+    // moment the new manifest appears (after the commit point, before the staging area is removed)
+    const mode = ['random', 'late', 'commit', 'swap'][i % 4];
     const delay = Math.round((mode === 'late' ? 0.8 + random() * 0.25 : random()) * fullMs);
     const child = spawn(process.execPath, [BIN, '--data', home, 'ingest', csv], { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -163,6 +164,10 @@ async function main() {
       const known = new Set(parquetOnDisk(home));
       while (!done && !parquetOnDisk(home).some((p) => !known.has(p)))
         await new Promise((r) => setTimeout(r, 2));
+    } else if (mode === 'swap') {
+      const old = readFileSync(join(home, 'manifest.json'), 'utf8');
+      while (!done && readFileSync(join(home, 'manifest.json'), 'utf8') === old)
+        await new Promise((r) => setTimeout(r, 2));
     } else await new Promise((r) => setTimeout(r, delay));
     const at = Math.round(performance.now() - t1);
     child.kill('SIGKILL');
@@ -173,7 +178,7 @@ async function main() {
       JSON.parse(readFileSync(join(home, 'manifest.json'), 'utf8')).files.map((f) => f.path),
     );
     const unlistedNow = parquetOnDisk(home).filter((p) => !listedNow.has(p)).length;
-    const following = i % 4 < 2 ? ['doctor', '--fix'] : ['ingest', base];
+    const following = i % 8 < 4 ? ['doctor', '--fix'] : ['ingest', base];
     const f = cli(home, following);
     const problems = f.code === 0 ? [] : [`${following.join(' ')} exit ${f.code}: ${f.stderr.trim()}`];
     const now = state(home);
