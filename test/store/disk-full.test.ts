@@ -73,6 +73,13 @@ describe('disk full', () => {
     expect((asUserError(quota) as InputError).describe()).toBe(
       '/d/m: the disk is full (disk quota exceeded); nothing was stored and the data home is unchanged',
     );
+    const ro = Object.assign(new Error('EROFS: read-only file system, mkdir'), {
+      code: 'EROFS',
+      path: '/ro/h',
+    });
+    expect((asUserError(ro) as InputError).describe()).toBe(
+      '/ro/h: cannot write here (read-only file system)',
+    );
     expect(exitCodeOf(asUserError(new Error('Binder Error: column x not found')))).toBe(3);
   });
 });
