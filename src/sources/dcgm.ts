@@ -11,6 +11,7 @@ import { MONEY, text } from '../normalize/ops.js';
 import { withoutSentinel } from '../normalize/telemetry-ops.js';
 import { lit, type Sql, sql } from '../sql.js';
 
+const DCGM_LINE = /^DCGM_FI_[A-Z0-9_]+[{ \t]/m;
 const SERIES = lit(
   '^([A-Za-z_:][A-Za-z0-9_:]*)(?:\\{(.*)\\})?[ \\t]+([^ \\t]+)(?:[ \\t]+(-?[0-9]+))?[ \\t]*$',
 );
@@ -35,9 +36,10 @@ export const dcgm = defineSource({
   dataset: 'telemetry',
   detects:
     'Prometheus text with DCGM_FI_* series (dcgm-exporter /metrics); time from line timestamps or the file name',
-  detect: [],
-  // a DCGM series at the start of a line, anywhere in the first 64 KiB (after # HELP / # TYPE comments)
-  detectFn: (sniff) => (/^DCGM_FI_[A-Z0-9_]+[{ \t]/m.test(sniff.head) ? 1 : 0),
+  // a DCGM series at the start of a line, anywhere in the first 64 KiB (after # HELP / # TYPE comments). Label sets
+  // hold commas, so the sniffer usually calls a scrape CSV; one without any comma is `unknown`: the function sees it.
+  detect: [{ format: 'csv', json: [DCGM_LINE] }],
+  detectFn: (sniff) => (DCGM_LINE.test(sniff.head) ? 1 : 0),
   reader: () => ({ kind: 'lines' }),
   let: {
     s_metric: part(1),

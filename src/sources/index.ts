@@ -7,6 +7,7 @@ import { commitments } from './commitments.js';
 import { dcgm } from './dcgm.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
+import { gpuReservations } from './gpu-reservations.js';
 import { helicone } from './helicone.js';
 import { langfuse } from './langfuse.js';
 import { litellm } from './litellm.js';
@@ -28,6 +29,7 @@ export const SOURCES: SourceDefinition[] = [
   gatewayCsv,
   commitments,
   // GPU reservations and telemetry (docs/gpu.md)
+  gpuReservations,
   nvidiaSmi,
   dcgm,
   opencost,
