@@ -53,7 +53,11 @@ async function poolRows(db: Db, period: Period, clusters: readonly GpuCluster[])
     SELECT *, hours * gpus AS gpu_hours, hours * gpus * busy AS busy_hours, hours * gpus * (1 - busy) AS idle_hours FROM r`);
 }
 
-/** Creates `pool`, `cand` and `matched` for the GPU clusters' charges (see the header). */
+/**
+ * Creates `pool`, `uagg`, `cand` and `matched` for the GPU clusters' charges (see the header). Usage is aggregated
+ * per cluster, target and UTC hour (`uagg`, as the showback reads it) and matched to the charges whose period holds
+ * that hour: a charge of a partial hour takes the usage of the hours that start inside it.
+ */
 export async function buildGpuCandidates(
   db: Db,
   keys: string[],
@@ -62,28 +66,39 @@ export async function buildGpuCandidates(
 ): Promise<void> {
   await poolRows(db, period, opts.clusters);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
-    SELECT rid, NULL::VARCHAR AS provider, NULL::VARCHAR AS model, NULL::VARCHAR AS cls,
+    SELECT rid, 'gpu:' || cluster AS provider, NULL::VARCHAR AS model, NULL::VARCHAR AS cls,
       CAST(t0 AS DATE) AS d0, GREATEST(CAST(t1 AS DATE), CAST(t0 AS DATE) + 1) AS d1, NULL::VARCHAR AS scope
     FROM gpu_rows`);
   const rules = opts.rules ?? [];
   const kcols = keys.map((_, i) => ident(`k${i}`));
   const keyCols = keys.map((k, i) => `${keyValueSql(k, 'u', rules)} AS ${kcols[i]}`).join(', ');
-  const served = `CASE r.cluster ${opts.clusters.map((c) => `WHEN ${lit(c.name)} THEN ${servedSql(c, 'u')}`).join(' ')} ELSE false END`;
   const sums = TOKEN_CLASSES.map((c) => `SUM(u.${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ');
   const tok = TOKEN_CLASSES.map((c) =>
     c === 'output' ? `CAST(output AS DOUBLE) * ${opts.outputWeight}` : `CAST(${ident(c)} AS DOUBLE)`,
   ).join(' + ');
-  await db.run(`CREATE OR REPLACE TEMP TABLE gpu_use AS SELECT *, ${targetFromValuesSql(keys, kcols)} AS kv, ${tok} AS tok FROM (
-    SELECT r.rid, ${keyCols}, ${sums}, SUM(COALESCE(u.request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
-    FROM gpu_rows r JOIN usage u ON u."timestamp" >= r.t0 AND u."timestamp" < r.t1 AND ${served}
-    GROUP BY ALL)`);
+  const served = opts.clusters
+    .map(
+      (c) => `SELECT ${lit(c.name)} AS cluster, date_trunc('hour', u."timestamp") AS h, ${keyCols}, ${sums},
+        SUM(u.cost_estimate) AS est, SUM(COALESCE(u.request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
+      FROM usage u WHERE ${servedSql(c, 'u')}
+        AND u."timestamp" >= (SELECT min(t0) FROM gpu_rows WHERE cluster = ${lit(c.name)})
+        AND u."timestamp" < (SELECT max(t1) FROM gpu_rows WHERE cluster = ${lit(c.name)})
+      GROUP BY ALL`,
+    )
+    .join('\nUNION ALL\n');
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS
+    SELECT row_number() OVER () AS aid, 'request' AS grain, 'gpu:' || cluster AS provider, NULL::VARCHAR AS model,
+      CAST(h AS DATE) AS d, NULL::VARCHAR AS scope, *, ${targetFromValuesSql(keys, kcols)} AS kv, ${tok} AS tok
+    FROM (${served})`);
   const hours = opts.idle === 'spread' ? 'r.gpu_hours' : 'r.busy_hours';
   const zeros = TOKEN_CLASSES.map((c) => `0::HUGEINT AS ${ident(c)}`).join(', ');
+  await db.run(`CREATE OR REPLACE TEMP TABLE gpu_use AS
+    SELECT r.rid, a.* EXCLUDE (cluster) FROM gpu_rows r JOIN uagg a ON a.provider = 'gpu:' || r.cluster AND a.h >= r.t0 AND a.h < r.t1`);
   // a charge with no usage of the served models in its period has no candidate: it stays unallocated
   await db.run(`CREATE OR REPLACE TEMP TABLE cand AS
     WITH t AS (SELECT rid, SUM(tok) AS tok_total FROM gpu_use GROUP BY rid HAVING SUM(tok) > 0)
-    SELECT g.rid, row_number() OVER () AS aid, 0 AS rank, 'gpu-time' AS level, 'request' AS grain, g.kv,
-      ${kcols.map((k) => `g.${k}, `).join('')}NULL::DATE AS d, NULL::VARCHAR AS ascope, NULL::VARCHAR AS amodel,
+    SELECT g.rid, g.aid, 0 AS rank, 'gpu-time' AS level, 'request' AS grain, g.kv,
+      ${kcols.map((k) => `g.${k}, `).join('')}g.d, NULL::VARCHAR AS ascope, NULL::VARCHAR AS amodel,
       ${hours} * g.tok / t.tok_total AS w_tok, 0::DOUBLE AS w_est, g.reqs AS w_reqs, g.n,
       ${TOKEN_CLASSES.map((c) => `g.${ident(c)}`).join(', ')}
     FROM gpu_use g JOIN gpu_rows r USING (rid) JOIN t USING (rid)
