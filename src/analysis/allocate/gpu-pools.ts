@@ -43,7 +43,7 @@ async function poolRows(db: Db, period: Period, clusters: readonly GpuCluster[])
     .map((c) => `SELECT ${lit(c.name)} AS cluster, * FROM (${allocationsSql(c)})`)
     .join(' UNION ALL ');
   await db.run(`CREATE OR REPLACE TEMP TABLE gpu_rows AS
-    WITH s AS (SELECT p.rid, avg(s.busy) AS busy, count(DISTINCT s.gpu) AS gpus
+    WITH s AS (SELECT p.rid, CAST(avg(s.busy) AS DOUBLE) AS busy, count(DISTINCT s.gpu) AS gpus
         FROM gpu_pool p JOIN (${samples}) s ON s.cluster = p.cluster AND s.ts >= p.t0 AND s.ts < p.t1 GROUP BY p.rid),
       o AS (SELECT p.rid, CAST(SUM(o.gpu_hours) FILTER (WHERE NOT o.idle) AS DOUBLE) / CAST(SUM(o.gpu_hours) AS DOUBLE) AS busy
         FROM gpu_pool p JOIN (${allocations}) o ON o.cluster = p.cluster AND o.ts >= p.t0 AND o.ts < p.t1 GROUP BY p.rid),

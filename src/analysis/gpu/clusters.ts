@@ -47,12 +47,11 @@ export function clusterCostSql(f = 'f'): string {
 }
 
 /**
- * One utilization sample per GPU and time (alias-free subquery over `telemetry`): the busy ratio (0..1) nvidia-smi
- * or DCGM_FI_DEV_GPU_UTIL measured, or for OpenCost rows the allocated share of GPU-hours (idle rows 0).
+ * One utilization sample per GPU and time (alias-free subquery over `telemetry`): the busy ratio (0..1, DECIMAL)
+ * nvidia-smi or DCGM_FI_DEV_GPU_UTIL measured; where two tools read the same GPU at the same time, the higher.
  */
 export function samplesSql(c: GpuCluster): string {
-  return `SELECT COALESCE(t.gpu_uuid, t.node, t.allocation) AS gpu, t."timestamp" AS ts,
-      CAST(avg(t.utilization) AS DOUBLE) AS busy
+  return `SELECT COALESCE(t.gpu_uuid, t.node) AS gpu, t."timestamp" AS ts, max(t.utilization) AS busy
     FROM telemetry t WHERE ${telemetrySql(c)} AND t.utilization IS NOT NULL AND t.source_id <> 'opencost'
     GROUP BY ALL`;
 }
