@@ -36,5 +36,11 @@ export const localTime = (name: string): Sql => sql`timezone(_timezone, ${localT
  */
 export const DCGM_SENTINEL_MIN = 2147483632;
 
+/**
+ * A percentage (0-100) as a ratio (0-1), exactly: DECIMAL ÷ integer would go through a DOUBLE
+ * (docs/duckdb-notes.md), so it multiplies by 0.01 instead.
+ */
+export const percentRatio = (v: Sql): Sql => sql`CAST(${v} * CAST('0.01' AS DECIMAL(3,2)) AS ${MONEY})`;
+
 /** A decimal value with DCGM's sentinels as NULL. */
 export const withoutSentinel = (v: Sql): Sql => sql`(CASE WHEN ${v} < ${DCGM_SENTINEL_MIN} THEN ${v} END)`;

@@ -8,7 +8,7 @@
 // (`dcgm-20250805T100000Z.prom`, as the collection loop in docs/gpu.md writes it).
 import { defineSource } from '../normalize/contract.js';
 import { MONEY, text } from '../normalize/ops.js';
-import { withoutSentinel } from '../normalize/telemetry-ops.js';
+import { percentRatio, withoutSentinel } from '../normalize/telemetry-ops.js';
 import { lit, type Sql, sql } from '../sql.js';
 
 const DCGM_LINE = /^DCGM_FI_[A-Z0-9_]+[{ \t]/m;
@@ -24,8 +24,9 @@ const raw = sql`"s_value"`;
 const num = sql`TRY_CAST(${raw} AS ${MONEY})`;
 /** The value with sentinels and values too large for the stored decimal (also sentinels) as NULL. */
 const reading = withoutSentinel(num);
-const gauge = (names: string[], scale: number): Sql =>
-  sql`(CASE WHEN ${metric} IN (${sql`${names.map((n) => lit(n)).join(', ') as Sql}`}) THEN CAST(${reading} / ${scale} AS DECIMAL(38,18)) END)`;
+/** The reading when the series is one of `names`, as a ratio for percentages. */
+const gauge = (names: string[], percent = false): Sql =>
+  sql`(CASE WHEN ${metric} IN (${sql`${names.map((n) => lit(n)).join(', ') as Sql}`}) THEN ${percent ? percentRatio(reading) : reading} END)`;
 /** The scrape time from the file name, `…20250805T100000Z…` (UTC), when the series carry no timestamp. */
 const nameTime = sql`try_strptime(regexp_extract(_source_file, '([0-9]{8}T[0-9]{6}Z)', 1), '%Y%m%dT%H%M%SZ')`;
 
@@ -79,10 +80,10 @@ export const dcgm = defineSource({
     metric,
     // NaN and ±Inf (valid Prometheus values) and sentinels are NULL
     value: reading,
-    utilization: gauge(['DCGM_FI_DEV_GPU_UTIL'], 100),
-    memory_utilization: gauge(['DCGM_FI_DEV_MEM_COPY_UTIL'], 100),
-    memory_used_mib: gauge(['DCGM_FI_DEV_FB_USED'], 1),
-    power_watts: gauge(['DCGM_FI_DEV_POWER_USAGE'], 1),
+    utilization: gauge(['DCGM_FI_DEV_GPU_UTIL'], true),
+    memory_utilization: gauge(['DCGM_FI_DEV_MEM_COPY_UTIL'], true),
+    memory_used_mib: gauge(['DCGM_FI_DEV_FB_USED']),
+    power_watts: gauge(['DCGM_FI_DEV_POWER_USAGE']),
   },
   reconcile: [
     {

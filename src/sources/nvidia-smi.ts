@@ -5,7 +5,13 @@
 // zone, read in the ingest's --timezone (config gpu.timezone; UTC by default).
 import { defineSource, type InputColumn } from '../normalize/contract.js';
 import { checks, integer, str } from '../normalize/ops.js';
-import { badUnitNumber, localTime, localTimestamp, unitNumber } from '../normalize/telemetry-ops.js';
+import {
+  badUnitNumber,
+  localTime,
+  localTimestamp,
+  percentRatio,
+  unitNumber,
+} from '../normalize/telemetry-ops.js';
 import { sql } from '../sql.js';
 
 /** Query fields read, by their name without the unit suffix nvidia-smi adds to the header. */
@@ -29,7 +35,7 @@ const aliases = Object.fromEntries(
     .filter(([, f]) => f.unit)
     .map(([c, f]) => [c, [`${c} [${f.unit}]`]]),
 );
-const ratio = (name: string) => sql`CAST(${unitNumber(name)} / 100 AS DECIMAL(38,18))`;
+const ratio = (name: string) => percentRatio(unitNumber(name));
 
 export const nvidiaSmi = defineSource({
   id: 'nvidia-smi',

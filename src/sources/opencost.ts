@@ -5,8 +5,8 @@
 // to billed cost (summing them with the cloud bill double counts the node). `__idle__` rows are the cluster's
 // unallocated capacity; their GPU-hours give a cluster's idle share when no utilization samples exist.
 import { defineSource } from '../normalize/contract.js';
-import { checks, decimal, isoTime, str } from '../normalize/ops.js';
-import { sql } from '../sql.js';
+import { checks, DIVIDE_EXACT_MAX, decimal, divideExact, isoTime, MONEY, str } from '../normalize/ops.js';
+import { lit, sql } from '../sql.js';
 
 const NUMBERS = [
   'minutes',
@@ -63,10 +63,16 @@ export const opencost = defineSource({
     checks.isoTime('end'),
     { column: 'end', bad: sql`${isoTime('end')} < ${isoTime('start')}`, problem: 'before start' },
     ...NUMBERS.map((n) => checks.number(n)),
+    {
+      column: 'gpuRequestAverage',
+      bad: sql`${request} >= ${lit(DIVIDE_EXACT_MAX)}::${MONEY}`,
+      problem: `not below ${DIVIDE_EXACT_MAX} GPUs`,
+    },
   ],
   map: {
     timestamp: isoTime('start'),
-    interval_seconds: sql`CAST(epoch(${isoTime('end')}) - epoch(${isoTime('start')}) AS DECIMAL(38,18))`,
+    // microseconds as integers: epoch() is a DOUBLE and would not give whole seconds back exactly
+    interval_seconds: sql`CAST(CAST(epoch_us(${isoTime('end')}) - epoch_us(${isoTime('start')}) AS DECIMAL(38,0)) * CAST('0.000001' AS DECIMAL(7,6)) AS DECIMAL(38,18))`,
     cluster: str('cluster'),
     node: str('node'),
     namespace: str('namespace'),
@@ -74,7 +80,7 @@ export const opencost = defineSource({
     container: str('container'),
     allocation: str('name'),
     // utilization of the GPUs an allocation requested, when OpenCost has DCGM data (gpuUsageAverage)
-    utilization: sql`CASE WHEN ${request} > 0 THEN CAST(${usage} / ${request} AS DECIMAL(38,18)) END`,
+    utilization: sql`CASE WHEN ${request} > 0 AND ${usage} >= 0 THEN ${divideExact(usage, request)} END`,
     gpu_hours: decimal('gpuHours'),
     gpu_cost_modelled: decimal('gpuCost'),
     total_cost_modelled: decimal('totalCost'),
