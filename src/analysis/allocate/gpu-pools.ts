@@ -1,4 +1,4 @@
-// GPU pools for `allocate --method x-gpu-time-v1` (docs/gpu.md#allocation, PRODUCT §6). A pool row is a focus/ charge
+// GPU pools for `allocate --method x-gpu-time-v1` (docs/gpu.md#allocation). A pool row is a focus/ charge
 // of a configured GPU cluster (its reservation purchase, its instance or storage rows). Telemetry of the cluster's GPUs
 // during the charge's period splits its GPU-hours into busy and idle (the mean utilization of the samples; OpenCost's
 // allocated share of GPU-hours when there are no samples; all busy, with a note, when there is no telemetry at all).

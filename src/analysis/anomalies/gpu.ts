@@ -1,4 +1,4 @@
-// The GPU-utilization anomaly (PRODUCT §7, docs/anomalies.md#gpu-utilization): a GPU whose measured utilization stays
+// The GPU-utilization anomaly (docs/anomalies.md#gpu-utilization): a GPU whose measured utilization stays
 // under 20 % for more than an hour. Samples are the telemetry/ readings of nvidia-smi and DCGM (one per GPU and
 // time); each stands for the time until that GPU's next sample, capped at its usual sampling interval (the median
 // gap), so a collector that stopped does not make one sample last for days. Consecutive low samples form a run (a gap
