@@ -4,7 +4,7 @@
 // shape: cached (`usage_object.prompt_tokens_details.cached_tokens`) and cache-write tokens are inside it.
 
 import { defineSource, type InputColumn } from '../normalize/contract.js';
-import { checks, coalesce, str } from '../normalize/ops.js';
+import { checks, coalesce, isoTime, str } from '../normalize/ops.js';
 import {
   derivedTags,
   hashKey,
@@ -102,7 +102,7 @@ export const litellm = defineSource({
     checks.required('request_id'),
     {
       column: 'startTime',
-      bad: sql`TRY_CAST("startTime" AS TIMESTAMPTZ) IS NULL`,
+      bad: sql`${isoTime('startTime')} IS NULL`,
       problem: 'not a date/time',
     },
     checks.bigint('prompt_tokens'),
@@ -130,7 +130,7 @@ export const litellm = defineSource({
     grain: lit('request'),
     request_id: str('request_id'),
     trace_id: str('session_id'),
-    timestamp: sql`TRY_CAST("startTime" AS TIMESTAMPTZ)`,
+    timestamp: isoTime('startTime'),
     provider: normalizeProviderSql(coalesce(str('custom_llm_provider'), modelPrefix(str('model')))),
     model_raw: coalesce(str('model'), str('model_group')),
     operation: str('call_type'),
@@ -146,7 +146,7 @@ export const litellm = defineSource({
     request_count: sql`1`,
     request_type: sql`CASE WHEN ${str('call_type')} ILIKE '%batch%' THEN 'batch' ELSE 'interactive' END`,
     status: coalesce(str('status'), sql`_meta_status`),
-    latency_ms: sql`COALESCE(TRY_CAST("request_duration_ms" AS BIGINT), CAST(epoch_ms(TRY_CAST("endTime" AS TIMESTAMPTZ)) - epoch_ms(TRY_CAST("startTime" AS TIMESTAMPTZ)) AS BIGINT))`,
+    latency_ms: sql`COALESCE(TRY_CAST("request_duration_ms" AS BIGINT), CAST(epoch_ms(${isoTime('endTime')}) - epoch_ms(${isoTime('startTime')}) AS BIGINT))`,
     source_cost: spend,
     tags: mergeTags([
       derivedTags({

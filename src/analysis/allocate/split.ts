@@ -2,6 +2,7 @@
 // decimals, residue to the largest share) → FOCUS 1.3 allocated rows whose cost columns and quantities sum to the
 // origin row exactly.
 import { focusStoredColumns, X_ALLOCATED_COLUMNS } from '../../focus/schema.js';
+import { jsonKeyPath } from '../../sql.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
@@ -86,7 +87,7 @@ function allocatedRowsSql(keys: string[], method: MethodId, runId: string): stri
     ELSE '{"Elements":[{"AllocatedRatio":' || CAST(s.ratio AS VARCHAR) || ',"UsageUnit":${unit === 'Tokens' ? '"Tokens"' : `"${unit}"`},"UsageQuantity":' || CAST(s.usage_qty AS VARCHAR) || '}]}' END`;
   // the keys and values not already in the origin's Tags; an untagged value is no tag (FOCUS: NULL when empty)
   const pairs = keys.map((k, i) => ({
-    has: `json_exists(COALESCE(o.Tags, '{}'), ${lit(`$."${k}"`)})`,
+    has: `json_exists(COALESCE(o.Tags, '{}'), ${jsonKeyPath(k)})`,
     pair: `${lit(k)}, s.${ident(`k${i}`)}`,
     value: `s.${ident(`k${i}`)}`,
   }));
