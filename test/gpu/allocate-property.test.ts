@@ -57,10 +57,12 @@ const use = fc.record({
   team: fc.constantFrom('a', 'b', null),
 });
 
+type Of<A> = A extends fc.Arbitrary<infer T> ? T : never;
+
 async function load(
-  charges: fc.infer<typeof charge>[],
-  samples: fc.infer<typeof sample>[],
-  uses: fc.infer<typeof use>[],
+  charges: Of<typeof charge>[],
+  samples: Of<typeof sample>[],
+  uses: Of<typeof use>[],
 ): Promise<void> {
   for (const t of ['focus', 'usage', 'telemetry']) await db.run(`DROP TABLE IF EXISTS ${t}`);
   await db.run(focusTableDdl('focus'));

@@ -2,6 +2,7 @@
 // which usage/ rows are the self-hosted models it serves, and what a charge costs the cluster. One owner of these
 // predicates: `aicost gpu`, `allocate --method x-gpu-time-v1` and the GPU anomaly all read them from here.
 import type { GpuCluster } from '../../config.js';
+import { jsonKeyPath } from '../../sql.js';
 import { lit } from '../../store/duckdb.js';
 
 const list = (xs: readonly string[]) => xs.map(lit).join(', ');
@@ -13,7 +14,7 @@ export function chargeSql(c: GpuCluster, f = 'f'): string {
   const tags = Object.entries(c.charges.tags ?? {});
   if (tags.length)
     parts.push(
-      `(${tags.map(([k, v]) => `json_extract_string(${f}.Tags, ${lit(`$."${k}"`)}) = ${lit(v)}`).join(' AND ')})`,
+      `(${tags.map(([k, v]) => `json_extract_string(${f}.Tags, ${jsonKeyPath(k)}) = ${lit(v)}`).join(' AND ')})`,
     );
   return `(${parts.join(' OR ')})`;
 }
