@@ -106,6 +106,14 @@ describe('aicost gpu', () => {
   });
 });
 
+it('aicost validate passes on the fleet: focus/ (reservations and cloud rows) and commitments/', async () => {
+  for (const view of ['focus', 'commitments']) {
+    const report = await validate({ view, home });
+    expect(report.results.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual([]);
+    expect(report.exitCode).toBe(0);
+  }
+});
+
 describe('allocate --method x-gpu-time-v1', () => {
   const money = `SELECT AllocatedResourceId AS who, SUM(BilledCost)::VARCHAR AS billed, SUM(EffectiveCost)::VARCHAR AS eff
     FROM allocated GROUP BY 1 ORDER BY 1`;
