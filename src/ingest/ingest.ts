@@ -232,7 +232,13 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         duplicates: rep.duplicates,
         duplicateCost: rep.duplicates > 0 ? rep.duplicateCost : undefined,
         reconciliation: staged.reconciliation,
-        warnings: staged.warnings,
+        warnings: [
+          ...staged.warnings,
+          // nvidia-smi prints local time without a zone (docs/gpu.md#nvidia-smi)
+          ...(detected.id === 'nvidia-smi' && opts.timezone === undefined
+            ? ['nvidia-smi times have no zone and were read as UTC: pass --timezone (or set gpu.timezone)']
+            : []),
+        ],
         notes: staged.notes,
       };
       if (rep.duplicates > 0)

@@ -65,7 +65,10 @@ describe('nvidia-smi', () => {
 
   it('reads local times as UTC without a zone', async () => {
     const h = home();
-    await ingestInto(h, [gpu('nvidia-smi-fleet.csv')]);
+    const rep = await ingestInto(h, [gpu('nvidia-smi-fleet.csv')]);
+    expect(rep.files[0]!.warnings).toEqual([
+      'nvidia-smi times have no zone and were read as UTC: pass --timezone (or set gpu.timezone)',
+    ]);
     const r = await one<Row>(
       h,
       `SELECT strftime(min("timestamp"), '%Y-%m-%dT%H:%M:%SZ') AS t FROM telemetry`,
