@@ -33,6 +33,9 @@ export type { Forecast, Method as ForecastMethod } from './analysis/forecast/ind
 export type { ForecastReport, ForecastRunOptions, SeriesForecast } from './analysis/forecast-run.js';
 /** `forecast(home, options)`: daily cost forecasts per series, month end, P10/P50/P90. */
 export { runForecast as forecast } from './analysis/forecast-run.js';
+// GPU clusters (docs/gpu.md)
+export type { GpuClusterSummary, GpuReport, GpuSummaryOptions } from './analysis/gpu/summary.js';
+export { gpuSummary } from './analysis/gpu/summary.js';
 export type { QueryResult } from './analysis/query.js';
 /** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments. */
 export { runQuery as query } from './analysis/query.js';
@@ -42,7 +45,7 @@ export { topSpenders as top } from './analysis/top.js';
 export type { ValidateDatasetOptions } from './analysis/validate.js';
 export { validate } from './analysis/validate.js';
 export { VIEWS } from './analysis/views.js';
-export type { Budget, Config } from './config.js';
+export type { Budget, Config, GpuCluster } from './config.js';
 export { loadConfig } from './config.js';
 export type { InputLocation } from './errors.js';
 export {

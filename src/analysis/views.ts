@@ -1,6 +1,6 @@
-// The read model of a data home: views focus, usage, allocated, attributed, usage_attributed and commitments over
-// exactly the files the manifest lists. Readers take no lock: the manifest swap is atomic, and a reader lease keeps the
-// files of the manifest it read on disk until its connection closes (store/readers.ts). The views live in analysis/, not in
+// The read model of a data home: views focus, usage, allocated, attributed, usage_attributed, commitments and telemetry
+// over exactly the files the manifest lists. Readers take no lock: the manifest swap is atomic, and a reader lease keeps
+// the files of the manifest it read on disk until its connection closes (store/readers.ts). The views live in analysis/, not in
 // store/, because they need what sits above the store: the FOCUS column list (focus/) and the allocation's own SQL
 // for usage_attributed (allocate/attributed.ts).
 import { join } from 'node:path';
@@ -10,14 +10,19 @@ import { type Db, ident, litList } from '../store/duckdb.js';
 import { assertFilesIntact } from '../store/integrity.js';
 import type { Dataset, Manifest } from '../store/manifest.js';
 import { openSnapshot } from '../store/readers.js';
+import { TELEMETRY_COLUMNS } from '../telemetry/schema.js';
 import { USAGE_COLUMNS } from '../usage/schema.js';
 import { usageAttributedSql } from './allocate/attributed.js';
 
-export const DATASET_COLUMNS: Record<'focus' | 'usage' | 'allocated' | 'commitments', StoredColumn[]> = {
+export const DATASET_COLUMNS: Record<
+  'focus' | 'usage' | 'allocated' | 'commitments' | 'telemetry',
+  StoredColumn[]
+> = {
   focus: focusStoredColumns(),
   usage: USAGE_COLUMNS,
   allocated: [...focusStoredColumns(), ...X_ALLOCATED_COLUMNS.map((c) => ({ name: c.id, type: c.type }))],
   commitments: contractCommitmentStoredColumns(),
+  telemetry: TELEMETRY_COLUMNS,
 };
 
 /** The views attachViews creates, in order. */
@@ -28,6 +33,7 @@ export const VIEWS = [
   'attributed',
   'usage_attributed',
   'commitments',
+  'telemetry',
 ] as const;
 
 /** The views that are FOCUS datasets, with the Requirements Model dataset `aicost validate --view` checks them as. */
@@ -89,5 +95,8 @@ export async function attachViews(
   );
   await db.run(`CREATE OR REPLACE TEMP VIEW usage_attributed AS ${usageAttributedSql(home, manifest)}`);
   await db.run(`CREATE OR REPLACE TEMP VIEW commitments AS ${commitments}`);
+  // GPU utilization samples (docs/gpu.md): not FOCUS, never money of record
+  const telemetry = datasetSql(home, manifest, 'telemetry', DATASET_COLUMNS.telemetry);
+  await db.run(`CREATE OR REPLACE TEMP VIEW telemetry AS ${telemetry}`);
   return [...VIEWS];
 }

@@ -7,6 +7,7 @@ import { register as doctor } from './doctor.js';
 import { register as estimate } from './estimate.js';
 import { register as forecast } from './forecast.js';
 import { register as forget } from './forget.js';
+import { register as gpu } from './gpu.js';
 import { register as ingest } from './ingest.js';
 import { register as query } from './query.js';
 import { register as report } from './report.js';
@@ -29,6 +30,7 @@ export function registerCommands(program: Command): void {
     anomalies,
     report,
     estimate,
+    gpu, // GPU clusters (docs/gpu.md)
   ])
     r(program);
 }

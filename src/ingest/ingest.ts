@@ -23,6 +23,19 @@ import { pairCostReports } from './pairing.js';
 import { pruneAllocations } from './prune-allocations.js';
 import { applyReplacement } from './replace.js';
 
+/** An IANA time zone name (e.g. Europe/Berlin) or an input error before anything is read. */
+export function checkTimezone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new InputError(
+      `--timezone "${zone}" is not a time zone name`,
+      {},
+      'use an IANA name such as Europe/Berlin or UTC',
+    );
+  }
+}
+
 export interface IngestOptions {
   home: string;
   paths: string[];
@@ -35,6 +48,8 @@ export interface IngestOptions {
   /** Tag keys stored only as salted hashes, and tag keys never stored (docs/data-model.md#tags). */
   hashTags?: string[];
   denyTags?: string[];
+  /** IANA zone of telemetry local times without an offset (nvidia-smi); UTC when absent (docs/gpu.md). */
+  timezone?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -80,6 +95,7 @@ function emptyReport(path: string, sourceId: string | null, status: FileReport['
 }
 
 export async function ingest(opts: IngestOptions): Promise<IngestReport> {
+  if (opts.timezone !== undefined) checkTimezone(opts.timezone);
   const { inputs, skipped } = discoverInputs(opts.paths);
   const forced: SourceDefinition | undefined = opts.source ? sourceById(opts.source) : undefined;
   // a rate card is read (and its errors reported) before anything is written; the bundled book loads compiled
@@ -171,6 +187,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           salt: manifest.salt,
           hashTags: opts.hashTags ?? [],
           denyTags: opts.denyTags ?? [],
+          timezone: opts.timezone,
           tag,
           scratch: (name) => (tx ? tx.stagePath(`scratch/${name}`) : join(stagingDir, name)),
         });
@@ -215,7 +232,13 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         duplicates: rep.duplicates,
         duplicateCost: rep.duplicates > 0 ? rep.duplicateCost : undefined,
         reconciliation: staged.reconciliation,
-        warnings: staged.warnings,
+        warnings: [
+          ...staged.warnings,
+          // nvidia-smi prints local time without a zone (docs/gpu.md#nvidia-smi)
+          ...(detected.id === 'nvidia-smi' && opts.timezone === undefined
+            ? ['nvidia-smi times have no zone and were read as UTC: pass --timezone (or set gpu.timezone)']
+            : []),
+        ],
         notes: staged.notes,
       };
       if (rep.duplicates > 0)

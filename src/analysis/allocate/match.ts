@@ -7,6 +7,7 @@ import { normalizeProviderSql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
+import { buildGpuCandidates, type GpuPoolOptions } from './gpu-pools.js';
 import { keyValueSql, targetFromValuesSql } from './keys.js';
 import { classTokensSql, type MethodId } from './methods.js';
 
@@ -83,9 +84,22 @@ export async function buildCandidates(
   keys: string[],
   method: MethodId,
   period: Period,
-  opts: { outputWeight: number; fallback?: 'none' | 'provider'; rules?: readonly SharedResource[] },
+  opts: {
+    outputWeight: number;
+    fallback?: 'none' | 'provider';
+    rules?: readonly SharedResource[];
+    /** x-gpu-time-v1: the GPU clusters and the idle policy (gpu-pools.ts builds the pool and candidates). */
+    gpu?: Pick<GpuPoolOptions, 'clusters' | 'idle'>;
+  },
 ): Promise<void> {
   const rules = opts.rules ?? [];
+  if (method === 'x-gpu-time-v1')
+    return buildGpuCandidates(db, keys, period, {
+      clusters: opts.gpu?.clusters ?? [],
+      idle: opts.gpu?.idle ?? 'separate',
+      outputWeight: opts.outputWeight,
+      rules,
+    });
   const levels = matchLevels(opts.fallback);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
     SELECT x_RowId AS rid, ${normalizeProviderSql('ServiceProviderName')} AS provider, x_Model AS model,
@@ -148,7 +162,7 @@ export async function buildCandidates(
 function positiveSql(method: MethodId): string {
   return method === 'x-even-v1' || method === 'x-fixed-v1'
     ? 'SUM(w_reqs) > 0'
-    : method === 'x-tokens-v1'
+    : method === 'x-tokens-v1' || method === 'x-gpu-time-v1'
       ? 'SUM(w_tok) > 0'
       : 'SUM(w_est) > 0 OR SUM(w_tok) > 0';
 }
@@ -156,7 +170,8 @@ function positiveSql(method: MethodId): string {
 /** The weight of a candidate under a method: the basis chosen per pool row (estimate, tokens or requests). */
 export function weightSql(method: MethodId, basis = 'c.basis'): string {
   if (method === 'x-even-v1' || method === 'x-fixed-v1') return 'c.w_reqs';
-  if (method === 'x-tokens-v1') return 'c.w_tok';
+  // x-gpu-time-v1: w_tok holds GPU-hours (gpu-pools.ts)
+  if (method === 'x-tokens-v1' || method === 'x-gpu-time-v1') return 'c.w_tok';
   return `CASE ${basis} WHEN 'est' THEN c.w_est ELSE c.w_tok END`;
 }
 
@@ -169,7 +184,7 @@ export async function chooseLevels(db: Db, method: MethodId): Promise<void> {
   const basis =
     method === 'x-token-cost-v1'
       ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END`
-      : method === 'x-tokens-v1'
+      : method === 'x-tokens-v1' || method === 'x-gpu-time-v1'
         ? `'tok'`
         : `'reqs'`;
   await db.run(`CREATE OR REPLACE TEMP TABLE chosen AS

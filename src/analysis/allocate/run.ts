@@ -111,13 +111,19 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       .map((f) => f.path)
       .sort();
     const rules = rulesForKeys(opts.keys, SharedResourceSchema.array().parse(opts.sharedResources ?? []));
-    const runId = `run-${shortHash(JSON.stringify(opts.keys), JSON.stringify(rules), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.fallback ?? 'none', opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
+    // GPU clusters and the idle policy change a x-gpu-time-v1 split; other methods' run ids stay as they were
+    const gpu =
+      opts.method === 'x-gpu-time-v1'
+        ? [JSON.stringify([opts.gpuClusters ?? [], opts.idle ?? 'separate'])]
+        : [];
+    const runId = `run-${shortHash(JSON.stringify(opts.keys), JSON.stringify(rules), ...gpu, opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.fallback ?? 'none', opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
     const outputWeight = opts.outputWeight ?? 1;
     if (opts.method === 'x-fixed-v1') await loadFixedWeights(db, opts.weightsFile);
     await buildCandidates(db, opts.keys, opts.method, opts.period, {
       outputWeight,
       fallback: opts.fallback,
       rules,
+      gpu: { clusters: opts.gpuClusters ?? [], idle: opts.idle ?? 'separate' },
     });
     await chooseLevels(db, opts.method);
     await computeShares(db, opts.keys, opts.method);

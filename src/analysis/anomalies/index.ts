@@ -5,6 +5,7 @@ import { type Db, lit, withDb } from '../../store/duckdb.js';
 import { attachViews } from '../views.js';
 import { type DailyCandidate, dailyCandidates, insufficientHistory } from './daily.js';
 import { type Explanation, explain, type Finding } from './drivers.js';
+import { GPU_LOW_UTILIZATION, gpuLowRuns } from './gpu.js';
 import { addDays, checkOptions, type Settings, type Window, windowOf } from './options.js';
 import { runawayGroups } from './runaway.js';
 import {
@@ -15,12 +16,12 @@ import {
   currencyOf,
   lastUsageDay,
 } from './scope.js';
-import type { Anomaly, AnomalyKind, AnomalyOptions, AnomalyReport } from './types.js';
+import type { Anomaly, AnomalyKind, AnomalyOptions, AnomalyReport, CostBasis } from './types.js';
 import { type WowCandidate, wowCandidates } from './wow.js';
 
 export type * from './types.js';
 
-const KIND_ORDER: AnomalyKind[] = ['daily-cost', 'cost-per-request', 'runaway-requests'];
+const KIND_ORDER: AnomalyKind[] = ['daily-cost', 'cost-per-request', 'runaway-requests', 'gpu-utilization'];
 
 /** `from`..`to` inclusive, as days. */
 function days(from: string, to: string): string[] {
@@ -152,14 +153,32 @@ export async function detectAnomalies(home: string, opts: AnomalyOptions = {}): 
     await createRowView(db, s.by);
     await createDailyTable(db, w.dataFrom, w.until);
     const billing = await billingCurrencies(db);
-    const anomalies = (await findAnomalies(db, s, w))
-      .map((a) => ({ ...a, currency: currencyOf(a.basis, billing) }) as Anomaly)
-      .sort(
-        (a, b) =>
-          a.day.localeCompare(b.day) ||
-          KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
-          Number(b.impact) - Number(a.impact),
-      );
+    const anomalies = [
+      ...(await findAnomalies(db, s, w)).map(
+        (a) => ({ ...a, currency: currencyOf(a.basis as CostBasis, billing) }) as Anomaly,
+      ),
+      // GPU telemetry (docs/gpu.md): measured, not money
+      ...(await gpuLowRuns(db, w.since, w.until)).map(
+        ({ gpu, utilization, idleGpuHours, ...detail }): Anomaly => ({
+          kind: 'gpu-utilization',
+          key: gpu,
+          day: detail.from.slice(0, 10),
+          actual: utilization,
+          baseline: String(GPU_LOW_UTILIZATION),
+          impact: idleGpuHours,
+          currency: null,
+          basis: 'measured',
+          driver: null,
+          drivers: [],
+          detail: { gpu, ...detail },
+        }),
+      ),
+    ].sort(
+      (a, b) =>
+        a.day.localeCompare(b.day) ||
+        KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+        Number(b.impact) - Number(a.impact),
+    );
     const notes = await notesFor(db, w, anomalies);
     if (last === null) notes.push('no usage rows are stored');
     const insufficient = await insufficientHistory(db, s, w);

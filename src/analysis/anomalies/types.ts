@@ -27,7 +27,7 @@ export interface AnomalyOptions {
   wowMinRequests?: number;
 }
 
-export type AnomalyKind = 'daily-cost' | 'cost-per-request' | 'runaway-requests';
+export type AnomalyKind = 'daily-cost' | 'cost-per-request' | 'runaway-requests' | 'gpu-utilization';
 
 /** Which costs the figures rest on: invoice shares (after `allocate`), price-book estimates, or both. */
 export type CostBasis = 'invoiced' | 'estimated' | 'mixed';
@@ -114,7 +114,28 @@ export interface RunawayAnomaly extends AnomalyBase {
   kind: 'runaway-requests';
   detail: RunawayDetail;
 }
-export type Anomaly = DailyCostAnomaly | CostPerRequestAnomaly | RunawayAnomaly;
+/** GPU telemetry (docs/gpu.md): one GPU under 20 % utilization for more than an hour. */
+export interface GpuUtilizationDetail {
+  gpu: string;
+  node: string | null;
+  gpuModel: string | null;
+  /** The run, ISO UTC: first sample to the end of the last sample's interval. */
+  from: string;
+  to: string;
+  hours: string;
+  samples: number;
+}
+
+/**
+ * Not money: `actual` is the run's mean utilization (ratio 0..1), `baseline` the 0.2 threshold, `impact` the idle
+ * GPU-hours (hours × (1 − utilization)); `currency` is null and `basis` is `measured`.
+ */
+export interface GpuUtilizationAnomaly extends Omit<AnomalyBase, 'basis'> {
+  kind: 'gpu-utilization';
+  basis: 'measured';
+  detail: GpuUtilizationDetail;
+}
+export type Anomaly = DailyCostAnomaly | CostPerRequestAnomaly | RunawayAnomaly | GpuUtilizationAnomaly;
 
 export interface AnomalyReport {
   schema: 'aicost.anomalies/1';
