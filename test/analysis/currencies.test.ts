@@ -12,18 +12,28 @@ import { buildReport } from '../../src/analysis/report/build.js';
 import { topSpenders } from '../../src/analysis/top.js';
 import { InputError } from '../../src/errors.js';
 import type { IngestReport } from '../../src/ingest/ingest.js';
+import { anomaliesTable } from '../../src/report/anomalies-render.js';
+import { renderMarkdown } from '../../src/report/report-markdown.js';
+import { renderReportTable } from '../../src/report/report-text.js';
 import { showbackCsv, showbackJson, showbackTable } from '../../src/report/showback-render.js';
 import { topTable } from '../../src/report/top-render.js';
 import { runCli } from '../helpers/cli.js';
 import { fixture, ingestInto, q, tmpHome } from '../helpers/home.js';
 
 const ALL = { from: null, to: null };
-const D = (s: string) => `${s}.000000000000000000`;
+/** An exact DECIMAL(38,18) as DuckDB prints it: `D('6.75')` = `6.750000000000000000`. */
+const D = (s: string) => {
+  const [i, f = ''] = s.split('.');
+  return `${i}.${f.padEnd(18, '0')}`;
+};
 
-/** Sums that would only appear if EUR were added to USD (whole data, August only, and feature chat). */
-const CROSS_SUMS = ['33.00', '31.00', '14.75', '12.75'];
-const crossLines = (text: string) =>
-  text.split('\n').filter((l) => CROSS_SUMS.some((s) => l.includes(s)) || /\b33(\.0+)?\b/.test(l));
+/** Sums that would only appear if EUR were added to USD: whole data 33, August 31, feature chat 14.75 and 12.75. */
+const CROSS = ['33', '31', '14.75', '12.75'];
+const CROSS_RE = new RegExp(
+  `(^|[\\s",])(${CROSS.map((c) => `${c.replace('.', '\\.')}(\\.0+)?`).join('|')})([\\s",]|$)`,
+);
+/** The output lines showing a cross-currency sum, as a table cell (`33.00`) or an exact JSON/CSV value. */
+const crossLines = (text: string) => text.split('\n').filter((l) => CROSS_RE.test(l));
 
 describe('a data home billed in EUR and in USD', () => {
   const { home, cleanup } = tmpHome();
@@ -109,6 +119,7 @@ describe('a data home billed in EUR and in USD', () => {
     expect(crossLines(showbackJson(run))).toEqual([]);
     const csv = showbackCsv(run).trim().split('\n');
     expect(csv[0]).toMatch(/^target,kind,currency,effective_cost,/);
+    expect(crossLines(showbackCsv(run))).toEqual([]);
     expect(csv.slice(1).map((l) => l.split(',').slice(0, 4).join(','))).toEqual([
       `chat,allocated,EUR,${D('11.25')}`,
       `summarize,allocated,EUR,${D('5.75')}`,
@@ -140,6 +151,7 @@ describe('a data home billed in EUR and in USD', () => {
       ['USD', 'u3', D('5'), 'invoiced'],
     ]);
     const table = topTable(rows, 'request');
+    expect(crossLines(table)).toEqual([]);
     expect(table).toContain('The 2 costliest requests in EUR');
     expect(table).toContain('6.75 EUR');
     expect(table).toContain('The 2 costliest requests in USD');
@@ -165,6 +177,7 @@ describe('a data home billed in EUR and in USD', () => {
       ['daily-cost', 'chat', 'EUR', D('6.75'), D('1'), D('5.75'), 'invoiced'],
       ['daily-cost', 'chat', 'USD', D('2.5'), D('1'), D('1.5'), 'invoiced'],
     ]);
+    expect(crossLines(anomaliesTable(r))).toEqual([]);
     expect(r.notes).toContain(
       'costs are in 2 currencies (EUR, USD): each is its own series with its own baseline, never added to another',
     );
@@ -191,6 +204,9 @@ describe('a data home billed in EUR and in USD', () => {
       'unit economics are in EUR (the currency with the most requests); 4 requests costed in USD are left out: amounts in different currencies are never added',
     );
     expect(r.forecast.map((f) => f.currency)).toEqual(['EUR', 'USD']);
+    expect(crossLines(renderReportTable(r))).toEqual([]);
+    expect(crossLines(renderMarkdown(r))).toEqual([]);
+    expect(renderReportTable(r)).toContain('Unit economics (EUR)');
   });
 });
 
