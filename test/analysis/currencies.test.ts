@@ -1,7 +1,7 @@
 // Two billing currencies in one data home (fixtures/currencies, hand-computed totals in its ORIGIN.md): the ingest
 // warns with each currency's exact totals, and allocation, usage_attributed, top, anomalies and the report keep
 // every figure in one currency; no output line adds EUR to USD.
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,11 +212,14 @@ describe('a data home billed in EUR and in USD', () => {
 
 describe('the CLI on two currencies', () => {
   const { home, cleanup } = tmpHome();
-  afterAll(cleanup);
+  const dir = mkdtempSync(join(tmpdir(), 'aicost-cur-in-'));
+  afterAll(() => {
+    cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('ingest prints the warning (text) and carries it in --format json; allocate JSON lines carry currency', async () => {
     // a copy: the CLI prints the path it was given
-    const dir = mkdtempSync(join(tmpdir(), 'aicost-cur-in-'));
     for (const f of ['focus_usd.csv', 'focus_eur.csv', 'gateway_spendlogs.csv'])
       copyFileSync(fixture('currencies', f), join(dir, f));
     const text = await runCli(['--data', home, 'ingest', dir]);
@@ -243,6 +246,72 @@ describe('the CLI on two currencies', () => {
       'USD:search',
       'USD:chat',
       'USD:chat',
+    ]);
+  }, 120_000);
+});
+
+describe('one provider billed in two currencies on the same day', () => {
+  const { home, cleanup } = tmpHome();
+  const dir = mkdtempSync(join(tmpdir(), 'aicost-cur-both-'));
+  afterAll(() => {
+    cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the usage it shares is attributed once per currency; showback and top keep them apart', async () => {
+    // a second OpenAI account, billed in EUR: 2.00 EUR on 2025-08-01, the day USD already has 10.00
+    const [head, usdRow] = readFileSync(fixture('currencies', 'focus_usd.csv'), 'utf8').split('\n');
+    const eurRow = usdRow!
+      .replaceAll('acct-us', 'acct-eu2')
+      .replace('Example Org USD,USD', 'Example Org EUR2,EUR')
+      .replace(',USD,', ',EUR,')
+      .replace(
+        '2025-07-25T00:00:00Z,2025-07-26T00:00:00Z,1.00,1.00,1.00,1.00',
+        '2025-08-01T00:00:00Z,2025-08-02T00:00:00Z,2.00,2.00,2.00,2.00',
+      )
+      .replace('2025-07-01T00:00:00Z,2025-08-01T00:00:00Z', '2025-08-01T00:00:00Z,2025-09-01T00:00:00Z');
+    writeFileSync(join(dir, 'focus_openai_eur.csv'), `${head}\n${eurRow}\n`);
+    await ingestInto(home, [fixture('currencies'), join(dir, 'focus_openai_eur.csv')]);
+    const run = await allocate({ home, keys: ['feature'], method: 'x-token-cost-v1', period: ALL });
+    // EUR: the Anthropic lines (chat 11.25, summarize 5.75) + the OpenAI EUR line split 3000:1000 (search 1.50, chat 0.50)
+    expect(
+      run.showback
+        .filter((l) => l.kind === 'allocated')
+        .map((l) => [l.currency, l.target, l.effectiveCost, l.tokens.input]),
+    ).toEqual([
+      ['EUR', 'chat', D('11.75'), '4500'],
+      ['EUR', 'summarize', D('5.75'), '1500'],
+      ['EUR', 'search', D('1.5'), '2250'],
+      ['USD', 'search', D('12.5'), '3000'],
+      ['USD', 'chat', D('3.5'), '1500'],
+    ]);
+    expect(run.currencies.map((c) => [c.currency, c.pool.EffectiveCost])).toEqual([
+      ['EUR', D('19')],
+      ['USD', D('16')],
+    ]);
+    // u1 (search, 3000 tokens on 08-01) has a USD share and an EUR share: one row each, never added
+    const u1 = await q<{ c: string; s: string }>(
+      home,
+      `SELECT attributed_currency AS c, attributed_effective_cost::VARCHAR AS s FROM usage_attributed
+       WHERE request_id = 'u1' ORDER BY 1`,
+    );
+    expect(u1).toEqual([
+      { c: 'EUR', s: D('1.5') },
+      { c: 'USD', s: D('7.5') },
+    ]);
+    const sums = await q<{ c: string; s: string }>(
+      home,
+      `SELECT attributed_currency AS c, SUM(attributed_effective_cost)::VARCHAR AS s FROM usage_attributed
+       WHERE attributed_currency IS NOT NULL GROUP BY 1 ORDER BY 1`,
+    );
+    expect(sums).toEqual([
+      { c: 'EUR', s: D('19') },
+      { c: 'USD', s: D('16') },
+    ]);
+    const top = await topSpenders(home, 'request', 1);
+    expect(top.map((r) => [r.currency, r.id, r.cost])).toEqual([
+      ['EUR', 'e1', D('6.75')],
+      ['USD', 'u1', D('7.5')],
     ]);
   }, 120_000);
 });
