@@ -6,6 +6,7 @@ import { type SharedResource, SharedResourceSchema } from '../../config.js';
 import { lit, litList } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
 import { targetSql } from './keys.js';
+import { usageBandSql } from './match.js';
 import { factorWeightSql } from './split.js';
 
 /**
@@ -52,9 +53,11 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
     g.runs.push(r.runId);
     groups.set(id, g);
   }
+  // by name: factor files written before the context-window column (band) read it as NULL, which matches any usage;
   // each factor's currency is its origin invoice line's BillingCurrency (the factors are few: joined before usage)
-  const factors = `(SELECT f.*, o.BillingCurrency AS cur
-    FROM read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false) f
+  const factors = `(SELECT f.*, o.BillingCurrency AS cur FROM
+      (SELECT * FROM read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false, union_by_name = true)
+       UNION ALL BY NAME SELECT NULL::VARCHAR AS band WHERE false) f
     LEFT JOIN (SELECT x_RowId, BillingCurrency FROM focus) o ON o.x_RowId = f.origin_row_id)`;
   const parts = [...groups.values()].map(
     ({ keys, rules, runs }) => `SELECT u.source_id, u.request_id, u.trace_id, f.cur,
@@ -64,6 +67,7 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
         AND u."date" >= f.d0 AND u."date" < f.d1
         AND (f.level LIKE 'provider+day%' OR u.model = f.model)
         AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
+        AND (f.level NOT LIKE '%class%' OR f.band IS NULL OR (${usageBandSql('u')}) IS NULL OR (${usageBandSql('u')}) = f.band)
         AND ${targetSql(keys, 'u', rules)} = f.kv
       GROUP BY ALL`,
   );

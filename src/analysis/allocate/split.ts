@@ -161,7 +161,7 @@ export function factorsSql(
     : 'shares s JOIN pool p ON p.rid = s.rid JOIN pool_focus o ON o.x_RowId = s.rid JOIN alloc_money al ON al.rid = s.rid AND al.kv IS NOT DISTINCT FROM s.kv';
   return `SELECT s.rid AS origin_row_id, s.kv, s.level, s.grain, s.basis, ${lit(method)} AS method,
       ${lit(JSON.stringify(keys))} AS keys, ${outputWeight}::DOUBLE AS output_weight,
-      p.provider, p.model, p.cls, p.scope, p.d0, p.d1,
+      p.provider, p.model, p.cls, p.scope, p.band, p.d0, p.d1,
       CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18)) ELSE s.w END AS w,
       ${costs}, ${lit(runId)} AS run_id
     FROM ${from}
