@@ -54,7 +54,9 @@ Examples:
 Allocated rows replace their invoice lines in the view 'attributed' (Σ attributed = Σ focus). An invoice line matches
 usage of its own model (by token class and day, then by day); a line naming a model nobody used that day stays
 unallocated (AllocatedResourceId NULL) and is listed as "invoiced, no matching usage" unless --fallback provider.
-Usage with no invoice yet is broken down by the same key as an estimate, in its own table, never added.
+Usage with no invoice yet is broken down by the same key as an estimate (USD), in its own table, never added.
+Invoices billed in several currencies give one table block per currency, each with its own total: amounts in
+different currencies are never added (every JSON/CSV line carries its currency).
 Shared-resource rules in the config file (shared_resources) re-key build and query usage of a shared index and
 split its maintenance by query share (docs/allocation.md#shared-resources).
 x-gpu-time-v1 allocates the charges of the config's GPU clusters instead of invoice lines: telemetry splits each

@@ -125,6 +125,7 @@ folder are skipped with a warning.`,
         for (const n of f.notes) output.note(`${f.path}: ${n}`);
       }
       for (const s of report.skipped) output.warn(`skipped ${s.path}: ${s.reason}`);
+      for (const w of report.warnings) output.warn(w);
       if (report.dryRun) output.note('dry run: nothing stored');
     });
 }

@@ -17,6 +17,7 @@ import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
 import { burnCommitments } from './burn.js';
 import { deriveCommitmentRows } from './commitment-rows.js';
+import { type CurrencyTotals, currencyTotals, mixedCurrencyWarning } from './currencies.js';
 import { discoverInputs } from './discover.js';
 import { prepareInput } from './inputs/prepare.js';
 import { pairCostReports } from './pairing.js';
@@ -75,6 +76,10 @@ export interface IngestReport {
   skipped: { path: string; reason: string }[];
   committed: boolean;
   dryRun: boolean;
+  /** Per BillingCurrency of the data home's focus rows after this ingest (with a dry run: as they would be). */
+  currencies: CurrencyTotals[];
+  /** Warnings about the data home as a whole (several billing currencies), beside each file's own. */
+  warnings: string[];
 }
 
 function emptyReport(path: string, sourceId: string | null, status: FileReport['status']): FileReport {
@@ -108,6 +113,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const db = await Db.open({ tempDirectory: join(stagingDir, 'duckdb-tmp') });
   const reports: FileReport[] = [];
   const errors: InputError[] = [];
+  // a dry run keeps its staged files out of the working set; the currency check still counts them
+  const dryIncoming: WorkingFile[] = [];
+  let currencies: CurrencyTotals[] = [];
   try {
     await installPrices(db, { book });
     let working: WorkingFile[] = manifest.files.map((f) => ({
@@ -222,6 +230,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       const rep = tx
         ? await applyReplacement(db, tx, detected, incoming, working, { replacePeriod: opts.replacePeriod })
         : { working, incoming, replaced: 0, duplicates: 0, duplicateCost: '0' };
+      if (!tx) dryIncoming.push(...incoming);
       working = rep.working;
       const report: FileReport = {
         ...emptyReport(input.path, detected.id, 'ingested'),
@@ -280,14 +289,24 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       const prevPaths = new Set(tx.previous.files.map((f) => f.path));
       for (const w of working) if (w.staged || !prevPaths.has(w.file.path)) tx.addFile(w.abs, w.file);
       tx.next.inputs = tx.next.inputs.filter((i) => !errors.some((e) => e.location.file === i.path));
+      currencies = await focusCurrencies(db, working);
       db.close();
       tx.commit();
     } else {
+      if (!tx && !bad) currencies = await focusCurrencies(db, [...working, ...dryIncoming]);
       db.close();
       tx?.abort();
     }
     if (bad) throw errors.length === 1 ? errors[0]! : new MultiInputError(errors);
-    return { files: reports, skipped, committed: !!tx, dryRun: !!opts.dryRun };
+    const mixed = mixedCurrencyWarning(currencies);
+    return {
+      files: reports,
+      skipped,
+      committed: !!tx,
+      dryRun: !!opts.dryRun,
+      currencies,
+      warnings: mixed ? [mixed] : [],
+    };
   } catch (e) {
     try {
       db.close();
@@ -301,9 +320,20 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         skipped,
         committed: false,
         dryRun: !!opts.dryRun,
+        // --keep-going committed the good files: say what the data home now holds
+        currencies,
+        warnings: [mixedCurrencyWarning(currencies)].filter((w): w is string => w !== null),
       };
     throw e;
   } finally {
     if (scratchRoot) rmSync(scratchRoot, { recursive: true, force: true });
   }
+}
+
+/** The currencies of the focus files a working set holds (what the data home holds once it is committed). */
+function focusCurrencies(db: Db, working: WorkingFile[]): Promise<CurrencyTotals[]> {
+  return currencyTotals(
+    db,
+    working.filter((w) => w.file.dataset === 'focus').map((w) => w.abs),
+  );
 }

@@ -5,7 +5,7 @@ import { money, percent, trimDecimal } from './format.js';
 import { renderTable } from './table.js';
 
 export function anomaliesTable(r: AnomalyReport): string {
-  const title = `Anomalies ${r.since} .. ${r.until}${r.by ? ` by ${r.by}` : ''}`;
+  const title = `Anomalies ${r.since} .. ${r.until}${r.by ? ` by ${r.by}` : ''}${r.currency ? ` in ${r.currency}` : ''}`;
   const notes = [
     ...r.notes,
     ...(r.insufficientHistory.length ? [`too little history for: ${r.insufficientHistory.join(', ')}`] : []),

@@ -76,7 +76,7 @@ export const periodFilter = (col: string, period: Period): string =>
     .join(' AND ') || 'true';
 
 /**
- * Creates TEMP tables `pool` (allocatable focus rows of record), `uagg` (usage aggregated per target) and
+ * Creates TEMP tables `pool` (allocatable focus rows of record, with their billing currency `cur`), `uagg` (usage aggregated per target) and
  * `cand` (every pool × usage pairing at every level and grain, with its weights).
  */
 export async function buildCandidates(
@@ -106,7 +106,7 @@ export async function buildCandidates(
       CASE WHEN x_TokenClass IN (${TOKEN_CLASSES.map(lit).join(', ')}) THEN x_TokenClass END AS cls,
       CAST(ChargePeriodStart AS DATE) AS d0,
       GREATEST(CAST(ChargePeriodEnd AS DATE), CAST(ChargePeriodStart AS DATE) + 1) AS d1,
-      x_ProjectId AS scope, ${POOL_BAND_SQL} AS band
+      x_ProjectId AS scope, ${POOL_BAND_SQL} AS band, BillingCurrency AS cur
     FROM focus
     WHERE (x_CostSource IN ('cost-report', 'invoice') OR ServiceCategory = 'AI and Machine Learning')
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);

@@ -5,6 +5,11 @@
 export interface AnomalyOptions {
   /** A tag key (`feature`, `team`, ...), `model` or `provider`; absent or null = the total. */
   by?: string | null;
+  /**
+   * Only costs in this currency (a billing currency of the invoices, or USD for price-book estimates). Absent: every
+   * currency the costs are in, each detected on its own (never added to another).
+   */
+  currency?: string;
   /** First reported UTC day, `YYYY-MM-DD` (default: `until` − 6 days). */
   since?: string;
   /** Last reported UTC day, `YYYY-MM-DD` (default: the last day with usage). */
@@ -52,7 +57,11 @@ interface AnomalyBase {
   baseline: string;
   /** Extra spend in currency units attributed to the finding. */
   impact: string;
-  /** `USD` for estimates; the invoices' billing currency when invoiced; null when currencies differ. */
+  /**
+   * The currency of the figures: the invoices' billing currency for invoiced shares, `USD` (the price book) for
+   * estimates; a `mixed` basis only mixes USD invoices with USD estimates. Null only for invoice lines with no
+   * BillingCurrency.
+   */
   currency: string | null;
   basis: CostBasis;
   /** The factor with the largest share, or null when there is no decomposition. */
@@ -140,6 +149,8 @@ export type Anomaly = DailyCostAnomaly | CostPerRequestAnomaly | RunawayAnomaly 
 export interface AnomalyReport {
   schema: 'aicost.anomalies/1';
   by: string | null;
+  /** The currency asked for (`--currency`), or null: every currency, each on its own. */
+  currency: string | null;
   since: string;
   until: string;
   /** Sorted by day, then kind, then largest impact first. */

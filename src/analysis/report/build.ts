@@ -113,6 +113,7 @@ export async function buildReport(home: string, opts: ReportOptions = {}): Promi
         ? null
         : Number(est.total) / (Number(est.total) + Number(usd.total))
       : null;
+    const unit = await unitEconomics(db, period);
     const cov = await coverage(db, manifest, period);
     const gaps = (await dailySeries(db, { currency: currencies[0] ?? null })).gaps.filter(
       (g) => g.to >= period.from && g.from < period.to,
@@ -123,7 +124,8 @@ export async function buildReport(home: string, opts: ReportOptions = {}): Promi
       last: last.d,
       sections,
       estimated: { ...est, share: share === null ? null : Math.round(share * 10_000) / 10_000 },
-      unit: await unitEconomics(db, period),
+      unit: unit.unit,
+      unitNotes: unit.notes,
       coverage: { ...cov, gaps },
     };
   });
@@ -151,11 +153,12 @@ type Base = Omit<
   last: string;
   sections: Report['currencies'];
   unit: Report['unit_economics'];
+  unitNotes: string[];
 };
 
 /** The parts other analyses give: forecast, budgets, anomalies, validation; then the --fail-on checks. */
 async function complete(home: string, opts: ReportOptions, by: string, b: Base): Promise<Report> {
-  const notes: string[] = [];
+  const notes: string[] = [...b.unitNotes];
   const forecasts: Report['forecast'] = [];
   for (const s of b.sections) {
     const f = await runForecast(home, { horizon: 30, method: 'auto', currency: s.currency });
