@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Db } from '../store/duckdb.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
+import { joinAzureExports } from './azure-join.js';
 import { burnCommitments } from './burn.js';
 import { deriveCommitmentRows } from './commitment-rows.js';
 import { pruneAllocations } from './prune-allocations.js';
@@ -40,7 +41,9 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
       working = tx.next.files
         .filter((f) => !gone.has(f.path))
         .map((f) => ({ abs: join(tx.home, f.path), file: f, staged: false }));
-      // a forgotten bundle (or cost report) changes what the bundles cover: re-derived as on ingest
+      // a forgotten Azure export changes its period's joined rows (azure-join.ts); a forgotten bundle (or cost
+      // report) changes what the bundles cover: re-derived as on ingest
+      working = await joinAzureExports(db, tx, working);
       working = await burnCommitments(db, tx, working);
       working = await deriveCommitmentRows(db, tx, working);
       working = await pruneAllocations(db, tx, working, 'burn_changed');

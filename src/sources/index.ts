@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { detectScore, editDistance, type Sniff, type SourceDefinition } from '../normalize/contract.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
+import { azureCost } from './azure-cost.js';
 import { commitments } from './commitments.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
@@ -24,6 +25,8 @@ export const SOURCES: SourceDefinition[] = [
   helicone,
   gatewayCsv,
   commitments,
+  // cloud exports (issue 12): before `focus`, which a provider's FOCUS export would otherwise also match
+  azureCost,
   focus,
 ];
 

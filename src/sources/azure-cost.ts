@@ -1,0 +1,267 @@
+// Azure Cost Management cost details exports (EA and MCA, actual and amortized; the legacy pay-as-you-go usage CSV).
+// Headers vary by account type, API version and portal language (docs/vendor-formats.md#azure): PascalCase (EA),
+// camelCase (MCA), `PreTaxCost`/`UsageDateTime` (pay-as-you-go), a UTF-8 BOM, and localized labels with the English
+// name in parentheses (matched by that name, normalize/read-input.ts). The rows staged here are the export's own:
+// BilledCost = EffectiveCost = its cost. Whether the file is the actual or the amortized export, and how the two of
+// one period join (BilledCost from actual, EffectiveCost from amortized), is decided after staging by
+// ingest/azure-join.ts, which writes the focus/ rows.
+import { defineSource, type InputColumn } from '../normalize/contract.js';
+import { checks, coalesce, constant, decimal, oneOf, str, valueMap } from '../normalize/ops.js';
+import { type Sql, sql } from '../sql.js';
+import {
+  azureDate,
+  azureServiceCategory,
+  azureTags,
+  blockSize,
+  blockUnit,
+  isTokenMeter,
+  meterModel,
+  meterTokenClass,
+  tokenPricingUnit,
+} from './azure-common.js';
+
+/** Declared input columns (EA PascalCase names) and their other spellings in the header variants. */
+const ALIASES: Record<string, string[]> = {
+  // declared as in_X where X is also a FOCUS column: an absent input column drops the FOCUS column of the same
+  // name from the map (normalize/map-sql.ts), and these have fallbacks
+  in_BillingAccountId: ['BillingAccountId'],
+  in_BillingAccountName: ['BillingAccountName'],
+  in_PublisherName: ['PublisherName'],
+  in_ServiceName: ['ServiceName'],
+  in_ResourceName: ['ResourceName'],
+  in_BillingCurrency: ['BillingCurrency', 'BillingCurrencyCode', 'Currency'],
+  Cost: ['CostInBillingCurrency', 'PreTaxCost'],
+  SubscriptionId: ['SubscriptionGuid'],
+  Date: ['UsageDateTime', 'UsageDate'],
+  Product: ['ProductName'],
+  Quantity: ['UsageQuantity'],
+  UnitPrice: ['ResourceRate'],
+  ResourceId: ['InstanceId', 'InstanceName'],
+  ResourceGroup: ['ResourceGroupName'],
+  InvoiceSection: ['InvoiceSectionName'],
+  ResourceLocation: ['Location'],
+};
+
+const NAMES = [
+  'in_BillingAccountId',
+  'in_BillingAccountName',
+  'BillingPeriodStartDate',
+  'BillingPeriodEndDate',
+  'BillingProfileId',
+  'BillingProfileName',
+  'SubscriptionId',
+  'SubscriptionName',
+  'Date',
+  'Product',
+  'PartNumber',
+  'MeterId',
+  'MeterCategory',
+  'MeterSubCategory',
+  'MeterName',
+  'MeterRegion',
+  'in_ServiceName',
+  'Quantity',
+  'UnitPrice',
+  'PayGPrice',
+  'Cost',
+  'in_BillingCurrency',
+  'PricingCurrency',
+  'CostInPricingCurrency',
+  'ResourceLocation',
+  'AvailabilityZone',
+  'ConsumedService',
+  'ResourceId',
+  'in_ResourceName',
+  'ResourceGroup',
+  'Tags',
+  'InvoiceId',
+  'InvoiceSectionId',
+  'InvoiceSection',
+  'UnitOfMeasure',
+  'ReservationId',
+  'ReservationName',
+  'benefitId',
+  'benefitName',
+  'in_PublisherName',
+  'PublisherType',
+  'ChargeType',
+  'Frequency',
+  'PricingModel',
+  'Term',
+];
+
+const columns: Record<string, InputColumn> = Object.fromEntries(
+  NAMES.map((n) => [n, { type: 'VARCHAR', required: n === 'Cost' || n === 'Date' }]),
+);
+
+const cost = decimal('Cost');
+const qty = decimal('Quantity');
+/** A product of two DECIMAL(38,18) values, each cast to 12 decimals first so the scale (24) cannot overflow. */
+const times = (a: Sql, b: Sql): Sql =>
+  sql`CAST(CAST(${a} AS DECIMAL(38,12)) * CAST(${b} AS DECIMAL(38,12)) AS DECIMAL(38,18))`;
+
+const chargeType = str('ChargeType');
+const commitmentId = coalesce(str('benefitId'), str('ReservationId'));
+const commitmentName = coalesce(str('benefitName'), str('ReservationName'));
+const commitmentKind = sql`(CASE WHEN ${str('PricingModel')} = 'SavingsPlan' OR lower(${commitmentId}) LIKE '%savingsplan%' THEN 'Savings Plan'
+  WHEN ${str('PricingModel')} = 'Reservation' OR ${commitmentId} IS NOT NULL THEN 'Reservation' END)`;
+const category = valueMap(
+  chargeType,
+  {
+    Usage: 'Usage',
+    UnusedReservation: 'Usage',
+    UnusedSavingsPlan: 'Usage',
+    Purchase: 'Purchase',
+    Refund: 'Purchase',
+    Tax: 'Tax',
+    RoundingAdjustment: 'Adjustment',
+  },
+  sql`(CASE WHEN ${chargeType} IS NULL THEN 'Usage' ELSE 'Adjustment' END)`,
+);
+const isUsage = sql`(${category} = 'Usage')`;
+const unit = str('UnitOfMeasure');
+const token = isTokenMeter(str('MeterName'), str('MeterSubCategory'));
+const block = blockSize(unit);
+const listPrice = coalesce(decimal('PayGPrice'), decimal('UnitPrice'));
+const contractedPrice = coalesce(decimal('UnitPrice'), decimal('PayGPrice'));
+const billing = coalesce(sql`upper(${str('in_BillingCurrency')})`, constant('USD'));
+const pricing = coalesce(sql`upper(${str('PricingCurrency')})`, billing);
+const periodStart = coalesce(
+  azureDate(str('BillingPeriodStartDate')),
+  sql`date_trunc('month', ${azureDate(str('Date'))})`,
+);
+// the export's end date is the last day of the period (inclusive); FOCUS periods end exclusive
+const periodEnd = coalesce(
+  sql`${azureDate(str('BillingPeriodEndDate'))} + INTERVAL 1 DAY`,
+  sql`date_trunc('month', ${azureDate(str('Date'))}) + INTERVAL 1 MONTH`,
+);
+const account = coalesce(
+  str('in_BillingAccountId'),
+  sql`_account`,
+  str('SubscriptionId'),
+  constant('Microsoft'),
+);
+
+export const azureCost = defineSource({
+  id: 'azure-cost',
+  title: 'Azure cost details export (EA / MCA, actual or amortized)',
+  family: 'cloud',
+  dataset: 'focus',
+  detects:
+    'Cost Management cost details CSV: MeterCategory/MeterId with Cost, CostInBillingCurrency or PreTaxCost (EA, MCA, pay-as-you-go; localized headers)',
+  aliases: ALIASES,
+  detect: [
+    {
+      format: 'csv',
+      header: { all: ['Cost', 'MeterCategory'], any: ['MeterId', 'ConsumedService', 'SubscriptionId'] },
+    },
+    {
+      format: 'csv',
+      header: { all: ['Cost', 'Date'], any: ['MeterName', 'ConsumedService', 'AdditionalInfo'], atLeast: 2 },
+    },
+  ],
+  reader: () => ({ kind: 'csv', columns }),
+  inspect(absent) {
+    const warnings: string[] = [];
+    if (absent.includes('in_BillingCurrency'))
+      warnings.push('no currency column: BillingCurrency taken as USD');
+    return { warnings, notes: [] };
+  },
+  checks: [
+    checks.required('Cost'),
+    checks.number('Cost'),
+    checks.number('Quantity'),
+    checks.number('PayGPrice'),
+    checks.number('UnitPrice'),
+    { column: 'Date', bad: sql`${azureDate(str('Date'))} IS NULL`, problem: 'missing or not a date' },
+    {
+      column: 'BillingPeriodStartDate',
+      bad: sql`${str('BillingPeriodStartDate')} IS NOT NULL AND ${azureDate(str('BillingPeriodStartDate'))} IS NULL`,
+      problem: 'not a date',
+    },
+  ],
+  map: {
+    BillingAccountId: account,
+    BillingAccountName: coalesce(str('in_BillingAccountName'), str('SubscriptionName'), account),
+    BillingAccountType: sql`(CASE WHEN ${str('in_BillingAccountId')} IS NULL THEN 'Subscription'
+      WHEN ${str('BillingProfileId')} IS NOT NULL AND ${str('BillingProfileId')} <> ${str('in_BillingAccountId')} THEN 'Billing Profile'
+      ELSE 'Billing Account' END)`,
+    BillingCurrency: billing,
+    BillingPeriodStart: periodStart,
+    BillingPeriodEnd: periodEnd,
+    ChargePeriodStart: azureDate(str('Date')),
+    ChargePeriodEnd: sql`${azureDate(str('Date'))} + INTERVAL 1 DAY`,
+    ChargeCategory: category,
+    ChargeClass: sql`(CASE WHEN ${chargeType} = 'Refund' THEN 'Correction' END)`,
+    ChargeFrequency: valueMap(
+      str('Frequency'),
+      { UsageBased: 'Usage-Based', OneTime: 'One-Time', Recurring: 'Recurring' },
+      sql`(CASE WHEN ${category} = 'Purchase' THEN 'One-Time' ELSE 'Usage-Based' END)`,
+    ),
+    ChargeDescription: coalesce(str('Product'), str('MeterName'), str('MeterCategory')),
+    ServiceProviderName: constant('Microsoft'),
+    HostProviderName: constant('Microsoft'),
+    InvoiceIssuerName: constant('Microsoft'),
+    ProviderName: constant('Microsoft'),
+    PublisherName: coalesce(str('in_PublisherName'), constant('Microsoft')),
+    ServiceName: coalesce(
+      str('MeterCategory'),
+      str('in_ServiceName'),
+      str('ConsumedService'),
+      constant('Azure'),
+    ),
+    ServiceCategory: azureServiceCategory(coalesce(str('MeterCategory'), str('in_ServiceName'))),
+    ServiceSubcategory: sql`(CASE WHEN ${token} THEN 'Generative AI' END)`,
+    BilledCost: cost,
+    EffectiveCost: cost,
+    ListUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN ${listPrice} END)`,
+    ContractedUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN ${contractedPrice} END)`,
+    ListCost: coalesce(times(listPrice, qty), cost),
+    ContractedCost: coalesce(times(contractedPrice, qty), cost),
+    PricingCurrency: pricing,
+    PricingCurrencyEffectiveCost: sql`(CASE WHEN ${pricing} = ${billing} THEN ${cost} ELSE COALESCE(${decimal('CostInPricingCurrency')}, ${cost}) END)`,
+    // Quantity counts blocks of UnitOfMeasure (`10K`, `100 Hours`, `1M` tokens): priced per block, consumed per unit
+    PricingQuantity: qty,
+    PricingUnit: sql`(CASE WHEN ${qty} IS NULL THEN NULL WHEN ${token} THEN ${tokenPricingUnit(block)} ELSE COALESCE(${unit}, 'Units') END)`,
+    ConsumedQuantity: sql`(CASE WHEN ${isUsage} THEN CAST(${qty} * ${block} AS DECIMAL(38,18)) END)`,
+    ConsumedUnit: sql`(CASE WHEN NOT ${isUsage} OR ${qty} IS NULL THEN NULL WHEN ${token} THEN 'Tokens' ELSE ${blockUnit(unit)} END)`,
+    PricingCategory: sql`(CASE WHEN NOT ${isUsage} THEN NULL ELSE ${valueMap(
+      str('PricingModel'),
+      { OnDemand: 'Standard', Reservation: 'Committed', SavingsPlan: 'Committed', Spot: 'Dynamic' },
+      constant('Standard'),
+    )} END)`,
+    CommitmentDiscountId: commitmentId,
+    CommitmentDiscountName: commitmentName,
+    CommitmentDiscountType: commitmentKind,
+    CommitmentDiscountCategory: valueMap(commitmentKind, { Reservation: 'Usage', 'Savings Plan': 'Spend' }),
+    CommitmentDiscountStatus: sql`(CASE WHEN ${commitmentId} IS NULL OR NOT ${isUsage} THEN NULL
+      WHEN ${oneOf(chargeType, ['UnusedReservation', 'UnusedSavingsPlan'])} THEN 'Unused' ELSE 'Used' END)`,
+    SkuId: str('MeterId'),
+    SkuPriceId: sql`(CASE WHEN ${str('MeterId')} IS NOT NULL THEN concat_ws(':', ${str('MeterId')}, ${str('PartNumber')}, ${str('PricingModel')}, ${str('Term')}) END)`,
+    SkuMeter: str('MeterName'),
+    SubAccountId: str('SubscriptionId'),
+    SubAccountName: str('SubscriptionName'),
+    SubAccountType: sql`(CASE WHEN ${str('SubscriptionId')} IS NOT NULL THEN 'Subscription' END)`,
+    RegionId: sql`lower(replace(${str('ResourceLocation')}, ' ', ''))`,
+    RegionName: str('ResourceLocation'),
+    AvailabilityZone: str('AvailabilityZone'),
+    ResourceId: str('ResourceId'),
+    ResourceName: coalesce(
+      str('in_ResourceName'),
+      sql`NULLIF(regexp_extract(${str('ResourceId')}, '/([^/]+)$', 1), '')`,
+    ),
+    InvoiceId: str('InvoiceId'),
+    Tags: azureTags(str('Tags')),
+    x_CostSource: constant('cloud-export'),
+    x_ModelRaw: sql`(CASE WHEN ${token} THEN ${meterModel(str('MeterName'))} END)`,
+    x_TokenClass: sql`(CASE WHEN ${token} THEN ${meterTokenClass(str('MeterName'))} END)`,
+    x_Modality: sql`(CASE WHEN ${token} THEN 'text' END)`,
+    x_ProjectId: str('SubscriptionId'),
+    x_QuantityEstimated: sql`(CASE WHEN ${token} THEN false END)`,
+    x_PriceDerived: sql`(CASE WHEN ${token} THEN false END)`,
+  },
+  sourceCost: cost,
+  reconcileTo: 'BilledCost',
+  reconcile: [{ measure: 'EffectiveCost (cost column)', source: cost, stored: sql`"EffectiveCost"` }],
+  replace: { kind: 'joined' },
+});
