@@ -99,3 +99,16 @@ export function azureServiceCategory(meterCategory: Sql): Sql {
     constant('Other'),
   );
 }
+
+/**
+ * The resource type of an ARM resource id: the provider namespace and the type segments after the last
+ * `/providers/` (`.../providers/Microsoft.Sql/servers/s1/databases/d1` -> `Microsoft.Sql/servers/databases`).
+ * `Azure Resource` for an id of another shape (FOCUS wants a type whenever there is an id).
+ */
+export function armResourceType(id: Sql): Sql {
+  const parts = sql`string_split(regexp_extract(${id}, '(?i)/providers/(.*)$', 1), '/')`;
+  const types = sql`array_to_string(list_filter(${parts}, (x, i) -> i % 2 = 0 AND x <> ''), '/')`;
+  return sql`(CASE WHEN ${id} IS NULL THEN NULL
+    WHEN regexp_matches(${id}, '(?i)/providers/[^/]+/[^/]+') THEN ${parts}[1] || '/' || ${types}
+    ELSE 'Azure Resource' END)`;
+}

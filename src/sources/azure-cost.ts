@@ -9,6 +9,7 @@ import { defineSource, type InputColumn } from '../normalize/contract.js';
 import { checks, coalesce, constant, decimal, oneOf, str, valueMap } from '../normalize/ops.js';
 import { type Sql, sql } from '../sql.js';
 import {
+  armResourceType,
   azureDate,
   azureServiceCategory,
   azureTags,
@@ -119,6 +120,8 @@ const category = valueMap(
   sql`(CASE WHEN ${chargeType} IS NULL THEN 'Usage' ELSE 'Adjustment' END)`,
 );
 const isUsage = sql`(${category} = 'Usage')`;
+/** FOCUS: consumption is measured on usage rows, except unused commitment hours. */
+const consumed = sql`(${isUsage} AND COALESCE(${chargeType} NOT IN ('UnusedReservation', 'UnusedSavingsPlan'), true))`;
 const unit = str('UnitOfMeasure');
 const token = isTokenMeter(str('MeterName'), str('MeterSubCategory'));
 const block = blockSize(unit);
@@ -211,41 +214,52 @@ export const azureCost = defineSource({
       constant('Azure'),
     ),
     ServiceCategory: azureServiceCategory(coalesce(str('MeterCategory'), str('in_ServiceName'))),
-    ServiceSubcategory: sql`(CASE WHEN ${token} THEN 'Generative AI' END)`,
+    // FOCUS requires a subcategory of the category: token meters are generative AI, the rest `Other (<category>)`
+    ServiceSubcategory: sql`(CASE WHEN ${token} THEN 'Generative AI'
+      ELSE 'Other (' || ${azureServiceCategory(coalesce(str('MeterCategory'), str('in_ServiceName')))} || ')' END)`,
     BilledCost: cost,
     EffectiveCost: cost,
-    ListUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN ${listPrice} END)`,
-    ContractedUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN ${contractedPrice} END)`,
+    // a line without Quantity (some header variants have none) is unitemized: one unit priced at its cost
+    ListUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN COALESCE(${listPrice}, 0) ELSE ${cost} END)`,
+    ContractedUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN COALESCE(${contractedPrice}, 0) ELSE ${cost} END)`,
     ListCost: coalesce(times(listPrice, qty), cost),
     ContractedCost: coalesce(times(contractedPrice, qty), cost),
     PricingCurrency: pricing,
     PricingCurrencyEffectiveCost: sql`(CASE WHEN ${pricing} = ${billing} THEN ${cost} ELSE COALESCE(${decimal('CostInPricingCurrency')}, ${cost}) END)`,
     // Quantity counts blocks of UnitOfMeasure (`10K`, `100 Hours`, `1M` tokens): priced per block, consumed per unit
-    PricingQuantity: qty,
-    PricingUnit: sql`(CASE WHEN ${qty} IS NULL THEN NULL WHEN ${token} THEN ${tokenPricingUnit(block)} ELSE COALESCE(${unit}, 'Units') END)`,
-    ConsumedQuantity: sql`(CASE WHEN ${isUsage} THEN CAST(${qty} * ${block} AS DECIMAL(38,18)) END)`,
-    ConsumedUnit: sql`(CASE WHEN NOT ${isUsage} OR ${qty} IS NULL THEN NULL WHEN ${token} THEN 'Tokens' ELSE ${blockUnit(unit)} END)`,
-    PricingCategory: sql`(CASE WHEN NOT ${isUsage} THEN NULL ELSE ${valueMap(
-      str('PricingModel'),
-      { OnDemand: 'Standard', Reservation: 'Committed', SavingsPlan: 'Committed', Spot: 'Dynamic' },
-      constant('Standard'),
-    )} END)`,
+    PricingQuantity: coalesce(qty, sql`1`),
+    PricingUnit: sql`(CASE WHEN ${qty} IS NULL THEN 'Units' WHEN ${token} THEN ${tokenPricingUnit(block)} ELSE COALESCE(${unit}, 'Units') END)`,
+    ConsumedQuantity: sql`(CASE WHEN ${consumed} THEN COALESCE(CAST(${qty} * ${block} AS DECIMAL(38,18)), 1) END)`,
+    ConsumedUnit: sql`(CASE WHEN NOT ${consumed} THEN NULL WHEN ${qty} IS NULL THEN 'Units' WHEN ${token} THEN 'Tokens' ELSE ${blockUnit(unit)} END)`,
+    // a commitment's purchase is bought at its standard price; the usage it covers is Committed
+    PricingCategory: sql`(CASE WHEN ${category} IN ('Tax', 'Credit', 'Adjustment') THEN NULL
+      WHEN ${category} = 'Purchase' THEN 'Standard' ELSE ${valueMap(
+        str('PricingModel'),
+        { OnDemand: 'Standard', Reservation: 'Committed', SavingsPlan: 'Committed', Spot: 'Dynamic' },
+        constant('Standard'),
+      )} END)`,
     CommitmentDiscountId: commitmentId,
     CommitmentDiscountName: commitmentName,
     CommitmentDiscountType: commitmentKind,
     CommitmentDiscountCategory: valueMap(commitmentKind, { Reservation: 'Usage', 'Savings Plan': 'Spend' }),
+    // FOCUS wants the commitment quantity on its usage and purchase rows: the line's quantity in its pricing unit
+    CommitmentDiscountQuantity: sql`(CASE WHEN ${commitmentId} IS NOT NULL AND ${category} IN ('Usage', 'Purchase')
+      AND ${chargeType} IS DISTINCT FROM 'Refund' THEN COALESCE(${qty}, 0) END)`,
+    CommitmentDiscountUnit: sql`(CASE WHEN ${commitmentId} IS NOT NULL AND ${category} IN ('Usage', 'Purchase')
+      AND ${chargeType} IS DISTINCT FROM 'Refund' THEN COALESCE(${unit}, 'Units') END)`,
     CommitmentDiscountStatus: sql`(CASE WHEN ${commitmentId} IS NULL OR NOT ${isUsage} THEN NULL
       WHEN ${oneOf(chargeType, ['UnusedReservation', 'UnusedSavingsPlan'])} THEN 'Unused' ELSE 'Used' END)`,
-    SkuId: str('MeterId'),
-    SkuPriceId: sql`(CASE WHEN ${str('MeterId')} IS NOT NULL THEN concat_ws(':', ${str('MeterId')}, ${str('PartNumber')}, ${str('PricingModel')}, ${str('Term')}) END)`,
-    SkuMeter: str('MeterName'),
+    SkuId: coalesce(str('MeterId'), constant('azure:unitemized')),
+    SkuPriceId: sql`(CASE WHEN ${str('MeterId')} IS NOT NULL THEN concat_ws(':', ${str('MeterId')}, ${str('PartNumber')}, ${str('PricingModel')}, ${str('Term')}) ELSE 'azure:unitemized' END)`,
+    SkuMeter: coalesce(str('MeterName'), constant('Unitemized')),
     SubAccountId: str('SubscriptionId'),
-    SubAccountName: str('SubscriptionName'),
+    SubAccountName: coalesce(str('SubscriptionName'), str('SubscriptionId')),
     SubAccountType: sql`(CASE WHEN ${str('SubscriptionId')} IS NOT NULL THEN 'Subscription' END)`,
     RegionId: sql`lower(replace(${str('ResourceLocation')}, ' ', ''))`,
     RegionName: str('ResourceLocation'),
     AvailabilityZone: str('AvailabilityZone'),
     ResourceId: str('ResourceId'),
+    ResourceType: armResourceType(str('ResourceId')),
     ResourceName: coalesce(
       str('in_ResourceName'),
       sql`NULLIF(regexp_extract(${str('ResourceId')}, '/([^/]+)$', 1), '')`,
@@ -258,7 +272,7 @@ export const azureCost = defineSource({
     x_Modality: sql`(CASE WHEN ${token} THEN 'text' END)`,
     x_ProjectId: str('SubscriptionId'),
     x_QuantityEstimated: sql`(CASE WHEN ${token} THEN false END)`,
-    x_PriceDerived: sql`(CASE WHEN ${token} THEN false END)`,
+    x_PriceDerived: sql`(CASE WHEN ${qty} IS NULL THEN true WHEN ${token} THEN false END)`,
   },
   sourceCost: cost,
   reconcileTo: 'BilledCost',
