@@ -4,6 +4,7 @@ import { detectScore, editDistance, type Sniff, type SourceDefinition } from '..
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
 import { azureCost } from './azure-cost.js';
+import { azureFocus } from './azure-focus.js';
 import { commitments } from './commitments.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
@@ -27,6 +28,7 @@ export const SOURCES: SourceDefinition[] = [
   commitments,
   // cloud exports (issue 12): before `focus`, which a provider's FOCUS export would otherwise also match
   azureCost,
+  azureFocus,
   focus,
 ];
 
