@@ -8,6 +8,7 @@ import { azureFocus } from './azure-focus.js';
 import { commitments } from './commitments.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
+import { gcpBilling } from './gcp-billing.js';
 import { helicone } from './helicone.js';
 import { langfuse } from './langfuse.js';
 import { litellm } from './litellm.js';
@@ -29,6 +30,7 @@ export const SOURCES: SourceDefinition[] = [
   // cloud exports (issue 12): before `focus`, which a provider's FOCUS export would otherwise also match
   azureCost,
   azureFocus,
+  gcpBilling,
   focus,
 ];
 
