@@ -207,12 +207,10 @@ export const azureCost = defineSource({
     InvoiceIssuerName: constant('Microsoft'),
     ProviderName: constant('Microsoft'),
     PublisherName: coalesce(str('in_PublisherName'), constant('Microsoft')),
-    ServiceName: coalesce(
-      str('MeterCategory'),
-      str('in_ServiceName'),
-      str('ConsumedService'),
-      constant('Azure'),
-    ),
+    // token meters are their own service (`Azure OpenAI`, the meter subcategory), so each ServiceName keeps one
+    // ServiceSubcategory as FOCUS recommends
+    ServiceName: sql`(CASE WHEN ${token} AND ${str('MeterSubCategory')} IS NOT NULL THEN ${str('MeterSubCategory')}
+      ELSE ${coalesce(str('MeterCategory'), str('in_ServiceName'), str('ConsumedService'), constant('Azure'))} END)`,
     ServiceCategory: azureServiceCategory(coalesce(str('MeterCategory'), str('in_ServiceName'))),
     // FOCUS requires a subcategory of the category: token meters are generative AI, the rest `Other (<category>)`
     ServiceSubcategory: sql`(CASE WHEN ${token} THEN 'Generative AI'
