@@ -61,6 +61,16 @@ export function meterTokenClass(meterName: Sql): Sql {
     WHEN regexp_matches(${m}, '[\\s-](input|inp)([\\s-]|$)') THEN 'input' ELSE 'other' END)`;
 }
 
+/**
+ * A unit of measure in FOCUS UnitFormat, keeping its block so quantities and unit prices stay per block:
+ * `10K` -> `10000 Units`, `1/Month` -> `Units/Month`; `1 Hour`, `100 Hours` and `1 GB/Month` already conform.
+ */
+export function azurePricingUnit(unit: Sql): Sql {
+  return sql`(CASE WHEN regexp_full_match(${unit}, '\s*[0-9.]+\s*[KkMm]\s*') THEN CAST(CAST(${blockSize(unit)} AS BIGINT) AS VARCHAR) || ' Units'
+    WHEN regexp_full_match(${unit}, '\s*1\s*/\s*([A-Za-z]+)\s*') THEN 'Units/' || regexp_extract(${unit}, '/\s*([A-Za-z]+)', 1)
+    ELSE ${unit} END)`;
+}
+
 /** The PricingUnit of a token block: `1000 Tokens` for `1K`, `1000000 Tokens` for `1M`. */
 export const tokenPricingUnit = (block: Sql): Sql =>
   sql`(CAST(CAST(${block} AS BIGINT) AS VARCHAR) || ' Tokens')`;

@@ -11,6 +11,7 @@ import { type Sql, sql } from '../sql.js';
 import {
   armResourceType,
   azureDate,
+  azurePricingUnit,
   azureServiceCategory,
   azureTags,
   blockSize,
@@ -226,7 +227,7 @@ export const azureCost = defineSource({
     PricingCurrencyEffectiveCost: sql`(CASE WHEN ${pricing} = ${billing} THEN ${cost} ELSE COALESCE(${decimal('CostInPricingCurrency')}, ${cost}) END)`,
     // Quantity counts blocks of UnitOfMeasure (`10K`, `100 Hours`, `1M` tokens): priced per block, consumed per unit
     PricingQuantity: coalesce(qty, sql`1`),
-    PricingUnit: sql`(CASE WHEN ${qty} IS NULL THEN 'Units' WHEN ${token} THEN ${tokenPricingUnit(block)} ELSE COALESCE(${unit}, 'Units') END)`,
+    PricingUnit: sql`(CASE WHEN ${qty} IS NULL THEN 'Units' WHEN ${token} THEN ${tokenPricingUnit(block)} ELSE COALESCE(${azurePricingUnit(unit)}, 'Units') END)`,
     ConsumedQuantity: sql`(CASE WHEN ${consumed} THEN COALESCE(CAST(${qty} * ${block} AS DECIMAL(38,18)), 1) END)`,
     ConsumedUnit: sql`(CASE WHEN NOT ${consumed} THEN NULL WHEN ${qty} IS NULL THEN 'Units' WHEN ${token} THEN 'Tokens' ELSE ${blockUnit(unit)} END)`,
     // a commitment's purchase is bought at its standard price; the usage it covers is Committed

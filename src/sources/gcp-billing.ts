@@ -193,8 +193,11 @@ export const gcpBilling = defineSource({
     ProviderName: constant('Google Cloud'),
     PublisherName: constant('Google Cloud'),
     ServiceName: coalesce(str('service_description'), constant('Google Cloud')),
-    ServiceCategory: serviceCategory,
-    ServiceSubcategory: sql`(CASE WHEN ${tokenRow} THEN 'Generative AI' ELSE 'Other (' || ${serviceCategory} || ')' END)`,
+    // a token SKU is AI whatever its service is called (partner models bill under their own service names)
+    ServiceCategory: sql`(CASE WHEN ${tokenRow} THEN 'AI and Machine Learning' ELSE ${serviceCategory} END)`,
+    // one subcategory per service (FOCUS recommends it): the generative AI services, else `Other (<category>)`
+    ServiceSubcategory: sql`(CASE WHEN lower(${str('service_description')}) IN ('vertex ai', 'generative language api', 'gemini api')
+      OR ${tokenRow} THEN 'Generative AI' ELSE 'Other (' || ${serviceCategory} || ')' END)`,
     BilledCost: net,
     EffectiveCost: net,
     ListCost: listTotal,
