@@ -151,6 +151,12 @@ function joinedSelect(actual: string[], amortized: string[]): string {
   const pick = (c: string) => {
     if (c === 'BilledCost')
       return `CASE WHEN a_x_RowId IS NOT NULL THEN a_BilledCost WHEN both_sides OR ${covered('m')} THEN 0 ELSE m_BilledCost END`;
+    // a joined row is the pair of records (and whether the account has both exports): a new partner or state is a
+    // new row id, so allocations of the row as it was are pruned as gone (prune-allocations.ts)
+    if (c === 'x_RowId')
+      return `CASE WHEN a_x_RowId IS NOT NULL AND m_x_RowId IS NULL AND NOT both_sides THEN a_x_RowId
+        WHEN m_x_RowId IS NOT NULL AND a_x_RowId IS NULL AND NOT both_sides THEN m_x_RowId
+        ELSE md5(concat_ws('+', COALESCE(a_x_RowId, ''), COALESCE(m_x_RowId, ''))) END`;
     if (c === 'EffectiveCost' || c === 'PricingCurrencyEffectiveCost')
       return `CASE WHEN m_x_RowId IS NOT NULL THEN ${ident(`m_${c}`)} WHEN both_sides OR ${purchase('a')} THEN 0 ELSE ${ident(`a_${c}`)} END`;
     return `CASE WHEN a_x_RowId IS NOT NULL THEN ${ident(`a_${c}`)} ELSE ${ident(`m_${c}`)} END`;

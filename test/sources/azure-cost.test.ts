@@ -76,6 +76,9 @@ describe('actual and amortized exports', () => {
          FROM focus`,
       );
       expect(kinds).toEqual({ from_actual: '11', purchase: '1' });
+      // row ids are unique, and a joined row's id names both records (a new partner is a new row)
+      const ids = await one<{ n: string }>(h, `SELECT count(DISTINCT x_RowId)::VARCHAR AS n FROM focus`);
+      expect(ids.n).toBe('29');
       const m = readManifest(h);
       expect(
         m.files

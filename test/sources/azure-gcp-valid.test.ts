@@ -33,7 +33,10 @@ const HOMES: [name: string, files: string[]][] = [
     'pay-as-you-go and the localized set',
     [az('header_PayAsYouGo.csv'), az('localized_bracketed_actualcost.csv')],
   ],
-  ['mixed German/camelCase headers', [az('header_YA.csv')]],
+  [
+    'mixed German/camelCase headers; the FOCUS 1.2-preview export',
+    [az('header_YA.csv'), az('focuscost_1.2-preview_constructed.csv')],
+  ],
   ['no quantity or currency columns (unitemized lines)', [az('header_values_MissingBrackets.csv')]],
 ];
 
@@ -69,7 +72,7 @@ describe('detection', () => {
   ];
 
   it('covers every cloud fixture', () => {
-    expect(own.length).toBe(14);
+    expect(own.length).toBe(15);
   });
 
   it('each cloud fixture is claimed by its own source only', async () => {

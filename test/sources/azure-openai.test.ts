@@ -165,3 +165,27 @@ describe('azure-focus (focuscost_1.0_constructed.csv: the FocusCost 1.0 columns 
     expect([t!.n, num(t!.effective!)]).toEqual(['5', '3.66188845']);
   });
 });
+
+describe('azure-focus (focuscost_1.2-preview_constructed.csv: the FocusCost 1.2-preview columns exactly)', () => {
+  const { home, cleanup } = tmpHome();
+  afterAll(cleanup);
+
+  it('is read as azure-focus (FOCUS 1.2 upgraded), with the same totals and token rows as the 1.0 export', async () => {
+    const report = await ingestInto(home, [fixture('azure', 'focuscost_1.2-preview_constructed.csv')]);
+    expect(report.files[0]!.sourceId).toBe('azure-focus');
+    expect(report.files[0]!.notes).toContain('FOCUS 1.2 input upgraded to 1.3');
+    const [t] = await q<Record<string, string>>(
+      home,
+      `SELECT count(*)::VARCHAR AS n, SUM(BilledCost)::VARCHAR AS billed, SUM(EffectiveCost)::VARCHAR AS effective,
+         SUM(ConsumedQuantity) FILTER (WHERE x_TokenClass = 'input')::VARCHAR AS input_tokens,
+         string_agg(DISTINCT ServiceSubcategory, ',' ORDER BY ServiceSubcategory) AS subs FROM focus`,
+    );
+    expect([t!.n, num(t!.billed!), num(t!.effective!), num(t!.input_tokens!), t!.subs]).toEqual([
+      '5',
+      '3.16188845',
+      '3.65504045',
+      '481395', // 467572 + 13823
+      'Generative AI,Natural Language Processing,Virtual Machines',
+    ]);
+  });
+});
