@@ -8,7 +8,8 @@
 //   only occur in the amortized export; a commitment purchase with a cost only in the actual one. A file with
 //   neither (on-demand only) is the same either way and is taken as actual unless its name says amortized;
 // - replacement key (source, billing account, billing period, cost type): a later export of the same key replaces
-//   the earlier one's rows of that account;
+//   the earlier one's rows of that account. Files given to one ingest are parts of one export (Cost Management
+//   splits large exports into several CSVs), so they never replace each other;
 // - join: per account with both exports, lines are matched on their identifying columns (and the occurrence of a
 //   repeated line). A matched line is one row: BilledCost from actual, EffectiveCost from amortized. A line only in
 //   the actual export (a commitment purchase) keeps its BilledCost with EffectiveCost 0; one only in the amortized
@@ -57,41 +58,57 @@ const read = (files: string[]) => `read_parquet(${litList(files)}, hive_partitio
 const costTypeOf = (w: WorkingFile): CostType | null =>
   /\/(actual|amortized)-[^/]+\.parquet$/.exec(w.file.path)?.[1] as CostType | null;
 
-/** Actual or amortized, from the rows (see the header); an export holding evidence of both is an input error. */
-async function classify(db: Db, w: WorkingFile): Promise<CostType> {
+/** Actual or amortized by the rows' evidence (see the header), null when there is none; both is an input error. */
+async function evidence(db: Db, w: WorkingFile): Promise<{ type: CostType | null; file: string }> {
   const r = await db.one<{ amortized: boolean; actual: boolean; file: string | null }>(
     `SELECT bool_or((CommitmentDiscountStatus = 'Used' AND EffectiveCost <> 0) OR CommitmentDiscountStatus = 'Unused') AS amortized,
        bool_or(ChargeCategory = 'Purchase' AND CommitmentDiscountId IS NOT NULL AND BilledCost <> 0) AS actual, any_value(x_SourceFile) AS file
      FROM ${read([w.abs])}`,
   );
+  const file = r?.file ?? w.file.path;
   if (r?.amortized && r.actual)
     throw new InputError(
       'holds both commitment purchases with a cost (actual export) and commitment-covered usage with a cost (amortized export)',
-      { file: r.file ?? w.file.path },
+      { file },
       'ingest the actual and the amortized export as separate files',
     );
-  if (r?.amortized) return 'amortized';
-  if (r?.actual) return 'actual';
-  return /amorti[sz]ed/i.test(r?.file ?? '') ? 'amortized' : 'actual';
+  return { type: r?.amortized ? 'amortized' : r?.actual ? 'actual' : null, file };
 }
 
-/** Newly staged azure-cost files move to the exports dataset, named by their cost type. */
+/**
+ * Newly staged azure-cost files move to the exports dataset, named by their cost type. A file without evidence
+ * (only on-demand lines) takes the type of the other files of this ingest and period when they agree on one (the
+ * parts of one partitioned export), else its path decides (`amortized` in it), else actual.
+ */
 async function toExports(db: Db, working: WorkingFile[]): Promise<WorkingFile[]> {
-  const out: WorkingFile[] = [];
-  for (const w of working) {
-    if (w.file.sourceId !== SOURCE || w.file.dataset !== 'focus' || !w.staged || isJoined(w)) {
-      out.push(w);
-      continue;
-    }
-    const type = await classify(db, w);
-    const name = `${type}-${w.file.path
+  const isNew = (w: WorkingFile) =>
+    w.file.sourceId === SOURCE && w.file.dataset === 'focus' && w.staged && !isJoined(w);
+  const found = new Map<WorkingFile, { type: CostType | null; file: string }>();
+  for (const w of working.filter(isNew)) found.set(w, await evidence(db, w));
+  const typeOf = (w: WorkingFile): CostType => {
+    const own = found.get(w)!;
+    if (own.type) return own.type;
+    const peers = new Set(
+      [...found].filter(([p, e]) => p.file.partition === w.file.partition && e.type).map(([, e]) => e.type),
+    );
+    if (peers.size === 1) return [...peers][0]!;
+    return /amorti[sz]ed/i.test(own.file) ? 'amortized' : 'actual';
+  };
+  return working.map((w) => {
+    if (!found.has(w)) return w;
+    const name = `${typeOf(w)}-${w.file.path
       .split('/')
       .pop()!
       .replace(/\.parquet$/, '')}`;
-    const path = storedPath('exports', w.file.partition, SOURCE, name);
-    out.push({ ...w, file: { ...w.file, dataset: 'exports', path } });
-  }
-  return out;
+    return {
+      ...w,
+      file: {
+        ...w.file,
+        dataset: 'exports' as const,
+        path: storedPath('exports', w.file.partition, SOURCE, name),
+      },
+    };
+  });
 }
 
 const isJoined = (w: WorkingFile) => /\/joined-[^/]+\.parquet$/.test(w.file.path);
@@ -106,7 +123,9 @@ async function replaceOlder(db: Db, tx: Transaction, files: WorkingFile[]): Prom
     ).map((r) => r.a);
     const next: WorkingFile[] = [];
     for (const g of kept) {
+      // files staged by the same ingest are parts of one export (a partitioned export writes several CSVs a run)
       const same =
+        !(g.staged && f.staged) &&
         g.file.partition === f.file.partition &&
         costTypeOf(g) === costTypeOf(f) &&
         g.file.inputSha256 !== f.file.inputSha256;

@@ -111,6 +111,27 @@ describe('actual and amortized exports', () => {
     expect([t.n, num(t.billed), num(t.effective)]).toEqual(['29', '8.6050077867419368', AMORTIZED_SUM]);
   });
 
+  it('the parts of one partitioned export, given to one ingest, add up; a later ingest replaces them together', async () => {
+    const h = home();
+    const lines = readFileSync(ACTUAL, 'utf8').split('\n');
+    const base = join(h, '..', `parts-${Date.now()}`);
+    // header + purchase and the first 4 usage rows, header + the other 6 rows
+    writeFileSync(`${base}-part_0_0001.csv`, `${lines.slice(0, 6).join('\n')}\n`);
+    writeFileSync(`${base}-part_1_0001.csv`, `${[lines[0], ...lines.slice(6)].join('\n')}`);
+    await ingestInto(h, [`${base}-part_0_0001.csv`, `${base}-part_1_0001.csv`]);
+    let t = await totals(h);
+    expect([t.n, num(t.billed)]).toEqual(['11', ACTUAL_SUM]);
+    // the second part has only on-demand lines: it takes the first part's type (actual)
+    expect(
+      readManifest(h)
+        .files.filter((f) => f.dataset === 'exports')
+        .map((f) => f.path.split('/').pop()!.split('-')[0]),
+    ).toEqual(['actual', 'actual']);
+    await ingestInto(h, [ACTUAL]);
+    t = await totals(h);
+    expect([t.n, num(t.billed)]).toEqual(['11', ACTUAL_SUM]);
+  });
+
   it('forgetting the actual export leaves the amortized one alone (its billed view recomputed)', async () => {
     const h = home();
     await ingestInto(h, [ACTUAL, AMORTIZED]);
