@@ -6,7 +6,7 @@
 // one period join (BilledCost from actual, EffectiveCost from amortized), is decided after staging by
 // ingest/azure-join.ts, which writes the focus/ rows.
 import { defineSource, type InputColumn } from '../normalize/contract.js';
-import { checks, coalesce, constant, decimal, oneOf, str, valueMap } from '../normalize/ops.js';
+import { checks, coalesce, constant, decimal, divideExact, oneOf, str, valueMap } from '../normalize/ops.js';
 import { type Sql, sql } from '../sql.js';
 import {
   armResourceType,
@@ -69,6 +69,8 @@ const NAMES = [
   'in_BillingCurrency',
   'PricingCurrency',
   'CostInPricingCurrency',
+  'CostInUsd',
+  'ExchangeRatePricingToBilling',
   'ResourceLocation',
   'AvailabilityZone',
   'ConsumedService',
@@ -126,10 +128,16 @@ const consumed = sql`(${isUsage} AND COALESCE(${chargeType} NOT IN ('UnusedReser
 const unit = str('UnitOfMeasure');
 const token = isTokenMeter(str('MeterName'), str('MeterSubCategory'));
 const block = blockSize(unit);
-const listPrice = coalesce(decimal('PayGPrice'), decimal('UnitPrice'));
-const contractedPrice = coalesce(decimal('UnitPrice'), decimal('PayGPrice'));
+/** Unit prices as exported: in the pricing currency (MCA prices in USD and bills in the billing currency). */
+const listPricePc = coalesce(decimal('PayGPrice'), decimal('UnitPrice'));
+const contractedPricePc = coalesce(decimal('UnitPrice'), decimal('PayGPrice'));
 const billing = coalesce(sql`upper(${str('in_BillingCurrency')})`, constant('USD'));
 const pricing = coalesce(sql`upper(${str('PricingCurrency')})`, billing);
+/** Pricing -> billing currency: MCA's exchangeRatePricingToBilling when the currencies differ, else 1. */
+const rate = sql`(CASE WHEN ${pricing} = ${billing} THEN CAST(1 AS DECIMAL(38,18))
+  ELSE COALESCE(${decimal('ExchangeRatePricingToBilling')}, CAST(1 AS DECIMAL(38,18))) END)`;
+const listPrice = sql`(CASE WHEN ${pricing} = ${billing} THEN ${listPricePc} ELSE ${times(listPricePc, rate)} END)`;
+const contractedPrice = sql`(CASE WHEN ${pricing} = ${billing} THEN ${contractedPricePc} ELSE ${times(contractedPricePc, rate)} END)`;
 const periodStart = coalesce(
   azureDate(str('BillingPeriodStartDate')),
   sql`date_trunc('month', ${azureDate(str('Date'))})`,
@@ -224,7 +232,13 @@ export const azureCost = defineSource({
     ListCost: coalesce(times(listPrice, qty), cost),
     ContractedCost: coalesce(times(contractedPrice, qty), cost),
     PricingCurrency: pricing,
-    PricingCurrencyEffectiveCost: sql`(CASE WHEN ${pricing} = ${billing} THEN ${cost} ELSE COALESCE(${decimal('CostInPricingCurrency')}, ${cost}) END)`,
+    // in the pricing currency: costInPricingCurrency, else costInUsd when that is the pricing currency, else the
+    // billing cost divided back by the rate (exact to 18 decimals)
+    PricingCurrencyEffectiveCost: sql`(CASE WHEN ${pricing} = ${billing} THEN ${cost}
+      ELSE COALESCE(${decimal('CostInPricingCurrency')}, CASE WHEN ${pricing} = 'USD' THEN ${decimal('CostInUsd')} END,
+        CASE WHEN ${rate} <= 0 THEN NULL WHEN ${cost} >= 0 THEN ${divideExact(cost, rate)} ELSE -${divideExact(sql`abs(${cost})`, rate)} END) END)`,
+    PricingCurrencyListUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN COALESCE(${listPricePc}, 0) ELSE ${cost} END)`,
+    PricingCurrencyContractedUnitPrice: sql`(CASE WHEN ${qty} IS NOT NULL THEN COALESCE(${contractedPricePc}, 0) ELSE ${cost} END)`,
     // Quantity counts blocks of UnitOfMeasure (`10K`, `100 Hours`, `1M` tokens): priced per block, consumed per unit
     PricingQuantity: coalesce(qty, sql`1`),
     PricingUnit: sql`(CASE WHEN ${qty} IS NULL THEN 'Units' WHEN ${token} THEN ${tokenPricingUnit(block)} ELSE COALESCE(${azurePricingUnit(unit)}, 'Units') END)`,

@@ -213,6 +213,36 @@ describe('header variants', () => {
   });
 });
 
+describe('MCA billed in another currency than it is priced in', () => {
+  it('unit prices are converted by exchangeRatePricingToBilling; the pricing-currency columns keep the USD figures', async () => {
+    const h = home();
+    const mca = join(h, '..', `mca-eur-${Date.now()}.csv`);
+    // EnterpriseCamel's row billed in EUR at 0.9 per USD: 3 × 0.004 USD = 0.012 USD = 0.0108 EUR
+    const [header, row] = readFileSync(fixture('azure', 'header_EnterpriseCamel.csv'), 'utf8').split('\n');
+    expect(row).toContain(',USD,USD,0.012,0.012,1,');
+    writeFileSync(
+      mca,
+      `${header}\n${row!.replace(',USD,USD,0.012,0.012,1,', ',EUR,USD,0.0108,0.012,0.9,')}\n`,
+    );
+    await ingestInto(h, [mca]);
+    const r = await one<Record<string, string>>(
+      h,
+      `SELECT BillingCurrency AS bc, PricingCurrency AS pc, BilledCost::VARCHAR AS billed, ListUnitPrice::VARCHAR AS lp,
+         ListCost::VARCHAR AS lc, PricingCurrencyListUnitPrice::VARCHAR AS pclp,
+         PricingCurrencyEffectiveCost::VARCHAR AS pcec FROM focus`,
+    );
+    expect(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)]))).toEqual({
+      bc: 'EUR',
+      pc: 'USD',
+      billed: '0.0108',
+      lp: '0.0036',
+      lc: '0.0108',
+      pclp: '0.004',
+      pcec: '0.012', // costInUsd, the pricing currency's own figure
+    });
+  });
+});
+
 describe('input errors', () => {
   it('a cost that is not a number names file, line and column (exit 2)', async () => {
     const h = home();
