@@ -1,6 +1,6 @@
 // Google Cloud Billing export to BigQuery (standard or detailed table), as the rows `bq extract` writes in
 // NEWLINE_DELIMITED_JSON (nesting kept) or as CSV with the nested fields flattened (`service.description`, or
-// `service_description`) and the repeated ones (credits, labels) as JSON text. docs/vendor-formats.md#gcp.
+// `service_description`) and the repeated ones (credits, labels) as JSON text. docs/vendor-formats.md#google-cloud.
 //
 // - Credits are nested and negative: net cost = cost + Σ credits.amount. BilledCost and EffectiveCost are the net
 //   cost (what the invoice charges); ListCost is `cost_at_list` when exported, else the gross cost; ContractedCost
