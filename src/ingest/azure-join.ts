@@ -1,9 +1,9 @@
-// Azure actual and amortized cost details of one period are JOINED, never added (docs/data-model.md#azure-actual-
-// and-amortized): BilledCost from the actual export, EffectiveCost from the amortized one. Each export is staged by
-// the `azure-cost` source as its own rows (BilledCost = EffectiveCost = its cost) and kept, per input, in the
-// `exports` dataset, which no view reads. After every ingest and forget this pass re-derives the focus/ rows of each
-// billing period from the exports stored now, so the result depends neither on ingest order nor on what was
-// replaced:
+// Azure actual and amortized cost details of one period are JOINED, never added
+// (docs/data-model.md#azure-actual-and-amortized): BilledCost from the actual export, EffectiveCost from the
+// amortized one. Each export is staged by the `azure-cost` source as its own rows (BilledCost = EffectiveCost = its
+// cost) and kept, per input, in the `exports` dataset, which no view reads. After every ingest and forget this pass
+// re-derives the focus/ rows of each billing period from the exports stored now, so the result depends neither on
+// ingest order nor on what was replaced:
 //
 // - which export a file is comes from its rows: commitment-covered usage with a cost, or unused commitment rows,
 //   only occur in the amortized export; a commitment purchase with a cost only in the actual one. A file with
