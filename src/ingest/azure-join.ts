@@ -7,7 +7,8 @@
 //
 // - which export a file is comes from its rows: commitment-covered usage with a cost, or unused commitment rows,
 //   only occur in the amortized export; a commitment purchase with a cost only in the actual one. A file with
-//   neither (on-demand only) is the same either way and is taken as actual unless its name says amortized;
+//   neither (on-demand only) takes the type of the other files of its ingest and period when they agree (parts of
+//   one export), else its path decides (`amortized` in it), else it is actual;
 // - replacement key (source, billing account, billing period, cost type): a later export of the same key replaces
 //   the earlier one's rows of that account. Files given to one ingest are parts of one export (Cost Management
 //   splits large exports into several CSVs), so they never replace each other;
