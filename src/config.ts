@@ -92,6 +92,14 @@ export const ConfigSchema = z
       .array(BudgetSchema)
       .default([])
       .refine((bs) => new Set(bs.map((b) => b.name)).size === bs.length, 'budget names must be unique'),
+    /** `aicost validate` defaults (docs/validation.md#applicability-criteria). */
+    validate: z
+      .object({
+        /** Applicability criteria the data's generator supports (e.g. PUBLIC_PRICE_LIST_SUPPORTED), or ALL. */
+        applicability: z.array(z.string().regex(/^[A-Za-z_]+$/, 'must be a criterion name')).default([]),
+      })
+      .strict()
+      .default({ applicability: [] }),
     /** Shared-resource rules applied by `aicost allocate` (docs/allocation.md#shared-resources). */
     shared_resources: z
       .array(SharedResourceSchema)

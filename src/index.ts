@@ -46,6 +46,7 @@ export type { Budget, Config } from './config.js';
 export { loadConfig } from './config.js';
 export type { InputLocation } from './errors.js';
 export {
+  asUserError,
   CheckFailedError,
   ExitCode,
   exitCodeOf,
@@ -55,6 +56,9 @@ export {
 } from './errors.js';
 export type { FocusVersion } from './focus/schema.js';
 export type { RuleResult, RuleStatus, SampleRow, ValidationReport } from './focus/validate.js';
+export type { DoctorProblem, DoctorReport } from './ingest/doctor.js';
+/** `doctor({ home, fix })`: the manifest against the files on disk and crash leftovers; `fix` repairs. */
+export { doctor } from './ingest/doctor.js';
 export type { ForgetOptions } from './ingest/forget.js';
 export { forget } from './ingest/forget.js';
 export type { FileReport, IngestOptions, IngestReport } from './ingest/ingest.js';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { register as allocate } from './allocate.js';
 import { register as anomalies } from './anomalies.js';
 import { register as budgets } from './budgets.js';
+import { register as doctor } from './doctor.js';
 import { register as estimate } from './estimate.js';
 import { register as forecast } from './forecast.js';
 import { register as forget } from './forget.js';
@@ -22,6 +23,7 @@ export function registerCommands(program: Command): void {
     query,
     validate,
     forget,
+    doctor,
     forecast,
     budgets,
     anomalies,

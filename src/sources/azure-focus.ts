@@ -57,6 +57,7 @@ export const azureFocus: FocusSource & { readonly formats: InputFormat[] } = def
     score: 1,
   })),
   reader: (s) => (s.format === 'parquet' ? { kind: 'parquet', columns } : { kind: 'csv', columns }),
+  aliases: focus.aliases,
   inspect: focus.inspect,
   checks: focus.checks,
   map: {
@@ -66,8 +67,9 @@ export const azureFocus: FocusSource & { readonly formats: InputFormat[] } = def
     ConsumedUnit: sql`(CASE WHEN ${token} AND ${focusMap.ConsumedQuantity ?? sql`NULL`} IS NOT NULL OR ${token} AND ${focusMap.PricingQuantity ?? sql`NULL`} IS NOT NULL THEN 'Tokens' ELSE ${focusMap.ConsumedUnit ?? sql`NULL`} END)`,
     ConsumedQuantity: sql`(CASE WHEN ${token} THEN COALESCE(${focusMap.ConsumedQuantity ?? sql`NULL`},
       CAST(${focusMap.PricingQuantity ?? sql`NULL`} * ${blockOf} AS DECIMAL(38,18))) ELSE ${focusMap.ConsumedQuantity ?? sql`NULL`} END)`,
-    x_ModelRaw: sql`(CASE WHEN ${token} THEN ${meterModel(meter)} END)`,
-    x_TokenClass: sql`(CASE WHEN ${token} THEN ${meterTokenClass(meter)} END)`,
+    // the meter name first; otherwise what the generic FOCUS input reads (SkuPriceDetails model and token class)
+    x_ModelRaw: sql`(CASE WHEN ${token} THEN ${meterModel(meter)} ELSE ${focusMap.x_ModelRaw ?? sql`NULL`} END)`,
+    x_TokenClass: sql`(CASE WHEN ${token} THEN ${meterTokenClass(meter)} ELSE ${focusMap.x_TokenClass ?? sql`NULL`} END)`,
     x_Modality: sql`(CASE WHEN ${token} THEN 'text' END)`,
   },
   sourceCost: focus.sourceCost,

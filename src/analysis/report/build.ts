@@ -6,13 +6,12 @@ import type { Budget } from '../../config.js';
 import { InputError } from '../../errors.js';
 import { REPORT_SCHEMA, type Report, ReportSchema } from '../../report/model.js';
 import { withDb } from '../../store/duckdb.js';
-import { readManifest } from '../../store/manifest.js';
 import { detectAnomalies } from '../anomalies/index.js';
 import { evaluateBudgets } from '../budgets.js';
 import { runForecast } from '../forecast-run.js';
 import { dailySeries, daysBetween } from '../series.js';
 import { validate } from '../validate.js';
-import { attachViews } from '../views.js';
+import { attachViews, readSnapshot } from '../views.js';
 import type { Window } from './breakdowns.js';
 import { currencySection, estimated } from './sections.js';
 import { coverage, unitEconomics } from './usage.js';
@@ -77,8 +76,8 @@ export async function buildReport(home: string, opts: ReportOptions = {}): Promi
   const by = opts.by ?? 'feature';
   const earlier =
     opts.compare && !['previous', 'none'].includes(opts.compare) ? readEarlier(opts.compare) : null;
-  const manifest = readManifest(home);
   const base = await withDb({}, async (db) => {
+    const manifest = readSnapshot(db, home);
     await attachViews(db, home, manifest);
     const last = await db.one<{ d: string | null }>(
       `SELECT strftime(max(d), '%Y-%m-%d') AS d FROM (SELECT max(CAST("ChargePeriodStart" AS DATE)) AS d FROM focus
