@@ -83,6 +83,9 @@ describe('aicost CLI', () => {
       'helicone',
       'gateway-csv',
       'commitments',
+      'azure-cost',
+      'azure-focus',
+      'gcp-billing',
       'focus',
     ]);
   });

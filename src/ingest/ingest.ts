@@ -15,6 +15,7 @@ import { type IngestedInput, readManifest } from '../store/manifest.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
+import { joinAzureExports } from './azure-join.js';
 import { burnCommitments } from './burn.js';
 import { deriveCommitmentRows } from './commitment-rows.js';
 import { type CurrencyTotals, currencyTotals, mixedCurrencyWarning } from './currencies.js';
@@ -280,6 +281,8 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
     opts.onProgress?.('');
     const bad = errors.length > 0;
     if (tx && (!bad || opts.keepGoing)) {
+      // Azure actual + amortized exports become focus/ rows by a join, not one file each (azure-join.ts)
+      working = await joinAzureExports(db, tx, working);
       working = await pairCostReports(db, tx, working);
       working = await burnCommitments(db, tx, working);
       working = await deriveCommitmentRows(db, tx, working);

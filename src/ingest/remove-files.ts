@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Db } from '../store/duckdb.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
+import { joinAzureExports } from './azure-join.js';
 import { burnCommitments } from './burn.js';
 import { deriveCommitmentRows } from './commitment-rows.js';
 import { pruneAllocations } from './prune-allocations.js';
@@ -20,6 +21,8 @@ export async function removeStoredFiles(tx: Transaction, gone: Set<string>): Pro
     working = tx.next.files
       .filter((f) => !gone.has(f.path))
       .map((f) => ({ abs: join(tx.home, f.path), file: f, staged: false }));
+    // a removed Azure export changes its period's joined focus/ rows (azure-join.ts)
+    working = await joinAzureExports(db, tx, working);
     working = await burnCommitments(db, tx, working);
     working = await deriveCommitmentRows(db, tx, working);
     working = await pruneAllocations(db, tx, working, 'burn_changed');

@@ -35,6 +35,9 @@ export async function applyReplacement(
   const next: WorkingFile[] = [];
   const incomingAbs = litList(incoming.map((f) => f.abs));
   if (incoming.length === 0) return { working, incoming, replaced, duplicates, duplicateCost };
+  // joined exports (Azure actual + amortized): the join pass (azure-join.ts) applies their key after staging
+  if (source.replace.kind === 'joined')
+    return { working: [...working, ...incoming], incoming, replaced, duplicates, duplicateCost };
 
   if (source.replace.kind === 'rows') {
     const key = keyExpr(source.replace.key);

@@ -73,7 +73,12 @@ export type ReplaceRule =
   /** A later file with the same (source, billing account, billing period) replaces the earlier one. */
   | { kind: 'period' }
   /** Additive: drop rows identical to rows already stored from another file (generic FOCUS input). */
-  | { kind: 'dedup-identical' };
+  | { kind: 'dedup-identical' }
+  /**
+   * Exports joined after staging (Azure actual + amortized, ingest/azure-join.ts): the generic step only adds the
+   * incoming files; the join pass applies the (source, billing account, billing period, cost type) key itself.
+   */
+  | { kind: 'joined' };
 
 /**
  * One detection rule, as data. A rule matches when the file has its format and every condition holds; a source's
@@ -268,7 +273,18 @@ export function defineSource<T extends FocusSource | UsageSource | TelemetrySour
   return Object.freeze({ ...def, formats }) as unknown as T & SourceDefinition;
 }
 
-const lowerSet = (xs: string[]) => new Set(xs.map((x) => x.toLowerCase()));
+/**
+ * The English name inside a localized header: Azure exports in other portal languages write the label with the
+ * English column name in parentheses (`Ressourcengruppe (ResourceGroup)`). Null when there is none.
+ */
+export function bracketedName(header: string): string | null {
+  const m = /\(([A-Za-z][A-Za-z0-9_]*)\)\s*$/.exec(header);
+  return m ? m[1]! : null;
+}
+
+/** Header names, lowercased, with the bracketed English name of a localized header beside the label. */
+const lowerSet = (xs: string[]) =>
+  new Set(xs.flatMap((x) => [x.toLowerCase(), bracketedName(x)?.toLowerCase() ?? []].flat()));
 
 /** True when the header has `name` or one of its aliases. */
 function hasColumn(cols: Set<string>, name: string, aliases?: Record<string, string[]>): boolean {

@@ -3,7 +3,7 @@
 // losslessly to NDJSON text first (see json-records.ts); Parquet is read as is.
 import { InputError } from '../errors.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
-import type { InputColumn, ReaderSpec, Sniff } from './contract.js';
+import { bracketedName, type InputColumn, type ReaderSpec, type Sniff } from './contract.js';
 import { CONTEXT_COLS, csvInputSql, type FileContext, parquetInputSql } from './file-context.js';
 import { readJson } from './read-json.js';
 
@@ -48,6 +48,11 @@ function projection(
 /** The file's header names (lowercase) -> actual spelling, with the source's aliases resolved to declared names. */
 function headerMap(names: string[], aliases: Record<string, string[]> = {}): Map<string, string> {
   const present = new Map(names.map((h) => [h.toLowerCase(), h]));
+  // a localized header answers to its bracketed English name (`Maßeinheit (UnitOfMeasure)`) unless that is present
+  for (const h of names) {
+    const en = bracketedName(h)?.toLowerCase();
+    if (en && !present.has(en)) present.set(en, h);
+  }
   for (const [canonical, others] of Object.entries(aliases)) {
     if (present.has(canonical.toLowerCase())) continue;
     const hit = others.find((o) => present.has(o.toLowerCase()));
@@ -132,7 +137,9 @@ async function readCsv(
   return {
     name,
     absent: proj.absent,
-    unknown: sniff.header.filter((h) => !declared.has(h.toLowerCase())),
+    unknown: sniff.header.filter(
+      (h) => !declared.has(h.toLowerCase()) && !declared.has(bracketedName(h)?.toLowerCase() ?? ''),
+    ),
     ordered: opts.lineNumbers,
   };
 }

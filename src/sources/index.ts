@@ -3,10 +3,13 @@ import { InputError } from '../errors.js';
 import { detectScore, editDistance, type Sniff, type SourceDefinition } from '../normalize/contract.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
+import { azureCost } from './azure-cost.js';
+import { azureFocus } from './azure-focus.js';
 import { commitments } from './commitments.js';
 import { dcgm } from './dcgm.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
+import { gcpBilling } from './gcp-billing.js';
 import { gpuReservations } from './gpu-reservations.js';
 import { helicone } from './helicone.js';
 import { langfuse } from './langfuse.js';
@@ -33,6 +36,10 @@ export const SOURCES: SourceDefinition[] = [
   nvidiaSmi,
   dcgm,
   opencost,
+  // cloud exports (issue 12): before `focus`, which a provider's FOCUS export would otherwise also match
+  azureCost,
+  azureFocus,
+  gcpBilling,
   focus,
 ];
 

@@ -13,6 +13,7 @@ export const TOTAL_COLUMNS: Record<string, string[]> = {
   commitments: ['ContractCommitmentCost', 'ContractCommitmentQuantity'],
   // GPU telemetry (docs/gpu.md): OpenCost's allocated GPU-hours and modelled cost (never billed cost)
   telemetry: ['gpu_hours', 'gpu_cost_modelled'],
+  exports: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
 };
 
 /** Relative path of a stored file in hive-style partition folders (docs/architecture.md#the-data-home). */
@@ -21,7 +22,7 @@ export function storedPath(dataset: Dataset, partition: string, sourceId: string
     return `allocated/factors/x_BillingPeriod=${partition}/${name}.parquet`;
   // one file for all the commitments a source holds: they are few, and a commitment spans billing periods
   if (dataset === 'commitments') return `commitments/x_SourceId=${sourceId}/${name}.parquet`;
-  if (dataset === 'focus' || dataset === 'allocated')
+  if (dataset === 'focus' || dataset === 'allocated' || dataset === 'exports')
     return `${dataset}/x_BillingPeriod=${partition}/x_SourceId=${sourceId}/${name}.parquet`;
   // one file per input and month, rows in time order within row groups (their min/max statistics prune by day):
   // day folders made each input a few dozen small files and cost a third of the ingest (docs/architecture.md)

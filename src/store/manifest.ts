@@ -13,6 +13,9 @@ export const DATASETS = [
   'allocation-factors',
   'commitments',
   'telemetry',
+  // per-input rows of exports that are joined before they become focus/ rows (Azure actual + amortized cost
+  // details, ingest/azure-join.ts); no view reads them
+  'exports',
 ] as const;
 export type Dataset = (typeof DATASETS)[number];
 
