@@ -3,6 +3,8 @@ import { InputError } from '../errors.js';
 import { detectScore, editDistance, type Sniff, type SourceDefinition } from '../normalize/contract.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
+import { awsCur } from './aws-cur.js';
+import { awsCur2 } from './aws-cur2.js';
 import { commitments } from './commitments.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
@@ -24,6 +26,8 @@ export const SOURCES: SourceDefinition[] = [
   helicone,
   gatewayCsv,
   commitments,
+  awsCur,
+  awsCur2,
   focus,
 ];
 

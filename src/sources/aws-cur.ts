@@ -1,0 +1,126 @@
+// aws-cur: the legacy AWS Cost and Usage Report as CSV (`lineItem/UnblendedCost`-style headers, optionally gzip, or
+// a delivery folder with its `<report>-Manifest.json`). The same data model as CUR 2.0 (aws-cur-common.ts): each
+// legacy column is an alias of its CUR 2.0 name, so one mapping serves both. Resource tags are one column per key
+// (`resourceTags/user:team`), present only for keys the month has: they are declared per file from its header.
+// https://docs.aws.amazon.com/cur/latest/userguide/data-dictionary.html
+import { defineSource, type InputColumn, type Sniff } from '../normalize/contract.js';
+import { str } from '../normalize/ops.js';
+import { joinSql, lit, type Sql, sql } from '../sql.js';
+import {
+  BEDROCK_OTHER_NOTE,
+  CUR_ABSENT,
+  CUR_CHECKS,
+  CUR_COLUMNS,
+  curMap,
+  curReaderColumns,
+} from './aws-cur-common.js';
+
+/** A legacy header's CUR 2.0 name: `lineItem/UnblendedCost` -> `line_item_unblended_cost`, `…ARN` -> `…a_r_n`. */
+export function legacyToCur2(name: string): string {
+  return name
+    .replace('/', '_')
+    .replace(/([A-Z])/g, '_$1')
+    .toLowerCase()
+    .replace(/_+/g, '_');
+}
+
+/** The legacy spellings of the columns the mapping reads (those that exist in legacy CUR). */
+const LEGACY = [
+  'identity/LineItemId',
+  'identity/TimeInterval',
+  'bill/BillType',
+  'bill/BillingEntity',
+  'bill/InvoiceId',
+  'bill/InvoicingEntity',
+  'bill/PayerAccountId',
+  'bill/BillingPeriodStartDate',
+  'bill/BillingPeriodEndDate',
+  'lineItem/UsageAccountId',
+  'lineItem/LineItemType',
+  'lineItem/UsageStartDate',
+  'lineItem/UsageEndDate',
+  'lineItem/ProductCode',
+  'lineItem/UsageType',
+  'lineItem/Operation',
+  'lineItem/AvailabilityZone',
+  'lineItem/ResourceId',
+  'lineItem/UsageAmount',
+  'lineItem/CurrencyCode',
+  'lineItem/UnblendedRate',
+  'lineItem/UnblendedCost',
+  'lineItem/LineItemDescription',
+  'lineItem/LegalEntity',
+  'product/regionCode',
+  'product/servicecode',
+  'product/sku',
+  'pricing/publicOnDemandCost',
+  'pricing/publicOnDemandRate',
+  'pricing/unit',
+  'pricing/term',
+  'pricing/RateId',
+  'pricing/RateCode',
+  'reservation/ReservationARN',
+  'reservation/EffectiveCost',
+  'reservation/UnusedAmortizedUpfrontFeeForBillingPeriod',
+  'reservation/UnusedRecurringFee',
+  'reservation/UnusedQuantity',
+  'savingsPlan/SavingsPlanARN',
+  'savingsPlan/SavingsPlanEffectiveCost',
+  'savingsPlan/TotalCommitmentToDate',
+  'savingsPlan/UsedCommitment',
+];
+const aliases: Record<string, string[]> = {
+  ...Object.fromEntries(LEGACY.map((l) => [legacyToCur2(l), [l]])),
+  product_product_name: ['product/ProductName'],
+  product_region: ['product/region'],
+};
+for (const a of Object.keys(aliases))
+  if (!(CUR_COLUMNS as readonly string[]).includes(a) && !a.startsWith('product_'))
+    throw new Error(`aws-cur: legacy alias ${a} names no CUR column`);
+
+const TAG_PREFIX = 'resourcetags/';
+const tagColumns = (s: Sniff) => s.header.filter((h) => h.toLowerCase().startsWith(TAG_PREFIX));
+
+/** Resource tags (and nothing for a month without tag columns) as one JSON object of the non-blank values. */
+function tagsOf(cols: string[]): Sql {
+  if (cols.length === 0) return sql`NULL`;
+  const entries = joinSql(
+    cols.map((c) => sql`struct_pack(k := ${lit(c.slice(TAG_PREFIX.length))}, v := ${str(c)})`),
+    ', ',
+  );
+  return sql`NULLIF(CAST(to_json(map_from_entries(list_filter([${entries}], e -> e.v IS NOT NULL))) AS VARCHAR), '{}')`;
+}
+
+const productName = str('product_product_name');
+
+export const awsCur = defineSource({
+  id: 'aws-cur',
+  title: 'AWS Cost and Usage Report, legacy (CSV)',
+  family: 'cloud',
+  dataset: 'focus',
+  detects:
+    'CSV with lineItem/LineItemType, lineItem/UnblendedCost and bill/PayerAccountId (legacy CUR headers)',
+  detect: [
+    {
+      format: 'csv',
+      header: { all: ['lineItem/LineItemType', 'lineItem/UnblendedCost', 'bill/PayerAccountId'] },
+    },
+  ],
+  aliases,
+  reader: (s) => ({
+    kind: 'csv',
+    columns: curReaderColumns({
+      product_product_name: { type: 'VARCHAR' },
+      product_region: { type: 'VARCHAR' },
+      ...Object.fromEntries(tagColumns(s).map((c): [string, InputColumn] => [c, { type: 'VARCHAR' }])),
+    }),
+  }),
+  checks: CUR_CHECKS,
+  absent: CUR_ABSENT,
+  map: curMap({ productName, regionName: str('product_region'), tags: sql`NULL` }),
+  mapFor: (s) => ({ Tags: tagsOf(tagColumns(s)) }),
+  sourceCost: sql`TRY_CAST(${str('line_item_unblended_cost')} AS DECIMAL(38,18))`,
+  reconcileTo: 'BilledCost',
+  replace: { kind: 'period' },
+  storedNotes: [BEDROCK_OTHER_NOTE],
+});
