@@ -106,22 +106,31 @@ const DISCOUNTS = [
 ];
 
 export const LINE_ITEM_TYPES = {
+  /** Metered consumption (Bedrock and capacity reservation rows are among these). */
   usage: USAGE,
-  purchase: ['Fee', ...RI_FEES, ...SP_FEES],
+  commitmentFees: ['Fee', ...RI_FEES, ...SP_FEES],
   tax: ['Tax'],
   credit: ['Credit', 'Refund', ...DISCOUNTS],
 } as const;
 
-/** FOCUS ChargeCategory of a line item type; a type AWS adds later is an Adjustment (its money still counts). */
+const riArn = str('reservation_reservation_a_r_n');
+const spArn = str('savings_plan_savings_plan_a_r_n');
+
+/**
+ * FOCUS ChargeCategory of a line item type. A commitment's upfront fee is a Purchase (it covers later usage); its
+ * recurring fee is the Unused usage of the commitment (FOCUS has the unused part of a commitment as a Usage row, and
+ * AWS bills it on that fee row); a Fee that belongs to no commitment (support, registrations) is a one-time charge
+ * whose cost counts when it is billed, so Usage too. A type AWS adds later is an Adjustment (its money still counts).
+ */
 const chargeCategory = sql`(CASE
-  WHEN ${is(...LINE_ITEM_TYPES.usage)} THEN 'Usage'
-  WHEN ${is(...LINE_ITEM_TYPES.purchase)} THEN 'Purchase'
+  WHEN ${is(...USAGE, ...RI_FEES, 'SavingsPlanRecurringFee')} THEN 'Usage'
+  WHEN ${is('SavingsPlanUpfrontFee')} OR (${is('Fee')} AND ${riArn} IS NOT NULL) THEN 'Purchase'
+  WHEN ${is('Fee')} THEN 'Usage'
   WHEN ${is('Tax')} THEN 'Tax'
   WHEN ${is(...LINE_ITEM_TYPES.credit)} THEN 'Credit'
   ELSE 'Adjustment' END)`;
 
-const riArn = str('reservation_reservation_a_r_n');
-const spArn = str('savings_plan_savings_plan_a_r_n');
+const spUnused = sql`${orZero('savings_plan_total_commitment_to_date')} - ${orZero('savings_plan_used_commitment')}`;
 
 /**
  * Amortized cost per line item type. RI and Savings Plan usage costs its effective rate; the negation that cancels
@@ -133,7 +142,7 @@ const effectiveCost = sql`(CASE
   WHEN ${is('DiscountedUsage')} THEN ${orZero('reservation_effective_cost')}
   WHEN ${is('SavingsPlanCoveredUsage')} THEN ${orZero('savings_plan_savings_plan_effective_cost')}
   WHEN ${is('SavingsPlanNegation', 'SavingsPlanUpfrontFee')} THEN ${zero}
-  WHEN ${is('SavingsPlanRecurringFee')} THEN ${orZero('savings_plan_total_commitment_to_date')} - ${orZero('savings_plan_used_commitment')}
+  WHEN ${is('SavingsPlanRecurringFee')} THEN ${spUnused}
   WHEN ${is('RIFee')} THEN ${orZero('reservation_unused_amortized_upfront_fee_for_billing_period')} + ${orZero('reservation_unused_recurring_fee')}
   WHEN ${is('Fee')} AND ${riArn} IS NOT NULL THEN ${zero}
   ELSE ${unblended} END)`;
@@ -142,28 +151,30 @@ const effectiveCost = sql`(CASE
 const commitmentId = sql`(CASE
   WHEN ${is(...RI_USAGE, ...RI_FEES, 'Fee')} THEN ${riArn}
   WHEN ${is(...SP_USAGE, ...SP_FEES)} THEN ${spArn} END)`;
-const isRi = sql`(${commitmentId} IS NOT NULL AND ${is(...RI_USAGE, ...RI_FEES, 'Fee')})`;
+const isRi = sql`(${ident('aws_commitment')} IS NOT NULL AND ${is(...RI_USAGE, ...RI_FEES, 'Fee')})`;
 
-/** Commitment status: usage rows consume it; a recurring fee row with an unused part carries that part. */
-const commitmentStatus = sql`(CASE WHEN ${commitmentId} IS NULL THEN NULL
+/** Commitment status of Usage rows: covered usage consumed it; a recurring fee row carries its unused part. */
+const commitmentStatus = sql`(CASE WHEN ${ident('aws_commitment')} IS NULL THEN NULL
   WHEN ${is(...RI_USAGE, ...SP_USAGE)} THEN 'Used'
-  WHEN ${is('RIFee', 'SavingsPlanRecurringFee')} AND ${effectiveCost} <> 0 THEN 'Unused' END)`;
+  WHEN ${is('RIFee', 'SavingsPlanRecurringFee')} THEN 'Unused' END)`;
 
 const HOURS = ['Hrs', 'Hours', 'Hour', 'hrs', 'hours'];
 const usageAmount = decimal('line_item_usage_amount');
 
 /**
- * How much of the commitment a row is about: an RI's hours (usage: hours covered; fee: hours reserved in the
- * period); a Savings Plan's spend (covered usage: its effective cost; recurring fee: the commitment billed).
- * FOCUS wants it only where a row has a SkuPriceId.
+ * How much of the commitment a row is about: an RI's hours (covered usage: the hours; recurring fee: the hours left
+ * unused; upfront fee: its quantity), a Savings Plan's spend (covered usage: its effective cost; recurring fee: the
+ * commitment left unused; upfront fee: its amount). FOCUS wants it only where a row has a SkuPriceId.
  */
 function commitmentQuantity(skuPriceId: Sql): { quantity: Sql; unit: Sql } {
-  const applies = sql`(${commitmentId} IS NOT NULL AND ${skuPriceId} IS NOT NULL AND ${chargeCategory} IN ('Usage', 'Purchase'))`;
+  const applies = sql`(${ident('aws_commitment')} IS NOT NULL AND ${skuPriceId} IS NOT NULL AND ${ident('aws_category')} IN ('Usage', 'Purchase'))`;
   return {
     quantity: sql`(CASE WHEN NOT ${applies} THEN NULL
+      WHEN ${is('RIFee')} THEN ${orZero('reservation_unused_quantity')}
       WHEN ${isRi} THEN ${usageAmount}
       WHEN ${is('SavingsPlanCoveredUsage')} THEN ${orZero('savings_plan_savings_plan_effective_cost')}
       WHEN ${is('SavingsPlanNegation')} THEN ${zero}
+      WHEN ${is('SavingsPlanRecurringFee')} THEN ${spUnused}
       ELSE ${unblended} END)`,
     unit: sql`(CASE WHEN NOT ${applies} THEN NULL WHEN ${isRi} THEN 'Hours' ELSE ${str('line_item_currency_code')} END)`,
   };
@@ -173,38 +184,46 @@ function commitmentQuantity(skuPriceId: Sql): { quantity: Sql; unit: Sql } {
 
 /** The usage type lower-cased with `_` as `-`, so `InputTokenCount`, `input_tokens` and `input-tokens` read alike. */
 const usageType = str('line_item_usage_type');
-const ut = sql`lower(replace(${usageType}, '_', '-'))`;
+const folded = (u: Sql) => sql`lower(replace(${u}, '_', '-'))`;
+const ut = folded(usageType);
 
 /**
- * A Bedrock line item: the service says so (product code, service code or product name), or a Marketplace-sold
+ * A Bedrock line item: the service says so (product code or service code), or a Marketplace-sold
  * model's usage type names token counts (`USE1-MP:USE1_InputTokenCount-Units`).
  */
-export function bedrockRow(productName: Sql): Sql {
-  return sql`(${is(...LINE_ITEM_TYPES.usage)} AND (
+const bedrockRow = sql`(${is(...LINE_ITEM_TYPES.usage)} AND (
     COALESCE(lower(${str('line_item_product_code')}) LIKE '%bedrock%', false)
     OR COALESCE(lower(${str('product_servicecode')}) LIKE '%bedrock%', false)
-    OR COALESCE(lower(${productName}) LIKE '%bedrock%', false)
     OR COALESCE(${ut} LIKE '%-mp:%token%', false)))`;
-}
 
-/** Token class from the usage type (bedrock_usage_type_patterns: cache first, since cache writes say "input"). */
-const parsedClass = sql`(CASE
-  WHEN ${ut} LIKE '%cache-read%' OR ${ut} LIKE '%cacheread%' THEN 'cache_read'
-  WHEN ${ut} LIKE '%cache-write%' OR ${ut} LIKE '%cachewrite%' THEN 'cache_write'
-  WHEN regexp_matches(${ut}, 'input-?token') THEN 'input'
-  WHEN regexp_matches(${ut}, 'output-?token') THEN 'output'
+/**
+ * Token class from a usage type (the documented patterns and the Marketplace-style ones, case and `_`/`-`
+ * folded); cache first, since a cache write says "input" too. Anything else is `other`.
+ */
+export function tokenClassOf(usage: Sql): Sql {
+  const u = folded(usage);
+  return sql`(CASE
+  WHEN ${u} LIKE '%cache-read%' OR ${u} LIKE '%cacheread%' THEN 'cache_read'
+  WHEN ${u} LIKE '%cache-write%' OR ${u} LIKE '%cachewrite%' THEN 'cache_write'
+  WHEN regexp_matches(${u}, 'input-?token') THEN 'input'
+  WHEN regexp_matches(${u}, 'output-?token') THEN 'output'
   ELSE 'other' END)`;
+}
 
 /**
  * The model named inside the usage type: what follows the region prefix and precedes the token direction
  * (`USE1-Claude4.6Sonnet-input-tokens` -> `Claude4.6Sonnet`, `…-mantle-input-tokens-…` likewise). Marketplace-style
- * names carry none (`USE1-MP:USE1_InputTokenCount-Units`): the product name stands in.
+ * names carry none (`USE1-MP:USE1_InputTokenCount-Units`): NULL, and the caller's fallback stands in.
  */
-const modelInUsageType = sql`NULLIF(regexp_extract(${usageType},
+export const modelOf = (usage: Sql): Sql => sql`NULLIF(regexp_extract(${usage},
   '^(?:[A-Za-z]{2,4}[0-9]+-)?([^:]+?)-(?:mantle-)?(?:input|output|cache-read|cache-write)-', 1), '')`;
 
-/** Tokens per unit of `pricing_unit`: Bedrock bills tokens by the token, the 1K or the 1M depending on SKU. */
-const tokensPerUnit = (unit: Sql): Sql => sql`(CASE
+/** Service tier named in a usage type (priority, flex, batch), else NULL. */
+export const tierOf = (usage: Sql): Sql =>
+  sql`NULLIF(regexp_extract(${folded(usage)}, '(priority|flex|batch)', 1), '')`;
+
+/** Tokens per unit of a pricing unit: Bedrock bills tokens by the token, the 1K or the 1M depending on SKU. */
+export const tokensPerUnit = (unit: Sql): Sql => sql`(CASE
   WHEN regexp_matches(lower(COALESCE(${unit}, '')), '(^|[^0-9])1\\s*(m|million)|1,000,000|1000000') THEN 1000000
   WHEN regexp_matches(lower(COALESCE(${unit}, '')), '(^|[^0-9])1\\s*(k|thousand)|1,000|1000') THEN 1000
   ELSE 1 END)`;
@@ -279,27 +298,50 @@ const capacityStatus = sql`(CASE WHEN ${capacityId} IS NULL THEN NULL
     OR regexp_matches(COALESCE(${usageType}, ''), 'Unused(Box|Ded)') THEN 'Unused'
   ELSE 'Used' END)`;
 
-/** The FOCUS map of a CUR (either spelling, once its columns have their CUR 2.0 names). */
+// the rate code starts with the SKU in real exports; where it does not (anonymised samples), the SKU is prefixed
+// so that a SkuPriceId has exactly one parent SkuId
+const rateCode = sql`COALESCE(${str('pricing_rate_code')}, ${str('pricing_rate_id')})`;
+const skuPriceId = sql`(CASE WHEN ${rateCode} IS NULL THEN NULL
+  WHEN ${str('product_sku')} IS NULL OR starts_with(${rateCode}, ${str('product_sku')}) THEN ${rateCode}
+  ELSE ${str('product_sku')} || ':' || ${rateCode} END)`;
+
+/**
+ * Per-record values the map reads several times, computed once (the source's `let` columns). A negative rate (a
+ * Savings Plan negation) is a positive price of a negative quantity, as FOCUS wants prices non-negative and
+ * price x quantity = cost.
+ */
+export const CUR_LETS: Record<string, Sql> = {
+  aws_category: chargeCategory,
+  aws_commitment: commitmentId,
+  aws_bedrock: bedrockRow,
+  aws_sku_price: skuPriceId,
+  aws_sign: sql`(CASE WHEN ${decimal('line_item_unblended_rate')} < 0 THEN -1 ELSE 1 END)`,
+  aws_amount: usageAmount,
+};
+const cat = ident('aws_category');
+const cid = ident('aws_commitment');
+const bedrock = ident('aws_bedrock');
+const sign = ident('aws_sign');
+const amount = ident('aws_amount');
+
+/** The FOCUS map of a CUR (either spelling, once its columns have their CUR 2.0 names); reads CUR_LETS. */
 export function curMap(o: CurMapOptions): FocusMap {
-  const bedrock = bedrockRow(o.productName);
-  const tokenClass = sql`(CASE WHEN ${bedrock} THEN ${parsedClass} END)`;
+  const tokenClass = sql`(CASE WHEN ${bedrock} THEN ${tokenClassOf(usageType)} END)`;
   const isTokens = sql`COALESCE(${tokenClass} <> 'other', false)`;
-  // the rate code starts with the SKU in real exports; where it does not (anonymised samples), the SKU is
-  // prefixed so that a SkuPriceId has exactly one parent SkuId
-  const rate = sql`COALESCE(${str('pricing_rate_code')}, ${str('pricing_rate_id')})`;
-  const skuPriceId = sql`(CASE WHEN ${rate} IS NULL THEN NULL
-    WHEN ${str('product_sku')} IS NULL OR starts_with(${rate}, ${str('product_sku')}) THEN ${rate}
-    ELSE ${str('product_sku')} || ':' || ${rate} END)`;
-  const category = chargeCategory;
-  const service = valueMap(str('line_item_product_code'), SERVICE_CATEGORY, constant('Other'));
-  const contractedPrice = sql`CASE WHEN ${category} IN ('Usage', 'Purchase') THEN ${decimal('line_item_unblended_rate')} END`;
-  // ContractedCost is price x quantity (AWS rounds the unblended cost to 10 decimals, its rate x amount is exact);
-  // factors cast down so the DECIMAL product cannot overflow (TRAPS: scales add)
-  const contractedCost = sql`COALESCE(CAST(CAST(${contractedPrice} AS DECIMAL(38,12)) * CAST(${usageAmount} AS DECIMAL(38,12)) AS ${MONEY}), ${unblended})`;
-  const cq = commitmentQuantity(skuPriceId);
+  const priced = sql`(${cat} IN ('Usage', 'Purchase'))`;
+  const service = sql`(CASE WHEN ${bedrock} THEN 'AI and Machine Learning'
+    ELSE ${valueMap(str('line_item_product_code'), SERVICE_CATEGORY, constant('Other'))} END)`;
+  const quantity = sql`CASE WHEN ${priced} THEN ${amount} * ${sign} END`;
+  const contractedPrice = sql`CASE WHEN ${priced} THEN abs(${decimal('line_item_unblended_rate')}) END`;
+  const listPrice = sql`CASE WHEN ${priced} THEN COALESCE(abs(${decimal('pricing_public_on_demand_rate')}), ${contractedPrice}) END`;
+  // a cost is its price x quantity where both are known (AWS rounds the unblended cost to 10 decimals; its rate x
+  // amount is exact); factors cast down so the DECIMAL product cannot overflow (scales add)
+  const times = (price: Sql) =>
+    sql`CAST(CAST(${price} AS DECIMAL(38,12)) * CAST(${quantity} AS DECIMAL(38,12)) AS ${MONEY})`;
+  const cq = commitmentQuantity(ident('aws_sku_price'));
   const pricingUnit = str('pricing_unit');
-  const consumed = sql`(${category} = 'Usage' AND COALESCE(${commitmentStatus}, '') <> 'Unused')`;
-  const priced = sql`(${category} IN ('Usage', 'Purchase'))`;
+  const consumed = sql`(${cat} = 'Usage' AND COALESCE(${commitmentStatus}, '') <> 'Unused')`;
+  const resource = str('line_item_resource_id');
   return {
     BillingAccountId: str('bill_payer_account_id'),
     BillingAccountName: sql`COALESCE(${str('bill_payer_account_name')}, ${str('bill_payer_account_id')})`,
@@ -322,7 +364,7 @@ export function curMap(o: CurMapOptions): FocusMap {
     ServiceCategory: service,
     ServiceSubcategory: sql`(CASE WHEN ${bedrock} THEN 'Generative AI'
       ELSE ${valueMap(str('line_item_product_code'), SERVICE_SUBCATEGORY, sql`'Other (' || ${service} || ')'`)} END)`,
-    ChargeCategory: category,
+    ChargeCategory: cat,
     ChargeFrequency: sql`(CASE
       WHEN ${is('RIFee', 'SavingsPlanRecurringFee')} THEN 'Recurring'
       WHEN ${is('Fee', 'SavingsPlanUpfrontFee', 'Tax', 'Credit', 'Refund')} THEN 'One-Time'
@@ -330,44 +372,61 @@ export function curMap(o: CurMapOptions): FocusMap {
     ChargeDescription: sql`COALESCE(${str('line_item_line_item_description')}, ${type})`,
     BilledCost: unblended,
     EffectiveCost: effectiveCost,
-    ListCost: sql`(CASE WHEN ${is(...LINE_ITEM_TYPES.usage)} AND NOT ${is('SavingsPlanNegation')}
-      THEN COALESCE(${decimal('pricing_public_on_demand_cost')}, ${unblended}) ELSE ${unblended} END)`,
-    ContractedCost: contractedCost,
-    ListUnitPrice: sql`CASE WHEN ${priced} THEN ${decimal('pricing_public_on_demand_rate')} END`,
+    ListCost: sql`COALESCE(${times(listPrice)}, ${unblended})`,
+    ContractedCost: sql`COALESCE(${times(contractedPrice)}, ${unblended})`,
+    ListUnitPrice: listPrice,
     ContractedUnitPrice: contractedPrice,
     PricingCategory: sql`(CASE WHEN NOT ${priced} THEN NULL
-      WHEN ${commitmentId} IS NOT NULL THEN 'Committed'
+      WHEN ${cid} IS NOT NULL THEN 'Committed'
       WHEN lower(COALESCE(${str('pricing_term')}, '')) = 'spot' THEN 'Dynamic'
       ELSE 'Standard' END)`,
-    PricingQuantity: sql`CASE WHEN ${priced} THEN ${usageAmount} END`,
+    PricingQuantity: quantity,
     PricingUnit: sql`CASE WHEN ${priced} THEN ${pricingUnit} END`,
     ConsumedQuantity: sql`(CASE WHEN NOT ${consumed} THEN NULL
-      WHEN ${isTokens} THEN CAST(${usageAmount} * ${tokensPerUnit(pricingUnit)} AS ${MONEY})
-      ELSE ${usageAmount} END)`,
+      WHEN ${isTokens} THEN CAST(${amount} * ${tokensPerUnit(pricingUnit)} AS ${MONEY})
+      ELSE ${amount} END)`,
     ConsumedUnit: sql`(CASE WHEN NOT ${consumed} THEN NULL WHEN ${isTokens} THEN 'Tokens'
       WHEN ${pricingUnit} IN ${litList(HOURS)} THEN 'Hours' ELSE ${pricingUnit} END)`,
     SkuId: str('product_sku'),
-    SkuPriceId: skuPriceId,
-    SkuMeter: sql`(CASE WHEN ${isTokens} THEN ${valueMap(tokenClass, TOKEN_METER)} ELSE ${usageType} END)`,
+    SkuPriceId: ident('aws_sku_price'),
+    SkuMeter: sql`(CASE WHEN ${str('product_sku')} IS NULL THEN NULL
+      WHEN ${isTokens} THEN ${valueMap(tokenClass, TOKEN_METER)} ELSE ${usageType} END)`,
     RegionId: str('product_region_code'),
     RegionName: sql`CASE WHEN ${str('product_region_code')} IS NOT NULL THEN ${o.regionName} END`,
     AvailabilityZone: str('line_item_availability_zone'),
-    ResourceId: str('line_item_resource_id'),
+    ResourceId: resource,
+    ResourceType: resourceType(resource),
     Tags: o.tags,
-    CommitmentDiscountId: commitmentId,
-    CommitmentDiscountType: sql`(CASE WHEN ${commitmentId} IS NULL THEN NULL WHEN ${isRi} THEN 'Reservation' ELSE 'Savings Plan' END)`,
-    CommitmentDiscountCategory: sql`(CASE WHEN ${commitmentId} IS NULL THEN NULL WHEN ${isRi} THEN 'Usage' ELSE 'Spend' END)`,
+    CommitmentDiscountId: cid,
+    CommitmentDiscountType: sql`(CASE WHEN ${cid} IS NULL THEN NULL WHEN ${isRi} THEN 'Reservation' ELSE 'Savings Plan' END)`,
+    CommitmentDiscountCategory: sql`(CASE WHEN ${cid} IS NULL THEN NULL WHEN ${isRi} THEN 'Usage' ELSE 'Spend' END)`,
     CommitmentDiscountStatus: commitmentStatus,
     CommitmentDiscountQuantity: cq.quantity,
     CommitmentDiscountUnit: cq.unit,
     CapacityReservationId: capacityId,
     CapacityReservationStatus: capacityStatus,
     x_CostSource: constant('cloud-export'),
-    x_ModelRaw: sql`(CASE WHEN ${isTokens} THEN COALESCE(${modelInUsageType}, ${o.productName}) END)`,
+    x_ModelRaw: sql`(CASE WHEN ${isTokens} THEN COALESCE(${modelOf(usageType)}, ${o.productName}) END)`,
     x_TokenClass: tokenClass,
     x_Modality: sql`CASE WHEN ${isTokens} THEN 'text' END`,
-    x_ServiceTier: sql`CASE WHEN ${bedrock} THEN NULLIF(regexp_extract(${ut}, '(priority|flex|batch)', 1), '') END`,
+    x_ServiceTier: sql`CASE WHEN ${bedrock} THEN ${tierOf(usageType)} END`,
   };
+}
+
+/** Resource id prefixes of the common EC2 resources; an ARN names its own type; else the product code. */
+const RESOURCE_PREFIX: Record<string, string> = {
+  i: 'Instance',
+  cr: 'Capacity Reservation',
+  vol: 'Volume',
+  snap: 'Snapshot',
+  eni: 'Network Interface',
+  nat: 'NAT Gateway',
+  eipalloc: 'Elastic IP',
+};
+function resourceType(id: Sql): Sql {
+  return sql`(CASE WHEN ${id} IS NULL THEN NULL
+    WHEN starts_with(${id}, 'arn:') THEN NULLIF(regexp_extract(${id}, '^arn:[^:]*:[^:]*:[^:]*:[^:]*:([^/:]+)[/:]', 1), '')
+    ELSE COALESCE(${valueMap(sql`regexp_extract(${id}, '^([a-z]+)-[0-9a-f]+$', 1)`, RESOURCE_PREFIX)}, ${str('line_item_product_code')}) END)`;
 }
 
 /** Why CUR leaves ChargeClass NULL (the contract's completeness rule). */

@@ -11,6 +11,7 @@ import {
   CUR_ABSENT,
   CUR_CHECKS,
   CUR_COLUMNS,
+  CUR_LETS,
   curMap,
   curReaderColumns,
 } from './aws-cur-common.js';
@@ -116,6 +117,7 @@ export const awsCur = defineSource({
     }),
   }),
   checks: CUR_CHECKS,
+  let: CUR_LETS,
   absent: CUR_ABSENT,
   map: curMap({ productName, regionName: str('product_region'), tags: sql`NULL` }),
   mapFor: (s) => ({ Tags: tagsOf(tagColumns(s)) }),

@@ -5,6 +5,7 @@ import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
 import { awsCur } from './aws-cur.js';
 import { awsCur2 } from './aws-cur2.js';
+import { awsFocus } from './aws-focus.js';
 import { commitments } from './commitments.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
@@ -28,6 +29,7 @@ export const SOURCES: SourceDefinition[] = [
   commitments,
   awsCur,
   awsCur2,
+  awsFocus,
   focus,
 ];
 
