@@ -411,9 +411,8 @@ write('cur2_constructed.csv.gz', gz(cur2Csv));
 const EXPORT = 'cur2-delivery/cur2-export';
 const parts = [cur2Rows.slice(0, 12), cur2Rows.slice(12)];
 rmSync(join(DIR, 'cur2-delivery'), { recursive: true, force: true });
-parts.forEach((rows, i) =>
-  write(`${EXPORT}/data/BILLING_PERIOD=2025-03/cur2-export-0000${i + 1}.csv.gz`, gz(csv(cur2Header, rows))),
-);
+for (const [i, rows] of parts.entries())
+  write(`${EXPORT}/data/BILLING_PERIOD=2025-03/cur2-export-0000${i + 1}.csv.gz`, gz(csv(cur2Header, rows)));
 write(
   `${EXPORT}/metadata/BILLING_PERIOD=2025-03/cur2-export-Manifest.json`,
   `${JSON.stringify(
@@ -613,9 +612,8 @@ const ASSEMBLY = '3e1f7a20-8c4b-4d2e-b5a6-9f0c1d2e3f40';
 const REPORT = 'legacy-delivery/cur-report/20231101-20231201';
 rmSync(join(DIR, 'legacy-delivery'), { recursive: true, force: true });
 const halves = [body.slice(0, 640), body.slice(640)];
-halves.forEach((rows, i) =>
-  write(`${REPORT}/${ASSEMBLY}/cur-report-${i + 1}.csv.gz`, gz(`${[head, ...rows].join('\n')}\n`)),
-);
+for (const [i, rows] of halves.entries())
+  write(`${REPORT}/${ASSEMBLY}/cur-report-${i + 1}.csv.gz`, gz(`${[head, ...rows].join('\n')}\n`));
 write(
   `${REPORT}/cur-report-Manifest.json`,
   `${JSON.stringify(
