@@ -116,7 +116,8 @@ export const awsCur = defineSource({
       ...Object.fromEntries(tagColumns(s).map((c): [string, InputColumn] => [c, { type: 'VARCHAR' }])),
     }),
   }),
-  checks: CUR_CHECKS,
+  // messages name the column as the file spells it
+  checks: CUR_CHECKS.map((c) => ({ ...c, column: aliases[c.column]?.[0] ?? c.column })),
   let: CUR_LETS,
   absent: CUR_ABSENT,
   map: curMap({ productName, regionName: str('product_region'), tags: sql`NULL` }),

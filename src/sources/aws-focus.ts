@@ -68,7 +68,7 @@ export const awsFocus: SourceDefinition = defineSource({
     ConsumedUnit: sql`(CASE WHEN ${isTokens} THEN 'Tokens' ELSE ${text('ConsumedUnit')} END)`,
     x_CostSource: constant('focus'),
     x_TokenClass: tokenClass,
-    x_ModelRaw: sql`(CASE WHEN ${isTokens} THEN COALESCE(${modelOf(usageType)}, ${text('SkuId')}) END)`,
+    x_ModelRaw: sql`(CASE WHEN ${isTokens} THEN COALESCE(${modelOf(usageType)}, ${text('ServiceName')}) END)`,
     x_Modality: sql`(CASE WHEN ${isTokens} THEN 'text' END)`,
     x_ServiceTier: sql`(CASE WHEN ${bedrock} THEN ${tierOf(usageType)} END)`,
   },

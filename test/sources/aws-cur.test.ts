@@ -105,7 +105,7 @@ describe('legacy variants and bad input', () => {
     const err = await ingestInto(h, [path]).catch((e) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as InputError).describe()).toMatch(
-      /bad\.csv.*6.*line_item_unblended_cost|bad\.csv.*6.*lineItem\/UnblendedCost/,
+      /bad\.csv, line 6, column lineItem\/UnblendedCost: not a number/,
     );
     expect(await one(h, 'SELECT count(*)::INT n FROM focus')).toEqual({ n: 0 });
   });
