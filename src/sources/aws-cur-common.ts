@@ -242,6 +242,7 @@ const SERVICE_CATEGORY: Record<string, string> = {
   AmazonBedrock: 'AI and Machine Learning',
   AmazonSageMaker: 'AI and Machine Learning',
   AmazonEC2: 'Compute',
+  ComputeSavingsPlans: 'Compute',
   AWSLambda: 'Compute',
   AmazonECS: 'Compute',
   AmazonEKS: 'Compute',

@@ -108,6 +108,17 @@ describe('FOCUS 1.0 with AWS columns', () => {
     ]);
   });
 
+  it('the 1.0 and 1.2 exports of one account and month restate each other: the later replaces the earlier', async () => {
+    const h = home();
+    await ingestInto(h, [fixture('aws/focus12_aws_constructed.csv')]);
+    const r = await ingestInto(h, [fixture('aws/focus10_aws_constructed.csv')]);
+    expect(r.files[0]!.replaced).toBe(24);
+    expect(await one(h, 'SELECT count(*)::INT n, sum(BilledCost)::VARCHAR b FROM focus')).toEqual({
+      n: 10,
+      b: d18('4.557'),
+    });
+  });
+
   it('the 1.2 fixture header is exactly the schema file', () => {
     const schema = readFileSync(fixture('aws/schema/focus_1_2_aws_columns.csv'), 'utf8')
       .trim()
