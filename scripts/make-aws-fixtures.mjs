@@ -605,6 +605,34 @@ async function toParquet(csvPath, cols, out) {
 await toParquet('cur2_constructed.csv', cur2Cols, 'cur2_constructed.parquet');
 await toParquet('focus12_aws_constructed.csv', focus12Cols, 'focus12_aws_constructed.parquet');
 
+// ---------------------------------------------------------------- the real legacy sample as its Athena Parquet
+// names as AWS's Athena integration writes them (`lineItem/UnblendedCost` -> `line_item_unblended_cost`, `…ARN` ->
+// `…_a_r_n`); amounts and costs DOUBLE, the four dates TIMESTAMP, the rest (rates included) VARCHAR
+const legacyHeader = readFileSync(join(DIR, 'legacy_cur_sample.csv'), 'utf8').split('\n', 1)[0].split(',');
+const athena = (c) =>
+  c
+    .replace('/', '_')
+    .replace(/([A-Z])/g, '_$1')
+    .toLowerCase()
+    .replace(/_+/g, '_');
+const legacyType = (c) =>
+  /Date$/.test(c)
+    ? 'TIMESTAMP'
+    : /(Cost|Amount|Fee|Quantity|Factor|Value)$/.test(c) && !c.includes('Rate')
+      ? 'DOUBLE'
+      : 'VARCHAR';
+await conn.run(
+  `COPY (SELECT ${legacyHeader
+    .map((c) => {
+      const t = legacyType(c);
+      const v = `NULLIF("${c}", '')`;
+      const e = t === 'TIMESTAMP' ? `CAST(CAST(${v} AS TIMESTAMPTZ) AS TIMESTAMP)` : `CAST(${v} AS ${t})`;
+      return `${e} AS "${athena(c)}"`;
+    })
+    .join(', ')} FROM read_csv('${join(DIR, 'legacy_cur_sample.csv')}', all_varchar = true, header = true))
+   TO '${join(DIR, 'legacy_cur_sample.parquet')}' (FORMAT parquet, COMPRESSION zstd)`,
+);
+
 // ---------------------------------------------------------------- the real legacy sample as a legacy delivery
 const legacy = readFileSync(join(DIR, 'legacy_cur_sample.csv'), 'utf8').trimEnd().split('\n');
 const [head, ...body] = legacy;

@@ -1,7 +1,9 @@
 // aws-cur: the legacy AWS Cost and Usage Report as CSV (`lineItem/UnblendedCost`-style headers, optionally gzip, or
-// a delivery folder with its `<report>-Manifest.json`). The same data model as CUR 2.0 (aws-cur-common.ts): each
-// legacy column is an alias of its CUR 2.0 name, so one mapping serves both. Resource tags are one column per key
-// (`resourceTags/user:team`), present only for keys the month has: they are declared per file from its header.
+// a delivery folder with its `<report>-Manifest.json`), or as the Parquet of its Athena integration, whose names are
+// the CUR 2.0 ones without CUR 2.0's maps (`line_item_unblended_cost`, `resource_tags_user_team`). The same data
+// model as CUR 2.0 (aws-cur-common.ts): each legacy CSV column is an alias of its CUR 2.0 name, so one mapping serves
+// all three. Resource tags are one column per key (`resourceTags/user:team`, `resource_tags_user_team`), present
+// only for keys the month has: they are declared per file from its header.
 // https://docs.aws.amazon.com/cur/latest/userguide/data-dictionary.html
 import { defineSource, type InputColumn, type Sniff } from '../normalize/contract.js';
 import { str } from '../normalize/ops.js';
@@ -12,6 +14,7 @@ import {
   CUR_CHECKS,
   CUR_COLUMNS,
   CUR_LETS,
+  CUR_REQUIRED,
   curMap,
   curReaderColumns,
 } from './aws-cur-common.js';
@@ -79,14 +82,19 @@ for (const a of Object.keys(aliases))
   if (!(CUR_COLUMNS as readonly string[]).includes(a) && !a.startsWith('product_'))
     throw new Error(`aws-cur: legacy alias ${a} names no CUR column`);
 
-const TAG_PREFIX = 'resourcetags/';
-const tagColumns = (s: Sniff) => s.header.filter((h) => h.toLowerCase().startsWith(TAG_PREFIX));
+/** Tag columns and the prefix before the key: `resourceTags/` in CSV, `resource_tags_` in Parquet. */
+const tagPrefix = (s: Sniff) => (s.format === 'parquet' ? 'resource_tags_' : 'resourcetags/');
+const tagColumns = (s: Sniff) =>
+  (s.format === 'parquet' ? s.parquetColumns : s.header).filter((h) =>
+    h.toLowerCase().startsWith(tagPrefix(s)),
+  );
 
 /** Resource tags (and nothing for a month without tag columns) as one JSON object of the non-blank values. */
-function tagsOf(cols: string[]): Sql {
+function tagsOf(s: Sniff): Sql {
+  const cols = tagColumns(s);
   if (cols.length === 0) return sql`NULL`;
   const entries = joinSql(
-    cols.map((c) => sql`struct_pack(k := ${lit(c.slice(TAG_PREFIX.length))}, v := ${str(c)})`),
+    cols.map((c) => sql`struct_pack(k := ${lit(c.slice(tagPrefix(s).length))}, v := ${str(c)})`),
     ', ',
   );
   return sql`NULLIF(CAST(to_json(map_from_entries(list_filter([${entries}], e -> e.v IS NOT NULL))) AS VARCHAR), '{}')`;
@@ -96,20 +104,22 @@ const productName = str('product_product_name');
 
 export const awsCur = defineSource({
   id: 'aws-cur',
-  title: 'AWS Cost and Usage Report, legacy (CSV)',
+  title: 'AWS Cost and Usage Report, legacy (CSV, or its Athena Parquet)',
   family: 'cloud',
   dataset: 'focus',
   detects:
-    'CSV with lineItem/LineItemType, lineItem/UnblendedCost and bill/PayerAccountId (legacy CUR headers)',
+    'CSV with lineItem/LineItemType, lineItem/UnblendedCost and bill/PayerAccountId (legacy CUR headers); Parquet with line_item_… and product_product_name columns (Athena)',
   detect: [
     {
       format: 'csv',
       header: { all: ['lineItem/LineItemType', 'lineItem/UnblendedCost', 'bill/PayerAccountId'] },
     },
+    // the Athena Parquet shares CUR 2.0's names; the product name is a column of its own there, a map key in CUR 2.0
+    { format: 'parquet', header: { all: [...CUR_REQUIRED, 'product_product_name'] } },
   ],
   aliases,
   reader: (s) => ({
-    kind: 'csv',
+    kind: s.format === 'parquet' ? 'parquet' : 'csv',
     columns: curReaderColumns({
       product_product_name: { type: 'VARCHAR' },
       product_region: { type: 'VARCHAR' },
@@ -121,7 +131,7 @@ export const awsCur = defineSource({
   let: CUR_LETS,
   absent: CUR_ABSENT,
   map: curMap({ productName, regionName: str('product_region'), tags: sql`NULL` }),
-  mapFor: (s) => ({ Tags: tagsOf(tagColumns(s)) }),
+  mapFor: (s) => ({ Tags: tagsOf(s) }),
   sourceCost: sql`TRY_CAST(${str('line_item_unblended_cost')} AS DECIMAL(38,18))`,
   reconcileTo: 'BilledCost',
   replace: { kind: 'period' },

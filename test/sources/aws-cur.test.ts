@@ -64,6 +64,17 @@ describe('the real legacy CUR sample', () => {
     ).toEqual({ b: '1.440565356500000000', c: 'Storage' });
   });
 
+  it('as its Athena Parquet (snake_case names, doubles and timestamps) it stores the same rows and totals', async () => {
+    const p = home();
+    const r = await ingestInto(p, [fixture('aws/legacy_cur_sample.parquet')]);
+    expect(r.files.map((f) => [f.sourceId, f.rowsIn])).toEqual([['aws-cur', 1281]]);
+    const sums = `SELECT count(*)::INT n, sum(BilledCost)::VARCHAR b, sum(EffectiveCost)::VARCHAR e,
+      sum(ListCost)::VARCHAR l, sum(ContractedCost)::VARCHAR c, min(ChargePeriodStart)::VARCHAR t FROM focus`;
+    const fromParquet = await one(p, sums);
+    expect(fromParquet).toMatchObject({ n: 1281, b: TOTAL, t: '2023-11-01 00:00:00+00' });
+    expect(fromParquet).toEqual(await one(h, sums));
+  });
+
   it('as a legacy delivery folder (manifest + two gzip parts) it is one input with the same totals', async () => {
     const d = home();
     const r = await ingestInto(d, [fixture('aws/legacy-delivery')]);

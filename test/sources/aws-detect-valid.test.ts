@@ -27,6 +27,7 @@ async function sniff(path: string): Promise<Sniff> {
 describe('detection', () => {
   const OWN: [string, string][] = [
     ['aws/legacy_cur_sample.csv', 'aws-cur'],
+    ['aws/legacy_cur_sample.parquet', 'aws-cur'],
     ['aws/cur2_constructed.csv', 'aws-cur2'],
     ['aws/cur2_constructed.csv.gz', 'aws-cur2'],
     ['aws/cur2_constructed.parquet', 'aws-cur2'],
