@@ -1,5 +1,6 @@
 // Forgetting data: drop manifest files (and their input records) by source, input file or period, atomically.
 import { join, resolve } from 'node:path';
+import { InputError } from '../errors.js';
 import { Db } from '../store/duckdb.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import { Transaction } from '../store/transaction.js';
@@ -32,6 +33,7 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
         (!opts.file || shas.has(f.inputSha256)) &&
         (!opts.period || f.partition.startsWith(opts.period)),
     );
+    if (matches.length === 0) throw nothingMatches(opts, tx.next);
     // allocations of forgotten origin rows go in the same swap
     const gone = new Set(matches.map((f) => f.path));
     const db = await Db.open({ tempDirectory: join(tx.stagingDir, 'duckdb-tmp') });
@@ -67,4 +69,28 @@ export async function forget(opts: ForgetOptions): Promise<{ files: number; rows
     tx.abort();
     throw e;
   }
+}
+
+/** Selectors that match nothing are a mistake (a typo, a path never ingested): exit 2 and record no empty run. */
+function nothingMatches(
+  opts: ForgetOptions,
+  m: { files: { sourceId: string; partition: string }[]; inputs: { path: string }[] },
+): InputError {
+  const said = [
+    opts.source && `--source ${opts.source}`,
+    opts.file && `--file ${opts.file}`,
+    opts.period && `--period ${opts.period}`,
+  ].filter(Boolean);
+  const sources = [...new Set(m.files.map((f) => f.sourceId))].sort();
+  const months = [...new Set(m.files.map((f) => f.partition.slice(0, 7)))].sort();
+  let hint: string;
+  if (m.files.length === 0) hint = 'the data home holds nothing yet';
+  else if (opts.source && !sources.includes(opts.source)) hint = `stored sources: ${sources.join(', ')}`;
+  else if (opts.file)
+    hint = `stored inputs (as ingested, or their sha256): ${m.inputs
+      .slice(0, 5)
+      .map((i) => i.path)
+      .join(', ')}${m.inputs.length > 5 ? ', ...' : ''}`;
+  else hint = `stored months: ${months.join(', ')}`;
+  return new InputError(`nothing to forget: no stored file matches ${said.join(' ')}`, {}, hint);
 }

@@ -2,6 +2,7 @@
 // own expressions over the reader relation; layer 2 is the full stored schema, typed, with FOCUS defaults,
 // lineage, canonical model ids and (usage) the price-book estimate.
 import { focusStoredColumns, selectList } from '../focus/schema.js';
+import { jsonKeyPath } from '../sql.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
 import { TOKEN_CLASSES, USAGE_COLUMNS } from '../usage/schema.js';
 import type { FocusSource, SourceDefinition, UsageSource } from './contract.js';
@@ -78,7 +79,7 @@ function tagPolicy(tags: string, ctx: FileContext): string {
   if (deny.length)
     t = `NULLIF(CAST(json_merge_patch(COALESCE(${t}, '{}'), ${lit(JSON.stringify(Object.fromEntries(deny.map((k) => [k, null]))))}) AS VARCHAR), '{}')`;
   for (const k of (ctx.hashTags ?? []).filter(Boolean)) {
-    const v = `json_extract_string(${t}, ${lit(`$."${k}"`)})`;
+    const v = `json_extract_string(${t}, ${jsonKeyPath(k)})`;
     t = `CASE WHEN ${v} IS NULL THEN ${t} ELSE CAST(json_merge_patch(${t}, json_object(${lit(k)}, sha256(_salt || ${v}))) AS VARCHAR) END`;
   }
   return t;

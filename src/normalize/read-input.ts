@@ -74,6 +74,17 @@ function withLets(inner: string, lets: Record<string, string>): string {
   return scratch.length ? `SELECT * EXCLUDE (${scratch.map(ident).join(', ')}) FROM (${sql})` : sql;
 }
 
+/**
+ * The longest CSV line read, in bytes. DuckDB's default (2 MB) is below what request logs hold: a LiteLLM row whose
+ * `messages` column (never read by aicost) carries a long prompt or an inline image is a real row, not bad input.
+ * DuckDB sizes its read buffer at 16 x max_line_size unless told (16 MiB lines: 256 MiB buffers, 64 MiB: an
+ * out-of-memory error at the 1 GB default limit), so the buffer stays at DuckDB's usual 32 MiB (CSV_LINE_OPTIONS).
+ * A line over the limit is an input error.
+ */
+export const MAX_CSV_LINE = 16 * 1024 * 1024;
+/** The read_csv options every CSV read of an input shares. */
+export const CSV_LINE_OPTIONS = `max_line_size = ${MAX_CSV_LINE}, buffer_size = ${32 * 1024 * 1024}`;
+
 /** DuckDB's read_csv over the input (or every file of a delivery), typed, with rejects kept for messages. */
 function csvReader(ctx: FileContext, types: string): string {
   const rej = `rej_${ctx.tag}`;
@@ -82,7 +93,7 @@ function csvReader(ctx: FileContext, types: string): string {
   // does, at a tenth of the 20,480-row sample's cost, paid twice (view and query binding). Telling DuckDB every
   // column instead (auto_detect off) was slower: it then converted the large columns no definition reads.
   return `read_csv(${csvInputSql(ctx)}, header = true, auto_detect = true, all_varchar = false,
-      sample_size = 2048, types = {${types}}, store_rejects = true, ignore_errors = true,
+      sample_size = 2048, ${CSV_LINE_OPTIONS}, types = {${types}}, store_rejects = true, ignore_errors = true,
       rejects_table = ${lit(rej)}, rejects_scan = ${lit(`${rej}_scan`)}, rejects_limit = 20)`;
 }
 
@@ -108,7 +119,12 @@ async function readCsv(
   const record = opts.lineNumbers ? 'CAST(row_number() OVER () + 1 AS VARCHAR)' : 'NULL::VARCHAR';
   const inner = `SELECT ${proj.sql}, ${record} AS _record, ${CONTEXT_COLS(ctx)} FROM ${csvReader(ctx, types)}`;
   const name = `src_${ctx.tag}`;
-  await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  try {
+    // creating the view sniffs the file: a line over MAX_CSV_LINE fails here, not in the scan
+    await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  } catch (e) {
+    throw csvReadError(e, ctx);
+  }
   const declared = new Set([
     ...Object.keys(spec).map((k) => k.toLowerCase()),
     ...Object.values(opts.aliases ?? {}).flatMap((xs) => xs.map((x) => x.toLowerCase())),
@@ -201,4 +217,19 @@ export async function readInput(
   const name = `${rel.name}_l`;
   await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(`SELECT * FROM ${rel.name}`, opts.lets ?? {})}`);
   return { ...rel, name, ordered: false };
+}
+
+/** DuckDB's CSV error as an input error: its first line only (the next ones echo the raw line, prompts and keys). */
+function csvReadError(e: unknown, ctx: FileContext): unknown {
+  const lines = ((e as Error).message ?? '').split('\n');
+  const size = lines.find((l) => l.startsWith('Maximum line size'));
+  if (size)
+    return new InputError(
+      `a line is longer than ${MAX_CSV_LINE / 1024 / 1024} MiB (${size.replace(/^.*Actual Size:\s*/, '').replace(/\.$/, '')})`,
+      // DuckDB's "on Line" counts from the sniffer's start, not the file's: no line number rather than a wrong one
+      { file: ctx.displayPath },
+    );
+  if (/Invalid Input|CSV/i.test(lines[0] ?? ''))
+    return new InputError(`cannot be read: ${lines[0]}`, { file: ctx.displayPath });
+  return e;
 }

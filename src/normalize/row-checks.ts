@@ -7,6 +7,7 @@ import { type Db, ident, lit } from '../store/duckdb.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
 import type { RowCheck, SourceDefinition } from './contract.js';
 import type { FileContext } from './file-context.js';
+import { CSV_LINE_OPTIONS } from './read-input.js';
 
 const GUARD = 'aicost-guard';
 
@@ -77,7 +78,8 @@ async function locateLine(db: Db, ctx: FileContext, keyCol: string, value: strin
     await db.run('SET preserve_insertion_order = true');
     const r = await db.one<{ n: string }>(
       `SELECT n FROM (SELECT row_number() OVER () + 1 AS n, ${ident(keyCol)} AS k
-         FROM read_csv(${lit(ctx.absPath)}, header = true, all_varchar = true, ignore_errors = true${compression}))
+         FROM read_csv(${lit(ctx.absPath)}, header = true, all_varchar = true, ignore_errors = true,
+           ${CSV_LINE_OPTIONS}${compression}))
        WHERE k = $1 LIMIT 1`,
       [value],
     );

@@ -6,6 +6,7 @@ import { type SharedResource, SharedResourceSchema } from '../../config.js';
 import { lit, litList } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
 import { targetSql } from './keys.js';
+import { usageBandSql } from './match.js';
 import { factorWeightSql } from './split.js';
 
 /**
@@ -39,7 +40,9 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
     g.runs.push(r.runId);
     groups.set(id, g);
   }
-  const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false)`;
+  // by name: factor files written before the context-window column (band) read it as NULL, which matches any usage
+  const factors = `(SELECT * FROM read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false, union_by_name = true)
+    UNION ALL BY NAME SELECT NULL::VARCHAR AS band WHERE false)`;
   const parts = [...groups.values()].map(
     ({ keys, rules, runs }) => `SELECT u.source_id, u.request_id, u.trace_id,
         SUM(${shareSql('f.effective_cost')}) AS eff,
@@ -48,6 +51,7 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
         AND u."date" >= f.d0 AND u."date" < f.d1
         AND (f.level LIKE 'provider+day%' OR u.model = f.model)
         AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
+        AND (f.level NOT LIKE '%class%' OR f.band IS NULL OR (${usageBandSql('u')}) IS NULL OR (${usageBandSql('u')}) = f.band)
         AND ${targetSql(keys, 'u', rules)} = f.kv
       GROUP BY ALL`,
   );

@@ -11,6 +11,29 @@ import { keyValueSql, targetFromValuesSql } from './keys.js';
 import { classTokensSql, type MethodId } from './methods.js';
 
 /**
+ * A class-level invoice line priced for one context window (Anthropic's cost report itemizes `0-200k` and `200k-1M`
+ * lines, carried in SkuPriceDetails.ContextWindow) matches only usage of that window: long-context tokens cost
+ * twice as much, so spreading the long-context line over short requests would misattribute it. Either side unknown
+ * matches anything.
+ */
+const SAME_BAND = '(p.band IS NULL OR a.band IS NULL OR a.band = p.band)';
+
+/** A pool row's context window, from SkuPriceDetails (NULL when it names none). */
+export const POOL_BAND_SQL = `CASE WHEN json_valid(SkuPriceDetails) THEN json_extract_string(SkuPriceDetails, '$.ContextWindow') END`;
+
+/**
+ * A usage row's context window in the same spelling: a request's own size (input incl. cache above 200k tokens, the
+ * threshold of the models whose invoices itemize it); a bucket's from the source's `context_window` tag.
+ */
+export function usageBandSql(u: string): string {
+  const size = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write']
+    .map((c) => `COALESCE(${u}.${ident(c)}, 0)`)
+    .join(' + ');
+  return `CASE WHEN ${u}.grain = 'request' THEN (CASE WHEN ${size} > 200000 THEN '200k-1M' ELSE '0-200k' END)
+    ELSE json_extract_string(${u}.tags, '$.context_window') END`;
+}
+
+/**
  * Match levels from finest to coarsest (docs/allocation.md#matching). `cls`: the pool row's token class selects the
  * usage tokens. A coarser level only drops what the invoice line lacks: a line naming a model matches usage of that
  * model only; provider+day serves lines with no model (unitemized lines, non-token charges). With `fallback`, a line
@@ -21,9 +44,9 @@ export function matchLevels(fallback: 'none' | 'provider' = 'none') {
     {
       id: 'model+class+day+scope',
       cls: true,
-      pred: 'a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope',
+      pred: `a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope AND ${SAME_BAND}`,
     },
-    { id: 'model+class+day', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL' },
+    { id: 'model+class+day', cls: true, pred: `a.model = p.model AND p.cls IS NOT NULL AND ${SAME_BAND}` },
     { id: 'model+day', cls: false, pred: 'a.model = p.model' },
     { id: 'provider+day', cls: false, pred: 'p.model IS NULL' },
     ...(fallback === 'provider'
@@ -69,7 +92,7 @@ export async function buildCandidates(
       CASE WHEN x_TokenClass IN (${TOKEN_CLASSES.map(lit).join(', ')}) THEN x_TokenClass END AS cls,
       CAST(ChargePeriodStart AS DATE) AS d0,
       GREATEST(CAST(ChargePeriodEnd AS DATE), CAST(ChargePeriodStart AS DATE) + 1) AS d1,
-      x_ProjectId AS scope
+      x_ProjectId AS scope, ${POOL_BAND_SQL} AS band
     FROM focus
     WHERE (x_CostSource IN ('cost-report', 'invoice') OR ServiceCategory = 'AI and Machine Learning')
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
@@ -81,7 +104,7 @@ export async function buildCandidates(
     keys.map((_, i) => ident(`k${i}`)),
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (
-    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${keyCols},
+    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${usageBandSql('u')} AS band, ${keyCols},
       ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
       SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
     FROM usage u
