@@ -88,7 +88,7 @@ const trim = (s) =>
   String(s)
     .replace(/(\.\d*?)0+$/, '$1')
     .replace(/\.$/, '');
-const gb = (b) => `${(b / 1e9).toFixed(2)} GB`;
+const gb = (b) => (b >= 1e9 ? `${(b / 1e9).toFixed(2)} GB` : `${(b / 1e6).toFixed(1)} MB`);
 
 /** The generated CSV (reused when the size and generator version match), and its gzip copy. */
 async function inputs(bytes) {
