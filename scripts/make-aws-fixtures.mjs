@@ -394,6 +394,9 @@ function cur2Row(s, i) {
     savings_plan_savings_plan_a_r_n: s.sp ? SP : '',
     resource_tags: s.tags ? JSON.stringify(s.tags) : '',
     discount: s.type === 'Usage' && s.p === EC2 ? JSON.stringify({ total_discount: -0.0 }) : '',
+    cost_category: s.tags?.user_team
+      ? JSON.stringify({ business_unit: s.tags.user_team === 'ml' ? 'research' : 'product' })
+      : '',
     capacity_reservation_capacity_reservation_arn: s.cr ? CR : '',
     capacity_reservation_capacity_reservation_status: s.cr ?? '',
     capacity_reservation_capacity_reservation_type: s.cr ? 'ODCR' : '',

@@ -82,22 +82,44 @@ for (const a of Object.keys(aliases))
   if (!(CUR_COLUMNS as readonly string[]).includes(a) && !a.startsWith('product_'))
     throw new Error(`aws-cur: legacy alias ${a} names no CUR column`);
 
-/** Tag columns and the prefix before the key: `resourceTags/` in CSV, `resource_tags_` in Parquet. */
-const tagPrefix = (s: Sniff) => (s.format === 'parquet' ? 'resource_tags_' : 'resourcetags/');
-const tagColumns = (s: Sniff) =>
+/**
+ * Per-key columns that become Tags: cost categories (`costCategory/<name>`, Parquet `cost_category_<name>`), then
+ * resource tags (`resourceTags/user:team`, Parquet `resource_tags_user_team`), which win on a shared key.
+ */
+const TAG_PREFIXES = {
+  csv: ['costcategory/', 'resourcetags/'],
+  parquet: ['cost_category_', 'resource_tags_'],
+};
+const tagColumns = (s: Sniff, prefix?: string) =>
   (s.format === 'parquet' ? s.parquetColumns : s.header).filter((h) =>
-    h.toLowerCase().startsWith(tagPrefix(s)),
+    (prefix ? [prefix] : TAG_PREFIXES[s.format === 'parquet' ? 'parquet' : 'csv']).some((p) =>
+      h.toLowerCase().startsWith(p),
+    ),
   );
 
-/** Resource tags (and nothing for a month without tag columns) as one JSON object of the non-blank values. */
-function tagsOf(s: Sniff): Sql {
-  const cols = tagColumns(s);
-  if (cols.length === 0) return sql`NULL`;
+/** One family of per-key columns as a JSON object of its non-blank values ('{}' when none). */
+function objectOf(cols: string[], prefix: string): Sql {
+  if (cols.length === 0) return sql`'{}'`;
   const entries = joinSql(
-    cols.map((c) => sql`struct_pack(k := ${lit(c.slice(tagPrefix(s).length))}, v := ${str(c)})`),
+    cols.map((c) => sql`struct_pack(k := ${lit(c.slice(prefix.length))}, v := ${str(c)})`),
     ', ',
   );
-  return sql`NULLIF(CAST(to_json(map_from_entries(list_filter([${entries}], e -> e.v IS NOT NULL))) AS VARCHAR), '{}')`;
+  return sql`to_json(map_from_entries(list_filter([${entries}], e -> e.v IS NOT NULL)))`;
+}
+
+/** Cost categories and resource tags (nothing for a month without such columns) as one JSON object. */
+function tagsOf(s: Sniff): Sql {
+  const [categories, resource] = TAG_PREFIXES[s.format === 'parquet' ? 'parquet' : 'csv'] as [string, string];
+  const c = tagColumns(s, categories);
+  const r = tagColumns(s, resource);
+  if (c.length + r.length === 0) return sql`NULL`;
+  const merged =
+    c.length === 0
+      ? objectOf(r, resource)
+      : r.length === 0
+        ? objectOf(c, categories)
+        : sql`json_merge_patch(${objectOf(c, categories)}, ${objectOf(r, resource)})`;
+  return sql`NULLIF(CAST(${merged} AS VARCHAR), '{}')`;
 }
 
 const productName = str('product_product_name');

@@ -5,7 +5,7 @@
 // https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2.html
 import { defineSource, type Sniff } from '../normalize/contract.js';
 import { str } from '../normalize/ops.js';
-import { ident, type Sql, sql } from '../sql.js';
+import { ident, lit, type Sql, sql } from '../sql.js';
 import {
   BEDROCK_OTHER_NOTE,
   CUR_ABSENT,
@@ -21,21 +21,21 @@ const mapJson = (s: Sniff, c: string): Sql =>
   s.format === 'parquet' ? sql`CAST(to_json(${ident(c)}) AS VARCHAR)` : str(c);
 
 const jsonKey = (json: Sql, key: string): Sql =>
-  sql`NULLIF(json_extract_string(TRY_CAST(${json} AS JSON), ${sql`'$.${key as Sql}'`}), '')`;
+  sql`NULLIF(json_extract_string(TRY_CAST(${json} AS JSON), ${lit(`$.${key}`)}), '')`;
 
 /**
- * FOCUS Tags: the resource tags (keys as AWS writes them, `user_team`), over the `tags` map where an export has it
- * (IAM principal tags, `iamPrincipal/…`), plus the calling IAM principal when the export includes caller identity.
+ * FOCUS Tags, later ones winning on a shared key: the cost categories (`cost_category`, folded in as AWS's FOCUS 1.2
+ * export does), the `tags` map where an export has it (IAM principal tags, `iamPrincipal/…`), the resource tags
+ * (keys as AWS writes them, `user_team`), and the calling IAM principal when the export includes caller identity.
  */
 function tagsOf(s: Sniff): Sql {
-  const resource = mapJson(s, 'resource_tags');
-  const other = mapJson(s, 'tags');
+  const maps = ['cost_category', 'tags', 'resource_tags'].map((c) => mapJson(s, c));
   const principal = str('line_item_iam_principal');
-  const merged = sql`json_merge_patch(json_merge_patch(COALESCE(TRY_CAST(${other} AS JSON), '{}'),
-    COALESCE(TRY_CAST(${resource} AS JSON), '{}')),
+  const obj = (m: Sql) => sql`COALESCE(TRY_CAST(${m} AS JSON), '{}')`;
+  const merged = sql`json_merge_patch(json_merge_patch(json_merge_patch(${obj(maps[0]!)}, ${obj(maps[1]!)}), ${obj(maps[2]!)}),
     CASE WHEN ${principal} IS NULL THEN '{}' ELSE json_object('iam_principal', ${principal}) END)`;
-  return sql`(CASE WHEN ${resource} IS NULL AND ${other} IS NULL AND ${principal} IS NULL THEN NULL
-    ELSE NULLIF(CAST(${merged} AS VARCHAR), '{}') END)`;
+  const none = sql`${maps[0]!} IS NULL AND ${maps[1]!} IS NULL AND ${maps[2]!} IS NULL AND ${principal} IS NULL`;
+  return sql`(CASE WHEN ${none} THEN NULL ELSE NULLIF(CAST(${merged} AS VARCHAR), '{}') END)`;
 }
 
 const map = (s: Sniff) => {
@@ -66,6 +66,7 @@ export const awsCur2 = defineSource({
       product: { type: 'VARCHAR' },
       resource_tags: { type: 'VARCHAR' },
       tags: { type: 'VARCHAR' },
+      cost_category: { type: 'VARCHAR' },
     }),
   }),
   checks: CUR_CHECKS,

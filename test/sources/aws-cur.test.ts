@@ -87,22 +87,25 @@ describe('the real legacy CUR sample', () => {
 describe('legacy variants and bad input', () => {
   const [header, ...lines] = readFileSync(SAMPLE, 'utf8').trimEnd().split('\n');
 
-  it('resource tag columns become Tags; a payer id with leading zeros stays as written', async () => {
+  it('cost category and resource tag columns become Tags; a payer id with leading zeros stays as written', async () => {
     const h = home();
     const path = join(h, 'tagged.csv');
     // the first three rows (Tax 0.0 each) with two tag columns and a payer id that starts with zeros
     const rows = lines.slice(0, 3).map((l, i) => {
       const zeros = l.replace('Anniversary,123412340534,', 'Anniversary,000012340534,');
-      return `${zeros},${i === 0 ? 'ml' : ''},${i < 2 ? 'chat' : ''}`;
+      return `${zeros},${i === 0 ? 'ml' : ''},${i < 2 ? 'chat' : ''},${i === 1 ? 'research' : ''},${i === 0 ? 'other' : ''}`;
     });
-    writeFileSync(path, `${header},resourceTags/user:team,resourceTags/user:app\n${rows.join('\n')}\n`);
+    // the last column shares its key with a resource tag, which wins
+    const tagHeader =
+      'resourceTags/user:team,resourceTags/user:app,costCategory/business_unit,costCategory/user:team';
+    writeFileSync(path, `${header},${tagHeader}\n${rows.join('\n')}\n`);
     const r = await ingestInto(h, [path]);
     expect(r.files[0]!.sourceId).toBe('aws-cur');
     expect(
       await q(h, `SELECT BillingAccountId a, Tags::VARCHAR t FROM focus ORDER BY x_SourceRecord::INT`),
     ).toEqual([
       { a: '000012340534', t: '{"user:team":"ml","user:app":"chat"}' },
-      { a: '000012340534', t: '{"user:app":"chat"}' },
+      { a: '000012340534', t: '{"business_unit":"research","user:app":"chat"}' },
       { a: '000012340534', t: null },
     ]);
   });

@@ -287,13 +287,18 @@ describe('the same month as gzip CSV, Parquet and a Data Exports delivery', () =
       const r = await ingestInto(h, [fixture(path)]);
       expect(r.files.map((f) => [f.sourceId, f.rowsIn])).toEqual([['aws-cur2', 24]]);
       expect(await one(h, TOTALS)).toEqual(want);
-      // Parquet maps became JSON: the product name and the resource tags
+      // Parquet maps became JSON: the product name, cost categories and resource tags
       expect(
         await one(
           h,
           `SELECT ServiceName s, Tags::VARCHAR t, RegionName r FROM focus WHERE ChargeDescription = 'Usage USE1-BoxUsage:m5.large'`,
         ),
-      ).toEqual({ s: 'Amazon Elastic Compute Cloud', t: '{"user_team":"web"}', r: 'us-east-1' });
+      ).toEqual({
+        s: 'Amazon Elastic Compute Cloud',
+        // the cost_category map folded into Tags (as AWS's FOCUS 1.2 does), resource tags winning on a shared key
+        t: '{"business_unit":"product","user_team":"web"}',
+        r: 'us-east-1',
+      });
     });
   }
 
