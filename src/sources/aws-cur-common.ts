@@ -84,8 +84,10 @@ export function curReaderColumns(extra: Record<string, InputColumn> = {}): Recor
   };
 }
 
-const type = str('line_item_line_item_type');
-const unblended = decimal('line_item_unblended_cost');
+// the values most expressions read, parsed once per record by CUR_LETS (the text -> DECIMAL cast is the costly part)
+const type = ident('aws_type');
+const unblended = ident('aws_cost');
+const rate = ident('aws_rate');
 const zero = sql`CAST(0 AS ${MONEY})`;
 const orZero = (name: string) => sql`COALESCE(${decimal(name)}, ${zero})`;
 const is = (...types: string[]) => sql`COALESCE(${type} IN ${litList(types)}, false)`;
@@ -159,7 +161,7 @@ const commitmentStatus = sql`(CASE WHEN ${ident('aws_commitment')} IS NULL THEN 
   WHEN ${is('RIFee', 'SavingsPlanRecurringFee')} THEN 'Unused' END)`;
 
 const HOURS = ['Hrs', 'Hours', 'Hour', 'hrs', 'hours'];
-const usageAmount = decimal('line_item_usage_amount');
+const usageAmount = ident('aws_amount');
 
 /**
  * How much of the commitment a row is about: an RI's hours (covered usage: the hours; recurring fee: the hours left
@@ -312,12 +314,15 @@ const skuPriceId = sql`(CASE WHEN ${rateCode} IS NULL THEN NULL
  * price x quantity = cost.
  */
 export const CUR_LETS: Record<string, Sql> = {
+  aws_type: str('line_item_line_item_type'),
+  aws_cost: decimal('line_item_unblended_cost'),
+  aws_rate: decimal('line_item_unblended_rate'),
+  aws_amount: decimal('line_item_usage_amount'),
   aws_category: chargeCategory,
   aws_commitment: commitmentId,
   aws_bedrock: bedrockRow,
   aws_sku_price: skuPriceId,
-  aws_sign: sql`(CASE WHEN ${decimal('line_item_unblended_rate')} < 0 THEN -1 ELSE 1 END)`,
-  aws_amount: usageAmount,
+  aws_sign: sql`(CASE WHEN ${rate} < 0 THEN -1 ELSE 1 END)`,
 };
 const cat = ident('aws_category');
 const cid = ident('aws_commitment');
@@ -333,7 +338,7 @@ export function curMap(o: CurMapOptions): FocusMap {
   const service = sql`(CASE WHEN ${bedrock} THEN 'AI and Machine Learning'
     ELSE ${valueMap(str('line_item_product_code'), SERVICE_CATEGORY, constant('Other'))} END)`;
   const quantity = sql`CASE WHEN ${priced} THEN ${amount} * ${sign} END`;
-  const contractedPrice = sql`CASE WHEN ${priced} THEN abs(${decimal('line_item_unblended_rate')}) END`;
+  const contractedPrice = sql`CASE WHEN ${priced} THEN abs(${rate}) END`;
   const listPrice = sql`CASE WHEN ${priced} THEN COALESCE(abs(${decimal('pricing_public_on_demand_rate')}), ${contractedPrice}) END`;
   // a cost is its price x quantity where both are known (AWS rounds the unblended cost to 10 decimals; its rate x
   // amount is exact); factors cast down so the DECIMAL product cannot overflow (scales add)
