@@ -32,7 +32,8 @@ export const STDIN_PATH = '<stdin>';
 
 const NOT_DATA: Record<string, string> = {
   ...Object.fromEntries(
-    ['.md', '.txt', '.yaml', '.yml', '.html', '.pdf', '.png', '.jpg', '.prom', '.sql'].map((e) => [
+    // `.prom` is not here: DCGM exporter scrapes are data (source dcgm); other Prometheus text is undetectable
+    ['.md', '.txt', '.yaml', '.yml', '.html', '.pdf', '.png', '.jpg', '.sql'].map((e) => [
       e,
       'not a data file',
     ]),

@@ -29,7 +29,7 @@ export interface StagedPart {
 
 export interface StagedInput {
   source: SourceDefinition;
-  dataset: 'focus' | 'usage';
+  dataset: 'focus' | 'usage' | 'telemetry';
   parts: StagedPart[];
   rowsIn: number;
   rowsOut: number;
@@ -57,10 +57,11 @@ function timer(label: string): (stage: string) => void {
  */
 const PARQUET_WRITE = 'COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
-/** The partition a stored row belongs to: billing period (focus/) or UTC month (usage/). */
-const PARTITION: Record<'focus' | 'usage', string> = {
+/** The partition a stored row belongs to: billing period (focus/) or UTC month (usage/, telemetry/). */
+const PARTITION: Record<'focus' | 'usage' | 'telemetry', string> = {
   focus: `strftime("BillingPeriodStart", '%Y-%m')`,
   usage: `strftime("date", '%Y-%m')`,
+  telemetry: `strftime("date", '%Y-%m')`,
 };
 
 /** A definition with its file-dependent map entries (`mapFor`) fixed for one sniffed file. */
@@ -118,7 +119,7 @@ async function writeRows(
 /** Row count and totals per partition of the written file; a file spanning partitions is split (rare: backfills). */
 async function partsOf(
   db: Db,
-  dataset: 'focus' | 'usage',
+  dataset: 'focus' | 'usage' | 'telemetry',
   out: string,
   ctx: FileContext,
 ): Promise<StagedPart[]> {
@@ -158,7 +159,8 @@ export async function stageInput(
   const lap = timer(ctx.displayPath);
   const reader = source.reader(sniff);
   const rel = await readInput(db, sniff, reader, ctx, {
-    lineNumbers: source.dataset === 'focus' || reader.kind !== 'csv',
+    // telemetry files are small next to request logs, and their lines name bad samples
+    lineNumbers: source.dataset !== 'usage' || reader.kind !== 'csv',
     lets: source.let,
     aliases: source.aliases,
   });
@@ -222,6 +224,7 @@ async function storedWarnings(
   out: string,
   ctx: FileContext,
 ): Promise<string[]> {
+  if (source.dataset === 'telemetry') return [];
   if (source.dataset === 'focus') {
     if (ctx.account !== null) return [];
     const d = await db.one<{ n: string }>(

@@ -193,6 +193,19 @@ async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileC
   };
 }
 
+/**
+ * A plain-text input one line per record (Prometheus text scrapes), as column `line` with its 1-based line number.
+ * DuckDB's CSV reader with a delimiter and quote no text line carries keeps each line whole; it streams like CSV.
+ */
+async function readLines(db: Db, ctx: FileContext, opts: ReadOptions) {
+  const reader = `read_csv(${csvInputSql(ctx)}, header = false, columns = {'line': 'VARCHAR'}, delim = '\x01',
+      quote = '', escape = '', auto_detect = false, strict_mode = false, null_padding = true)`;
+  const inner = `SELECT line, CAST(row_number() OVER () AS VARCHAR) AS _record, ${CONTEXT_COLS(ctx)} FROM ${reader}`;
+  const name = `src_${ctx.tag}`;
+  await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  return { name, absent: [], unknown: [], ordered: true };
+}
+
 export interface ReadOptions {
   /** Compute line/record numbers (file order): focus-dataset inputs. */
   lineNumbers: boolean;
@@ -213,6 +226,7 @@ export async function readInput(
 ): Promise<SourceRelation> {
   if (reader.kind === 'csv') return readCsv(db, sniff, reader.columns, ctx, opts);
   if (reader.kind === 'parquet') return readParquet(db, reader.columns, ctx, opts);
+  if (reader.kind === 'lines') return readLines(db, ctx, opts);
   const rel = await readJson(db, reader, ctx);
   const name = `${rel.name}_l`;
   await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(`SELECT * FROM ${rel.name}`, opts.lets ?? {})}`);

@@ -26,6 +26,14 @@ export function isGuardError(e: unknown): boolean {
 /** Checks on the produced rows that hold for every source of a dataset (derived rows; never carried-over FOCUS). */
 export function outputRules(source: SourceDefinition): RowCheck[] {
   if (source.family === 'focus') return [];
+  if (source.dataset === 'telemetry')
+    return [
+      {
+        column: 'timestamp',
+        bad: '"timestamp" IS NULL',
+        problem: 'sample time is missing or not a date/time',
+      },
+    ] as RowCheck[];
   if (source.dataset === 'usage')
     return [
       { column: 'timestamp', bad: '"timestamp" IS NULL', problem: 'time is missing or not a date/time' },
@@ -106,7 +114,7 @@ export async function explainGuard(
     : '_record';
   const fromSource = await locateFailure(db, where, source.checks ?? [], recordExpr, ctx, source.recordKey);
   if (fromSource) return fromSource;
-  const recordCol = source.dataset === 'usage' ? 'source_record' : 'x_SourceRecord';
+  const recordCol = source.dataset === 'focus' ? 'x_SourceRecord' : 'source_record';
   const fromOutput = await locateFailure(db, `(${mapped})`, outputRules(source), recordCol, ctx);
   if (fromOutput) return fromOutput;
   throw new InternalError(`${ctx.displayPath}: a row check fired but no offending record was found`);

@@ -7,13 +7,17 @@ import { awsCur } from './aws-cur.js';
 import { awsCur2 } from './aws-cur2.js';
 import { awsFocus } from './aws-focus.js';
 import { commitments } from './commitments.js';
+import { dcgm } from './dcgm.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
+import { gpuReservations } from './gpu-reservations.js';
 import { helicone } from './helicone.js';
 import { langfuse } from './langfuse.js';
 import { litellm } from './litellm.js';
+import { nvidiaSmi } from './nvidia-smi.js';
 import { openaiCosts } from './openai-costs.js';
 import { openaiUsage } from './openai-usage.js';
+import { opencost } from './opencost.js';
 import { otelGenai } from './otel-genai.js';
 
 export const SOURCES: SourceDefinition[] = [
@@ -30,6 +34,11 @@ export const SOURCES: SourceDefinition[] = [
   awsCur,
   awsCur2,
   awsFocus,
+  // GPU reservations and telemetry (docs/gpu.md)
+  gpuReservations,
+  nvidiaSmi,
+  dcgm,
+  opencost,
   focus,
 ];
 

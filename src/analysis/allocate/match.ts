@@ -7,6 +7,7 @@ import { normalizeProviderSql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
+import { buildGpuCandidates, type GpuPoolOptions } from './gpu-pools.js';
 import { keyValueSql, targetFromValuesSql } from './keys.js';
 import { classTokensSql, type MethodId } from './methods.js';
 
@@ -75,7 +76,7 @@ export const periodFilter = (col: string, period: Period): string =>
     .join(' AND ') || 'true';
 
 /**
- * Creates TEMP tables `pool` (allocatable focus rows of record), `uagg` (usage aggregated per target) and
+ * Creates TEMP tables `pool` (allocatable focus rows of record, with their billing currency `cur`), `uagg` (usage aggregated per target) and
  * `cand` (every pool × usage pairing at every level and grain, with its weights).
  */
 export async function buildCandidates(
@@ -83,16 +84,29 @@ export async function buildCandidates(
   keys: string[],
   method: MethodId,
   period: Period,
-  opts: { outputWeight: number; fallback?: 'none' | 'provider'; rules?: readonly SharedResource[] },
+  opts: {
+    outputWeight: number;
+    fallback?: 'none' | 'provider';
+    rules?: readonly SharedResource[];
+    /** x-gpu-time-v1: the GPU clusters and the idle policy (gpu-pools.ts builds the pool and candidates). */
+    gpu?: Pick<GpuPoolOptions, 'clusters' | 'idle'>;
+  },
 ): Promise<void> {
   const rules = opts.rules ?? [];
+  if (method === 'x-gpu-time-v1')
+    return buildGpuCandidates(db, keys, period, {
+      clusters: opts.gpu?.clusters ?? [],
+      idle: opts.gpu?.idle ?? 'separate',
+      outputWeight: opts.outputWeight,
+      rules,
+    });
   const levels = matchLevels(opts.fallback);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
     SELECT x_RowId AS rid, ${normalizeProviderSql('ServiceProviderName')} AS provider, x_Model AS model,
       CASE WHEN x_TokenClass IN (${TOKEN_CLASSES.map(lit).join(', ')}) THEN x_TokenClass END AS cls,
       CAST(ChargePeriodStart AS DATE) AS d0,
       GREATEST(CAST(ChargePeriodEnd AS DATE), CAST(ChargePeriodStart AS DATE) + 1) AS d1,
-      x_ProjectId AS scope, ${POOL_BAND_SQL} AS band
+      x_ProjectId AS scope, ${POOL_BAND_SQL} AS band, BillingCurrency AS cur
     FROM focus
     WHERE (x_CostSource IN ('cost-report', 'invoice') OR ServiceCategory = 'AI and Machine Learning')
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
@@ -148,7 +162,7 @@ export async function buildCandidates(
 function positiveSql(method: MethodId): string {
   return method === 'x-even-v1' || method === 'x-fixed-v1'
     ? 'SUM(w_reqs) > 0'
-    : method === 'x-tokens-v1'
+    : method === 'x-tokens-v1' || method === 'x-gpu-time-v1'
       ? 'SUM(w_tok) > 0'
       : 'SUM(w_est) > 0 OR SUM(w_tok) > 0';
 }
@@ -156,7 +170,8 @@ function positiveSql(method: MethodId): string {
 /** The weight of a candidate under a method: the basis chosen per pool row (estimate, tokens or requests). */
 export function weightSql(method: MethodId, basis = 'c.basis'): string {
   if (method === 'x-even-v1' || method === 'x-fixed-v1') return 'c.w_reqs';
-  if (method === 'x-tokens-v1') return 'c.w_tok';
+  // x-gpu-time-v1: w_tok holds GPU-hours (gpu-pools.ts)
+  if (method === 'x-tokens-v1' || method === 'x-gpu-time-v1') return 'c.w_tok';
   return `CASE ${basis} WHEN 'est' THEN c.w_est ELSE c.w_tok END`;
 }
 
@@ -169,7 +184,7 @@ export async function chooseLevels(db: Db, method: MethodId): Promise<void> {
   const basis =
     method === 'x-token-cost-v1'
       ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END`
-      : method === 'x-tokens-v1'
+      : method === 'x-tokens-v1' || method === 'x-gpu-time-v1'
         ? `'tok'`
         : `'reqs'`;
   await db.run(`CREATE OR REPLACE TEMP TABLE chosen AS
