@@ -157,6 +157,15 @@ export interface FocusSource extends SourceBase {
   reconcileTo?: 'BilledCost' | 'EffectiveCost';
   /** Cost report rows whose quantities come from the same provider's usage report. */
   pairWith?: string;
+  /** Notes read off the written rows: how many match `where` (stored columns), with a few `example` values. */
+  storedNotes?: StoredNote[];
+}
+
+/** A row-level note (e.g. rows kept under a fallback value), counted on the stored rows after the write. */
+export interface StoredNote {
+  where: Sql;
+  example: Sql;
+  note: string;
 }
 
 /** A source of usage rows (usage/): gateway and trace requests, provider usage buckets. */

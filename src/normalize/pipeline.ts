@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { InputError, InternalError } from '../errors.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
 import { TOTAL_COLUMNS } from '../store/files.js';
-import type { Sniff, SourceDefinition } from './contract.js';
+import type { Sniff, SourceDefinition, StoredNote } from './contract.js';
 import type { FileContext } from './file-context.js';
 import { storedSelect, withOrder } from './map-sql.js';
 import { readInput, type SourceRelation, throwOnRejects } from './read-input.js';
@@ -189,6 +189,7 @@ export async function stageInput(
       `${ctx.displayPath}: ${counted.rowsIn - counted.skipped} records kept, ${written} written, ${rowsOut} stored`,
     );
   warnings.push(...(await storedWarnings(db, source, file, ctx)));
+  if (source.dataset === 'focus') notes.push(...(await storedNotes(db, source.storedNotes ?? [], file)));
   return {
     source,
     dataset: source.dataset,
@@ -201,6 +202,19 @@ export async function stageInput(
     notes,
     warnings,
   };
+}
+
+/** A source's row-level notes: the count of stored rows each applies to and up to five example values. */
+async function storedNotes(db: Db, defs: StoredNote[], out: string): Promise<string[]> {
+  const notes: string[] = [];
+  for (const d of defs) {
+    const r = await db.one<{ n: string; ex: string | null }>(
+      `SELECT count(*)::VARCHAR AS n, (SELECT string_agg(e, ', ' ORDER BY e) FROM (SELECT DISTINCT CAST(${d.example} AS VARCHAR) AS e
+         FROM ${out} WHERE ${d.where} ORDER BY e LIMIT 5)) AS ex FROM ${out} WHERE ${d.where}`,
+    );
+    if (r && r.n !== '0') notes.push(`${r.n} ${d.note}${r.ex ? `: ${r.ex}` : ''}`);
+  }
+  return notes;
 }
 
 /** Warnings read off the written rows: a defaulted billing account, unpriced usage. */

@@ -3,6 +3,9 @@ import { InputError } from '../errors.js';
 import { detectScore, editDistance, type Sniff, type SourceDefinition } from '../normalize/contract.js';
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
+import { awsCur } from './aws-cur.js';
+import { awsCur2 } from './aws-cur2.js';
+import { awsFocus } from './aws-focus.js';
 import { azureCost } from './azure-cost.js';
 import { azureFocus } from './azure-focus.js';
 import { commitments } from './commitments.js';
@@ -31,6 +34,9 @@ export const SOURCES: SourceDefinition[] = [
   helicone,
   gatewayCsv,
   commitments,
+  awsCur,
+  awsCur2,
+  awsFocus,
   // GPU reservations and telemetry (docs/gpu.md)
   gpuReservations,
   nvidiaSmi,
