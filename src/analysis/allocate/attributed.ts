@@ -3,10 +3,11 @@
 // row's key value and weight exactly as the run did: the same keys.ts and split.ts SQL, never a second copy.
 import { join } from 'node:path';
 import { type SharedResource, SharedResourceSchema } from '../../config.js';
+import { serviceTierKeySql } from '../../prices/names.js';
 import { lit, litList } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
 import { targetSql } from './keys.js';
-import { usageBandSql } from './match.js';
+import { usageBandSql, usageContextSql } from './match.js';
 import { factorWeightSql } from './split.js';
 
 /**
@@ -40,9 +41,16 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
     g.runs.push(r.runId);
     groups.set(id, g);
   }
-  // by name: factor files written before the context-window column (band) read it as NULL, which matches any usage
+  // by name: factor files written before the context-window column (band) read it as NULL, which matches any usage;
+  // before the price columns (pd, ctx, ctx_upto, stier) as NULL: the line was split by plain tokens
   const factors = `(SELECT * FROM read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false, union_by_name = true)
-    UNION ALL BY NAME SELECT NULL::VARCHAR AS band WHERE false)`;
+    UNION ALL BY NAME SELECT NULL::VARCHAR AS band, NULL::DATE AS pd, NULL::BIGINT AS ctx, NULL::BIGINT AS ctx_upto,
+      NULL::VARCHAR AS stier WHERE false)`;
+  // a factor of a price-weighted class line holds the part of the cost paid at one price (day, context bucket,
+  // service tier): only the requests that paid that price share it, by tokens
+  const size = usageContextSql('u');
+  const samePrice = `(f.ctx IS NULL OR (u."date" = f.pd AND ${serviceTierKeySql('u.service_tier')} = f.stier
+    AND ${size} > f.ctx AND ${size} <= f.ctx_upto))`;
   const parts = [...groups.values()].map(
     ({ keys, rules, runs }) => `SELECT u.source_id, u.request_id, u.trace_id,
         SUM(${shareSql('f.effective_cost')}) AS eff,
@@ -52,6 +60,7 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
         AND (f.level LIKE 'provider+day%' OR u.model = f.model)
         AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
         AND (f.level NOT LIKE '%class%' OR f.band IS NULL OR (${usageBandSql('u')}) IS NULL OR (${usageBandSql('u')}) = f.band)
+        AND ${samePrice}
         AND ${targetSql(keys, 'u', rules)} = f.kv
       GROUP BY ALL`,
   );

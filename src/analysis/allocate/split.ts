@@ -150,21 +150,33 @@ export function factorsSql(
   outputWeight: number,
   splitShared = false,
 ): string {
-  const costs = splitShared
-    ? `CAST(CAST(o.EffectiveCost AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS effective_cost,
-      CAST(CAST(o.BilledCost AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS billed_cost,
-      strftime(o.BillingPeriodStart, '%Y-%m') AS period`
-    : `al.EffectiveCost AS effective_cost, al.BilledCost AS billed_cost,
+  const cost = (m: string) =>
+    splitShared ? `CAST(CAST(o.${m} AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18))` : `al.${m}`;
+  // the part of a target's cost its tokens at one price took (all of it when they met one price)
+  const tierCost = (m: string) =>
+    `CASE WHEN tp.rid IS NULL OR tp.w_est = s.w THEN ${cost(m)}
+      ELSE CAST(CAST(${cost(m)} AS DOUBLE) * CAST(tp.w_est AS DOUBLE) / CAST(s.w AS DOUBLE) AS DECIMAL(38,18)) END`;
+  const costs = `${tierCost('EffectiveCost')} AS effective_cost, ${tierCost('BilledCost')} AS billed_cost,
       strftime(o.BillingPeriodStart, '%Y-%m') AS period`;
   const from = splitShared
     ? 'shares_src s JOIN pool p ON p.rid = s.rid JOIN focus o ON o.x_RowId = s.rid'
     : 'shares s JOIN pool p ON p.rid = s.rid JOIN pool_focus o ON o.x_RowId = s.rid JOIN alloc_money al ON al.rid = s.rid AND al.kv IS NOT DISTINCT FROM s.kv';
+  // A class-level line split by price-weighted tokens (docs/allocation.md#per-request-cost): one factor per price the
+  // target's tokens met (day, context bucket, service tier) holding that price's part of the cost and its tokens, so
+  // usage_attributed shares each part by plain tokens among the requests that paid that price.
+  const tiers = `(SELECT c.rid, c.kv, c.d AS pd, c.ctx, c.ctx_upto, c.stier, SUM(c.w_tok) AS tok, CAST(SUM(c.w_est) AS DECIMAL(38,18)) AS w_est
+      FROM cand c JOIN chosen ch ON ch.rid = c.rid AND ch.rank = c.rank
+      WHERE ch.basis = 'est' AND ch.level LIKE '%class%'
+      GROUP BY ALL)`;
   return `SELECT s.rid AS origin_row_id, s.kv, s.level, s.grain, s.basis, ${lit(method)} AS method,
       ${lit(JSON.stringify(keys))} AS keys, ${outputWeight}::DOUBLE AS output_weight,
       p.provider, p.model, p.cls, p.scope, p.band, p.d0, p.d1,
-      CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18)) ELSE s.w END AS w,
+      CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18))
+        WHEN tp.rid IS NOT NULL THEN CAST(GREATEST(tp.tok, 1) AS DECIMAL(38,18)) ELSE s.w END AS w,
+      tp.pd, tp.ctx, tp.ctx_upto, tp.stier,
       ${costs}, ${lit(runId)} AS run_id
     FROM ${from}
+      LEFT JOIN ${tiers} tp ON tp.rid = s.rid AND tp.kv = s.kv
     WHERE s.kv IS NOT NULL`;
 }
 
