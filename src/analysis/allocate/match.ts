@@ -149,28 +149,29 @@ export async function buildCandidates(
   const thresholds = priced ? await contextThresholds(db) : [];
   const sums = TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ');
   const grouped = `SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${usageBandSql('u')} AS band,
-      ${contextBucketSql(usageContextSql('u'), thresholds)} AS ctx, ${serviceTierKeySql('u.service_tier')} AS stier, ${keyCols},
+      ${contextBucketSql(usageContextSql('u'), thresholds)} AS ctx, u.service_tier AS stier_raw, ${keyCols},
       ${sums}, SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
     FROM usage u
     WHERE ${periodFilter('"date"', period)}
     GROUP BY ALL`;
+  // the service tier's key after aggregation (a few raw spellings), not per usage row
+  const tiered = `SELECT * EXCLUDE (stier_raw), ${serviceTierKeySql('stier_raw')} AS stier FROM (${grouped})`;
   // tokens x price per class (NULL: tokens without a price; 0: no tokens); BIGINT-scale counts as DECIMAL(20,0)
   const pricedCols = TOKEN_CLASSES.map((c) => {
     const pw = `CASE WHEN COALESCE(g.${ident(c)}, 0) = 0 THEN 0::DECIMAL(38,18) WHEN pl.${ident(c)} IS NULL THEN NULL
         ELSE CAST(CAST(g.${ident(c)} AS DECIMAL(20,0)) * pl.${ident(c)} AS DECIMAL(38,18)) END`;
-    return `pl.${ident(c)} AS ${ident(`pr_${c}`)}, ${pw} AS ${ident(`pw_${c}`)}`;
+    return `${pw} AS ${ident(`pw_${c}`)}`;
   }).join(', ');
   const withPrices = priced
     ? `SELECT g.*, ${contextUptoSql('g.ctx', thresholds)} AS ctx_upto, ${pricedCols}
-      FROM (${grouped}) g LEFT JOIN price_lookup pl
+      FROM (${tiered}) g LEFT JOIN price_lookup pl
         ON pl.provider = g.provider AND pl.alias = lower(g.model) AND pl.tier = g.stier
         AND CAST(g.d AS TIMESTAMPTZ) >= pl.valid_from AND CAST(g.d AS TIMESTAMPTZ) < pl.valid_to
         AND pl.context_above < g.ctx + 1 AND g.ctx + 1 <= pl.context_upto`
     : `SELECT g.*, ${MAX_CONTEXT}::BIGINT AS ctx_upto, ${TOKEN_CLASSES.map(
-        (c) =>
-          `NULL::DECIMAL(38,18) AS ${ident(`pr_${c}`)}, CASE WHEN COALESCE(g.${ident(c)}, 0) = 0 THEN 0::DECIMAL(38,18) END AS ${ident(`pw_${c}`)}`,
+        (c) => `CASE WHEN COALESCE(g.${ident(c)}, 0) = 0 THEN 0::DECIMAL(38,18) END AS ${ident(`pw_${c}`)}`,
       ).join(', ')}
-      FROM (${grouped}) g`;
+      FROM (${tiered}) g`;
   await db.run(
     `CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (${withPrices})`,
   );
@@ -190,7 +191,7 @@ export async function buildCandidates(
           a.d, a.scope AS ascope, a.model AS amodel,
           ${tok} AS w_tok,
           ${lvl.cls ? classPricedSql('a', 'p') : 'COALESCE(a.est, 0)'} AS w_est,
-          ${lvl.cls ? classPriceSql('a', 'p') : 'NULL::DECIMAL(38,18)'} AS price, a.ctx, a.ctx_upto, a.stier,
+          a.ctx, a.ctx_upto, a.stier,
           a.reqs AS w_reqs, a.n AS n,
           ${TOKEN_CLASSES.map((c) => `a.${ident(c)}`).join(', ')}
         FROM (SELECT *, ${lvl.cls} AS lvl_class FROM pool WHERE rid NOT IN (SELECT rid FROM matched)) p
@@ -221,11 +222,6 @@ async function hasPriceBook(db: Db): Promise<boolean> {
 /** The pool row's class of aggregate `a` priced at the aggregate's tier (NULL: its tokens have no price). */
 function classPricedSql(a: string, p: string): string {
   return `(CASE ${p}.cls ${TOKEN_CLASSES.map((c) => `WHEN ${lit(c)} THEN ${a}.${ident(`pw_${c}`)}`).join(' ')} ELSE 0 END)`;
-}
-
-/** The price per token of the pool row's class at the aggregate's tier. */
-function classPriceSql(a: string, p: string): string {
-  return `(CASE ${p}.cls ${TOKEN_CLASSES.map((c) => `WHEN ${lit(c)} THEN ${a}.${ident(`pr_${c}`)}`).join(' ')} END)`;
 }
 
 function positiveSql(method: MethodId): string {
