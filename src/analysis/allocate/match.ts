@@ -158,23 +158,30 @@ export async function buildCandidates(
   const tiered = `SELECT * EXCLUDE (stier_raw), ${serviceTierKeySql('stier_raw')} AS stier FROM (${grouped})`;
   // tokens x price per class (NULL: tokens without a price; 0: no tokens); BIGINT-scale counts as DECIMAL(20,0)
   const pricedCols = TOKEN_CLASSES.map((c) => {
-    const pw = `CASE WHEN COALESCE(g.${ident(c)}, 0) = 0 THEN 0::DECIMAL(38,18) WHEN pl.${ident(c)} IS NULL THEN NULL
-        ELSE CAST(CAST(g.${ident(c)} AS DECIMAL(20,0)) * pl.${ident(c)} AS DECIMAL(38,18)) END`;
+    const pw = `CASE WHEN COALESCE(g.${ident(c)}, 0) = 0 THEN 0::DECIMAL(38,18) WHEN tp.${ident(c)} IS NULL THEN NULL
+        ELSE CAST(CAST(g.${ident(c)} AS DECIMAL(20,0)) * tp.${ident(c)} AS DECIMAL(38,18)) END`;
     return `${pw} AS ${ident(`pw_${c}`)}`;
   }).join(', ');
-  const withPrices = priced
-    ? `SELECT g.*, ${contextUptoSql('g.ctx', thresholds)} AS ctx_upto, ${pricedCols}
-      FROM (${tiered}) g LEFT JOIN price_lookup pl
-        ON pl.provider = g.provider AND pl.alias = lower(g.model) AND pl.tier = g.stier
-        AND CAST(g.d AS TIMESTAMPTZ) >= pl.valid_from AND CAST(g.d AS TIMESTAMPTZ) < pl.valid_to
-        AND pl.context_above < g.ctx + 1 AND g.ctx + 1 <= pl.context_upto`
-    : `SELECT g.*, ${MAX_CONTEXT}::BIGINT AS ctx_upto, ${TOKEN_CLASSES.map(
-        (c) => `CASE WHEN COALESCE(g.${ident(c)}, 0) = 0 THEN 0::DECIMAL(38,18) END AS ${ident(`pw_${c}`)}`,
-      ).join(', ')}
-      FROM (${tiered}) g`;
+  // the price lookup runs on the distinct (provider, model, day, bucket, tier) keys, a few thousand, not on every
+  // aggregate: its range conditions made the join of all aggregates cost more than the aggregation
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg_g AS ${tiered}`);
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (${withPrices})`,
+    priced
+      ? `CREATE OR REPLACE TEMP TABLE uagg_p AS
+        SELECT k.*, ${TOKEN_CLASSES.map((c) => `pl.${ident(c)}`).join(', ')}
+        FROM (SELECT DISTINCT provider, model, d, ctx, stier FROM uagg_g) k LEFT JOIN price_lookup pl
+          ON pl.provider = k.provider AND pl.alias = lower(k.model) AND pl.tier = k.stier
+          AND CAST(k.d AS TIMESTAMPTZ) >= pl.valid_from AND CAST(k.d AS TIMESTAMPTZ) < pl.valid_to
+          AND pl.context_above < k.ctx + 1 AND k.ctx + 1 <= pl.context_upto`
+      : `CREATE OR REPLACE TEMP TABLE uagg_p AS SELECT DISTINCT provider, model, d, ctx, stier,
+          ${TOKEN_CLASSES.map((c) => `NULL::DECIMAL(38,18) AS ${ident(c)}`).join(', ')} FROM uagg_g`,
   );
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (
+    SELECT g.*, ${contextUptoSql('g.ctx', thresholds)} AS ctx_upto, ${pricedCols}
+    FROM uagg_g g LEFT JOIN uagg_p tp ON tp.provider = g.provider AND tp.model = g.model AND tp.d = g.d
+      AND tp.ctx = g.ctx AND tp.stier = g.stier)`);
+  await db.run('DROP TABLE uagg_g');
+  await db.run('DROP TABLE uagg_p');
 
   const tok = classTokensSql('a', 'p', opts.outputWeight);
   const positive = positiveSql(method);
