@@ -3,10 +3,11 @@
 // row's key value and weight exactly as the run did: the same keys.ts and split.ts SQL, never a second copy.
 import { join } from 'node:path';
 import { type SharedResource, SharedResourceSchema } from '../../config.js';
+import { serviceTierKeySql } from '../../prices/names.js';
 import { lit, litList } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
 import { targetSql } from './keys.js';
-import { usageBandSql } from './match.js';
+import { usageBandSql, usageContextSql } from './match.js';
 import { factorWeightSql } from './split.js';
 
 /**
@@ -54,11 +55,18 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
     groups.set(id, g);
   }
   // by name: factor files written before the context-window column (band) read it as NULL, which matches any usage;
+  // before the price columns (pd, ctx, ctx_upto, stier) as NULL: the line was split by plain tokens.
   // each factor's currency is its origin invoice line's BillingCurrency (the factors are few: joined before usage)
   const factors = `(SELECT f.*, o.BillingCurrency AS cur FROM
       (SELECT * FROM read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false, union_by_name = true)
-       UNION ALL BY NAME SELECT NULL::VARCHAR AS band WHERE false) f
+       UNION ALL BY NAME SELECT NULL::VARCHAR AS band, NULL::DATE AS pd, NULL::BIGINT AS ctx, NULL::BIGINT AS ctx_upto,
+         NULL::VARCHAR AS stier WHERE false) f
     LEFT JOIN (SELECT x_RowId, BillingCurrency FROM focus) o ON o.x_RowId = f.origin_row_id)`;
+  // a factor of a price-weighted class line holds the part of the cost paid at one price (day, context bucket,
+  // service tier): only the requests that paid that price share it, by tokens
+  const size = usageContextSql('u');
+  const samePrice = `(f.ctx IS NULL OR (u."date" = f.pd AND ${serviceTierKeySql('u.service_tier')} = f.stier
+    AND ${size} > f.ctx AND ${size} <= f.ctx_upto))`;
   const parts = [...groups.values()].map(
     ({ keys, rules, runs }) => `SELECT u.source_id, u.request_id, u.trace_id, f.cur,
         SUM(${shareSql('f.effective_cost')}) AS eff,
@@ -68,6 +76,7 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
         AND (f.level LIKE 'provider+day%' OR u.model = f.model)
         AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
         AND (f.level NOT LIKE '%class%' OR f.band IS NULL OR (${usageBandSql('u')}) IS NULL OR (${usageBandSql('u')}) = f.band)
+        AND ${samePrice}
         AND ${targetSql(keys, 'u', rules)} = f.kv
       GROUP BY ALL`,
   );

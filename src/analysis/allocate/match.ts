@@ -3,7 +3,7 @@
 // Request-grain usage (at any level) is preferred over bucket-grain usage, which serves pool rows no gateway or trace
 // request matches. The level and grain used are recorded per pool row.
 import type { SharedResource } from '../../config.js';
-import { normalizeProviderSql } from '../../prices/names.js';
+import { normalizeProviderSql, serviceTierKeySql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
@@ -32,6 +32,46 @@ export function usageBandSql(u: string): string {
     .join(' + ');
   return `CASE WHEN ${u}.grain = 'request' THEN (CASE WHEN ${size} > 200000 THEN '200k-1M' ELSE '0-200k' END)
     ELSE json_extract_string(${u}.tags, '$.context_window') END`;
+}
+
+/**
+ * A usage row's context size for long-context tiers, as the ingest prices it (src/normalize/enrich.ts): a request's
+ * input incl. cache; a bucket is base tier unless its `context_window` tag names the long window.
+ */
+export function usageContextSql(u: string): string {
+  const size = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write']
+    .map((c) => `COALESCE(${u}.${ident(c)}, 0)`)
+    .join(' + ');
+  return `(CASE WHEN ${u}.grain = 'request' THEN ${size}
+    WHEN json_extract_string(${u}.tags, '$.context_window') LIKE '200k%' THEN 200001 ELSE 0 END)`;
+}
+
+/**
+ * The long-context thresholds of the installed price book (`price_lookup`, prices/sql.ts), ascending. Every model's thresholds are among them, so the bucket a
+ * request falls in between two consecutive thresholds decides its tier for every model: usage is grouped by bucket,
+ * never joined per row.
+ */
+async function contextThresholds(db: Db): Promise<string[]> {
+  const rows = await db.all<{ t: string }>(
+    'SELECT DISTINCT context_above::VARCHAR AS t, context_above FROM price_lookup WHERE context_above >= 0 ORDER BY context_above',
+  );
+  return rows.map((r) => r.t);
+}
+
+const MAX_CONTEXT = '9223372036854775807';
+
+/** The bucket of a context size: the highest threshold it is above, else -1 (the base tier). */
+function contextBucketSql(size: string, thresholds: readonly string[]): string {
+  if (thresholds.length === 0) return '-1::BIGINT';
+  const arms = [...thresholds].reverse().map((t) => `WHEN ${size} > ${t} THEN ${t}`);
+  return `(CASE ${arms.join(' ')} ELSE -1 END)::BIGINT`;
+}
+
+/** The upper end of a bucket (inclusive): the next threshold, or the largest BIGINT. */
+function contextUptoSql(bucket: string, thresholds: readonly string[]): string {
+  const lows = ['-1', ...thresholds];
+  const arms = lows.map((t, i) => `WHEN ${t} THEN ${thresholds[i] ?? MAX_CONTEXT}`);
+  return `(CASE ${bucket} ${arms.join(' ')} END)::BIGINT`;
 }
 
 /**
@@ -117,13 +157,45 @@ export async function buildCandidates(
     keys,
     keys.map((_, i) => ident(`k${i}`)),
   );
-  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (
-    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${usageBandSql('u')} AS band, ${keyCols},
-      ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
-      SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
+  // Per group also its context bucket and service tier (what decides a request's price tier) and, from the book,
+  // each class's price there: class-level weights are tokens x that price (docs/allocation.md#methods).
+  const priced = await hasPriceBook(db);
+  const thresholds = priced ? await contextThresholds(db) : [];
+  const sums = TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ');
+  const grouped = `SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${usageBandSql('u')} AS band,
+      ${contextBucketSql(usageContextSql('u'), thresholds)} AS ctx, u.service_tier AS stier_raw, ${keyCols},
+      ${sums}, SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
     FROM usage u
     WHERE ${periodFilter('"date"', period)}
-    GROUP BY ALL)`);
+    GROUP BY ALL`;
+  // the service tier's key after aggregation (a few raw spellings), not per usage row
+  const tiered = `SELECT * EXCLUDE (stier_raw), ${serviceTierKeySql('stier_raw')} AS stier FROM (${grouped})`;
+  // tokens x price per class (NULL: tokens without a price; 0: no tokens); BIGINT-scale counts as DECIMAL(20,0)
+  const pricedCols = TOKEN_CLASSES.map((c) => {
+    const pw = `CASE WHEN COALESCE(g.${ident(c)}, 0) = 0 THEN 0::DECIMAL(38,18) WHEN tp.${ident(c)} IS NULL THEN NULL
+        ELSE CAST(CAST(g.${ident(c)} AS DECIMAL(20,0)) * tp.${ident(c)} AS DECIMAL(38,18)) END`;
+    return `${pw} AS ${ident(`pw_${c}`)}`;
+  }).join(', ');
+  // the price lookup runs on the distinct (provider, model, day, bucket, tier) keys, a few thousand, not on every
+  // aggregate: its range conditions made the join of all aggregates cost more than the aggregation
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg_g AS ${tiered}`);
+  await db.run(
+    priced
+      ? `CREATE OR REPLACE TEMP TABLE uagg_p AS
+        SELECT k.*, ${TOKEN_CLASSES.map((c) => `pl.${ident(c)}`).join(', ')}
+        FROM (SELECT DISTINCT provider, model, d, ctx, stier FROM uagg_g) k LEFT JOIN price_lookup pl
+          ON pl.provider = k.provider AND pl.alias = lower(k.model) AND pl.tier = k.stier
+          AND CAST(k.d AS TIMESTAMPTZ) >= pl.valid_from AND CAST(k.d AS TIMESTAMPTZ) < pl.valid_to
+          AND pl.context_above < k.ctx + 1 AND k.ctx + 1 <= pl.context_upto`
+      : `CREATE OR REPLACE TEMP TABLE uagg_p AS SELECT DISTINCT provider, model, d, ctx, stier,
+          ${TOKEN_CLASSES.map((c) => `NULL::DECIMAL(38,18) AS ${ident(c)}`).join(', ')} FROM uagg_g`,
+  );
+  await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (
+    SELECT g.*, ${contextUptoSql('g.ctx', thresholds)} AS ctx_upto, ${pricedCols}
+    FROM uagg_g g LEFT JOIN uagg_p tp ON tp.provider = g.provider AND tp.model = g.model AND tp.d = g.d
+      AND tp.ctx = g.ctx AND tp.stier = g.stier)`);
+  await db.run('DROP TABLE uagg_g');
+  await db.run('DROP TABLE uagg_p');
 
   const tok = classTokensSql('a', 'p', opts.outputWeight);
   const positive = positiveSql(method);
@@ -139,7 +211,8 @@ export async function buildCandidates(
           ${keys.map((_, i) => `a.${ident(`k${i}`)}`).join(', ')},
           a.d, a.scope AS ascope, a.model AS amodel,
           ${tok} AS w_tok,
-          ${lvl.cls ? tok : 'COALESCE(a.est, 0)'} AS w_est,
+          ${lvl.cls ? classPricedSql('a', 'p') : 'COALESCE(a.est, 0)'} AS w_est,
+          a.ctx, a.ctx_upto, a.stier,
           a.reqs AS w_reqs, a.n AS n,
           ${TOKEN_CLASSES.map((c) => `a.${ident(c)}`).join(', ')}
         FROM (SELECT *, ${lvl.cls} AS lvl_class FROM pool WHERE rid NOT IN (SELECT rid FROM matched)) p
@@ -157,6 +230,19 @@ export async function buildCandidates(
       first = false;
     }
   }
+}
+
+/** Whether the price tables are installed (the allocation run installs them; without, class weights are tokens). */
+async function hasPriceBook(db: Db): Promise<boolean> {
+  const has = await db.one<{ n: number | bigint }>(
+    `SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = 'price_lookup' AND temporary`,
+  );
+  return Number(has?.n ?? 0) > 0;
+}
+
+/** The pool row's class of aggregate `a` priced at the aggregate's tier (NULL: its tokens have no price). */
+function classPricedSql(a: string, p: string): string {
+  return `(CASE ${p}.cls ${TOKEN_CLASSES.map((c) => `WHEN ${lit(c)} THEN ${a}.${ident(`pw_${c}`)}`).join(' ')} ELSE 0 END)`;
 }
 
 function positiveSql(method: MethodId): string {
@@ -183,7 +269,7 @@ export async function chooseLevels(db: Db, method: MethodId): Promise<void> {
   const positive = positiveSql(method);
   const basis =
     method === 'x-token-cost-v1'
-      ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END`
+      ? `CASE WHEN SUM(w_est) > 0 AND count_if(w_est IS NULL AND w_tok > 0) = 0 THEN 'est' ELSE 'tok' END`
       : method === 'x-tokens-v1' || method === 'x-gpu-time-v1'
         ? `'tok'`
         : `'reqs'`;

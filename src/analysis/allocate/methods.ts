@@ -6,7 +6,7 @@ import { TOKEN_CLASSES } from '../../usage/schema.js';
 export const METHODS = {
   'x-token-cost-v1': {
     summary:
-      'share of the price-book estimate of the matched tokens (within one model and token class: the token share)',
+      'share of the price-book estimate of the matched tokens (within one model and token class: its tokens at the price each request paid)',
     usageUnit: 'Tokens',
   },
   'x-tokens-v1': {

@@ -20,8 +20,9 @@ export const COST_COLUMNS = [
 export const QUANTITY_COLUMNS = ['ConsumedQuantity', 'PricingQuantity', 'CommitmentDiscountQuantity'];
 
 /**
- * Creates TEMP table `shares(rid, kv, k0.., level, grain, basis, w, tok, reqs, n, ratio, is_top, usage_qty)`,
- * including one unallocated row (kv NULL, ratio 1) per pool row that matched no usage.
+ * Creates TEMP table `shares(rid, kv, k0.., level, grain, basis, w, tok, reqs, n, mixed, ratio, is_top, usage_qty)`,
+ * including one unallocated row (kv NULL, ratio 1) per pool row that matched no usage. `mixed`: the target's matched
+ * usage met more than one price (day, context bucket or service tier).
  */
 export async function computeShares(db: Db, keys: string[], method: MethodId): Promise<void> {
   const kcols = keys.map((_, i) => ident(`k${i}`));
@@ -31,7 +32,8 @@ export async function computeShares(db: Db, keys: string[], method: MethodId): P
   await db.run(`CREATE OR REPLACE TEMP TABLE per_key AS
     SELECT c.rid, c.kv, ${kcols.map((k) => `any_value(c.${k}) AS ${k}`).join(', ')}${kcols.length ? ',' : ''}
       ch.level, ch.grain, ch.basis, CAST(${weight} AS DECIMAL(38,18)) AS w,
-      SUM(c.w_tok) AS tok, SUM(c.w_reqs) AS reqs, SUM(c.n) AS n
+      SUM(c.w_tok) AS tok, SUM(c.w_reqs) AS reqs, SUM(c.n) AS n,
+      min(c.ctx) <> max(c.ctx) OR min(c.stier) <> max(c.stier) OR min(c.d) <> max(c.d) AS mixed
     FROM cand c JOIN chosen ch ON ch.rid = c.rid AND ch.rank = c.rank ${fixedJoin}
     GROUP BY c.rid, c.kv, ch.level, ch.grain, ch.basis`);
   const unit = METHODS[method].usageUnit;
@@ -41,7 +43,7 @@ export async function computeShares(db: Db, keys: string[], method: MethodId): P
   await db.run(`CREATE OR REPLACE TEMP TABLE share_tot AS
     SELECT rid, SUM(w) AS w_total, MAX(w) AS w_max FROM per_key GROUP BY rid HAVING SUM(w) > 0`);
   await db.run(`CREATE OR REPLACE TEMP TABLE shares AS
-    SELECT p.rid, p.kv, ${kcols.map((k) => `p.${k}, `).join('')}p.level, p.grain, p.basis, p.w, p.tok, p.reqs, p.n,
+    SELECT p.rid, p.kv, ${kcols.map((k) => `p.${k}, `).join('')}p.level, p.grain, p.basis, p.w, p.tok, p.reqs, p.n, p.mixed,
       CAST(CAST(p.w AS DOUBLE) / CAST(t.w_total AS DOUBLE) AS DECIMAL(38,18)) AS ratio,
       p.kv = top.kv AS is_top, CAST(p.${usageQty} AS DECIMAL(38,18)) AS usage_qty
     FROM per_key p JOIN share_tot t ON t.rid = p.rid
@@ -49,7 +51,7 @@ export async function computeShares(db: Db, keys: string[], method: MethodId): P
         ON top.rid = p.rid
     UNION ALL BY NAME
     SELECT rid, NULL::VARCHAR AS kv, 'unmatched' AS level, NULL::VARCHAR AS grain, NULL::VARCHAR AS basis,
-      0::DECIMAL(38,18) AS w, 0::HUGEINT AS tok, 0::HUGEINT AS reqs, 0::HUGEINT AS n, 1::DECIMAL(38,18) AS ratio,
+      0::DECIMAL(38,18) AS w, 0::HUGEINT AS tok, 0::HUGEINT AS reqs, 0::HUGEINT AS n, false AS mixed, 1::DECIMAL(38,18) AS ratio,
       true AS is_top, NULL::DECIMAL(38,18) AS usage_qty
     FROM pool WHERE rid NOT IN (SELECT rid FROM share_tot)`);
   await db.run(`UPDATE shares SET ratio = shares.ratio + r.residue
@@ -150,21 +152,36 @@ export function factorsSql(
   outputWeight: number,
   splitShared = false,
 ): string {
-  const costs = splitShared
-    ? `CAST(CAST(o.EffectiveCost AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS effective_cost,
-      CAST(CAST(o.BilledCost AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18)) AS billed_cost,
-      strftime(o.BillingPeriodStart, '%Y-%m') AS period`
-    : `al.EffectiveCost AS effective_cost, al.BilledCost AS billed_cost,
+  const cost = (m: string) =>
+    splitShared ? `CAST(CAST(o.${m} AS DOUBLE) * CAST(s.ratio AS DOUBLE) AS DECIMAL(38,18))` : `al.${m}`;
+  // the part of a target's cost its tokens at one price took (all of it when they met one price)
+  const tierCost = (m: string) =>
+    `CASE WHEN tp.rid IS NULL OR tp.w_est = s.w THEN ${cost(m)}
+      ELSE CAST(CAST(${cost(m)} AS DOUBLE) * CAST(tp.w_est AS DOUBLE) / CAST(s.w AS DOUBLE) AS DECIMAL(38,18)) END`;
+  const costs = `${tierCost('EffectiveCost')} AS effective_cost, ${tierCost('BilledCost')} AS billed_cost,
       strftime(o.BillingPeriodStart, '%Y-%m') AS period`;
   const from = splitShared
     ? 'shares_src s JOIN pool p ON p.rid = s.rid JOIN focus o ON o.x_RowId = s.rid'
     : 'shares s JOIN pool p ON p.rid = s.rid JOIN pool_focus o ON o.x_RowId = s.rid JOIN alloc_money al ON al.rid = s.rid AND al.kv IS NOT DISTINCT FROM s.kv';
+  // A class-level line split by price-weighted tokens (docs/allocation.md#per-request-cost): a target whose tokens all
+  // met one price shares its cost by plain tokens (the price cancels); one that met several gets one factor per price
+  // (day, context bucket, service tier) holding that price's part of the cost and its tokens, so usage_attributed
+  // shares each part by tokens among the requests that paid that price.
+  const classEst = `s.basis = 'est' AND s.level LIKE '%class%'`;
+  const tiers = `(SELECT c.rid, c.kv, c.d AS pd, c.ctx, c.ctx_upto, c.stier, SUM(c.w_tok) AS tok, CAST(SUM(c.w_est) AS DECIMAL(38,18)) AS w_est
+      FROM cand c JOIN chosen ch ON ch.rid = c.rid AND ch.rank = c.rank
+      WHERE (c.rid, c.kv) IN (SELECT rid, kv FROM ${splitShared ? 'shares_src' : 'shares'} s WHERE s.mixed AND ${classEst})
+      GROUP BY ALL)`;
   return `SELECT s.rid AS origin_row_id, s.kv, s.level, s.grain, s.basis, ${lit(method)} AS method,
       ${lit(JSON.stringify(keys))} AS keys, ${outputWeight}::DOUBLE AS output_weight,
       p.provider, p.model, p.cls, p.scope, p.band, p.d0, p.d1,
-      CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18)) ELSE s.w END AS w,
+      CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18))
+        WHEN tp.rid IS NOT NULL THEN CAST(GREATEST(tp.tok, 1) AS DECIMAL(38,18))
+        WHEN ${classEst} THEN CAST(s.tok AS DECIMAL(38,18)) ELSE s.w END AS w,
+      tp.pd, tp.ctx, tp.ctx_upto, tp.stier,
       ${costs}, ${lit(runId)} AS run_id
     FROM ${from}
+      LEFT JOIN ${tiers} tp ON tp.rid = s.rid AND tp.kv = s.kv
     WHERE s.kv IS NOT NULL`;
 }
 
