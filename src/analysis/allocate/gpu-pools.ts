@@ -67,8 +67,9 @@ export async function buildGpuCandidates(
   await poolRows(db, period, opts.clusters);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
     SELECT rid, 'gpu:' || cluster AS provider, NULL::VARCHAR AS model, NULL::VARCHAR AS cls,
-      CAST(t0 AS DATE) AS d0, GREATEST(CAST(t1 AS DATE), CAST(t0 AS DATE) + 1) AS d1, NULL::VARCHAR AS scope
-    FROM gpu_rows`);
+      CAST(t0 AS DATE) AS d0, GREATEST(CAST(t1 AS DATE), CAST(t0 AS DATE) + 1) AS d1, NULL::VARCHAR AS scope,
+      NULL::VARCHAR AS band, (SELECT f.BillingCurrency FROM focus f WHERE f.x_RowId = r.rid LIMIT 1) AS cur
+    FROM gpu_rows r`);
   const rules = opts.rules ?? [];
   const kcols = keys.map((_, i) => ident(`k${i}`));
   const keyCols = keys.map((k, i) => `${keyValueSql(k, 'u', rules)} AS ${kcols[i]}`).join(', ');
@@ -99,6 +100,7 @@ export async function buildGpuCandidates(
     WITH t AS (SELECT rid, SUM(tok) AS tok_total FROM gpu_use GROUP BY rid HAVING SUM(tok) > 0)
     SELECT g.rid, g.aid, 0 AS rank, 'gpu-time' AS level, 'request' AS grain, g.kv,
       ${kcols.map((k) => `g.${k}, `).join('')}g.d, NULL::VARCHAR AS ascope, NULL::VARCHAR AS amodel,
+      NULL::BIGINT AS ctx, NULL::BIGINT AS ctx_upto, NULL::VARCHAR AS stier,
       ${hours} * g.tok / t.tok_total AS w_tok, 0::DOUBLE AS w_est, g.reqs AS w_reqs, g.n,
       ${TOKEN_CLASSES.map((c) => `g.${ident(c)}`).join(', ')}
     FROM gpu_use g JOIN gpu_rows r USING (rid) JOIN t USING (rid)
@@ -107,6 +109,7 @@ export async function buildGpuCandidates(
         ? `UNION ALL BY NAME
     SELECT r.rid, NULL::BIGINT AS aid, 0 AS rank, 'gpu-time' AS level, 'request' AS grain, ${lit(IDLE)} AS kv,
       ${kcols.map((k) => `${lit(IDLE)} AS ${k}, `).join('')}NULL::DATE AS d, NULL::VARCHAR AS ascope, NULL::VARCHAR AS amodel,
+      NULL::BIGINT AS ctx, NULL::BIGINT AS ctx_upto, NULL::VARCHAR AS stier,
       r.idle_hours AS w_tok, 0::DOUBLE AS w_est, 0::HUGEINT AS w_reqs, 0::HUGEINT AS n, ${zeros}
     FROM gpu_rows r JOIN t USING (rid) WHERE r.idle_hours > 0`
         : ''
