@@ -66,8 +66,8 @@ export const CREDENTIAL_VALUES: readonly { name: string; re: string }[] = [
 /** One alternation of {@link CREDENTIAL_VALUES} (use case-insensitively). */
 export const CREDENTIAL_RE = CREDENTIAL_VALUES.map((c) => `(${c.re})`).join('|');
 
-/** A value a `credential-shaped` key must not carry: 16+ characters of a token alphabet with letters and digits. */
-export const SECRET_SHAPE = { run: '[a-z0-9._~+/=:-]{16,}', letter: '[a-z]', digit: '[0-9]' } as const;
+/** A value a `credential-shaped` key must not carry: 16+ characters of a token alphabet, with letters and digits. */
+export const SECRET_SHAPE = { minLength: 16, alphabet: '[a-z0-9._~+/=:-]+' } as const;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
