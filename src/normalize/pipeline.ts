@@ -4,12 +4,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, InternalError } from '../errors.js';
-import { looksLikeCredential } from '../secrets.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
 import { TOTAL_COLUMNS } from '../store/files.js';
 import type { Sniff, SourceDefinition } from './contract.js';
 import type { FileContext } from './file-context.js';
-import { rawTagsSelect, storedSelect, TAG_LOG, TAG_LOG_CAP, tagDropSequence, withOrder } from './map-sql.js';
+import { storedSelect, withOrder } from './map-sql.js';
 import { readInput, type SourceRelation, throwOnRejects } from './read-input.js';
 import {
   carriedColumns,
@@ -21,7 +20,7 @@ import {
 } from './reconcile.js';
 import { dropRepeatedKeys, type RepeatedKeys } from './repeated-keys.js';
 import { explainGuard, guardSql, isGuardError, outputRules } from './row-checks.js';
-import { checkedEntriesSql, droppedLinesSql, suspectTagsSql } from './tag-filter.js';
+import { startTagDropLog, tagDropNotes } from './tag-notes.js';
 
 export interface StagedPart {
   staged: string;
@@ -92,10 +91,8 @@ async function writeRows(
     carry: rec.carry,
   });
   const outGuard = guardSql('output', outputRules(source));
-  // what the tag filter drops is logged from inside the COPY (map-sql.ts#tagLayer): a fresh log and sequence per input
-  await db.run(`CREATE OR REPLACE TEMP SEQUENCE ${tagDropSequence(ctx)}`);
-  await db.run(`CALL enable_logging(level := 'warning', storage := 'memory')`);
-  await db.run('CALL truncate_duckdb_logs()');
+  // what the tag filter drops is logged from inside the COPY (map-sql.ts#tagLayer, read by tag-notes.ts)
+  await startTagDropLog(db, ctx);
   const guards = [outGuard, rec.guard].filter(Boolean).join(' AND ');
   const carried = carriedColumns(source, absent);
   const exclude = carried.length ? ` EXCLUDE (${carried.map(ident).join(', ')})` : '';
@@ -122,63 +119,6 @@ async function writeRows(
       throw new InputError(`cannot be read: ${msg}`, { file: ctx.displayPath });
     throw e;
   }
-}
-
-/** Notes length bounds: the keys named, and how much of one key is shown. */
-const NOTE_KEYS = 20;
-const NOTE_KEY_CHARS = 40;
-
-/** A dropped key as a note may name it: never a key shaped like a credential, long ones cut. */
-function noteKey(key: string): string {
-  if (looksLikeCredential(key)) return '(a key shaped like a credential)';
-  return key.length > NOTE_KEY_CHARS ? `${key.slice(0, NOTE_KEY_CHARS)}…` : key;
-}
-
-/** `key<TAB>reason` lines (tag-filter.ts#droppedLinesSql) in column `l` of `from`, counted per key and reason. */
-const countLines = (from: string) =>
-  `SELECT split_part(l, chr(9), 1) AS key, split_part(l, chr(9), 2) AS reason, count(*)::VARCHAR AS n
-     FROM (SELECT unnest(string_split(lines, chr(10))) AS l FROM ${from}) GROUP BY ALL ORDER BY count(*) DESC, key, reason`;
-
-/**
- * The ingest note on tags the filter dropped: entries per key and reason, never a value. Read from the log the COPY
- * wrote; only past TAG_LOG_CAP records is the input read again.
- */
-async function tagDropNotes(
-  db: Db,
-  source: SourceDefinition,
-  rel: SourceRelation,
-  ctx: FileContext,
-): Promise<string[]> {
-  const seq = await db.one<{ n: string | null }>(
-    `SELECT last_value::VARCHAR AS n FROM duckdb_sequences() WHERE sequence_name = ${lit(tagDropSequence(ctx))}`,
-  );
-  const records = Number(seq?.n ?? 0);
-  let rows: { key: string; reason: string; n: string }[] = [];
-  if (records > 0 && records <= TAG_LOG_CAP) {
-    rows = await db.all(
-      countLines(`(SELECT message AS lines FROM duckdb_logs WHERE type = ${lit(TAG_LOG)})`),
-    );
-  } else if (records > TAG_LOG_CAP) {
-    const raw = rawTagsSelect(source, rel.name, new Set(rel.absent));
-    const policy = { deny: ctx.denyTags ?? [], hash: ctx.hashTags ?? [] };
-    const lines = droppedLinesSql(checkedEntriesSql('t', policy));
-    if (raw)
-      rows = await db.all(
-        countLines(`(SELECT ${lines} AS lines FROM (${raw}) r WHERE ${suspectTagsSql('t', policy)})`),
-      );
-  }
-  await db.run('CALL truncate_duckdb_logs()');
-  await db.run('CALL disable_logging()');
-  await db.run(`DROP SEQUENCE IF EXISTS ${tagDropSequence(ctx)}`);
-  if (rows.length === 0) return [];
-  const named = rows
-    .slice(0, NOTE_KEYS)
-    .map((r) => `${noteKey(r.key)} ×${r.n} (${r.reason})`)
-    .join(', ');
-  const rest = rows.length > NOTE_KEYS ? `, and ${rows.length - NOTE_KEYS} more keys` : '';
-  return [
-    `tags dropped on ${records} record${records === 1 ? '' : 's'} (content or credentials; values never shown): ${named}${rest}`,
-  ];
 }
 
 /** Row count and totals per partition of the written file; a file spanning partitions is split (rare: backfills). */
