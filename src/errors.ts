@@ -21,11 +21,17 @@ export interface InputLocation {
   column?: string;
 }
 
+/** A record named by its key (a request id): cut to 60 characters and redacted like any quoted value. */
+function shortRecord(record: string): string {
+  const cut = record.length > 60 ? `${record.slice(0, 60)}…` : record;
+  return redactMessage(cut);
+}
+
 export function formatLocation(loc: InputLocation): string {
   const parts: string[] = [];
   if (loc.file) parts.push(loc.file);
   if (loc.record !== undefined)
-    parts.push(typeof loc.record === 'number' ? `line ${loc.record}` : `record ${loc.record}`);
+    parts.push(typeof loc.record === 'number' ? `line ${loc.record}` : `record ${shortRecord(loc.record)}`);
   if (loc.column) parts.push(`column ${loc.column}`);
   return parts.join(', ');
 }

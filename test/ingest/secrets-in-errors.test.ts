@@ -82,6 +82,25 @@ describe('errors on a LiteLLM row with a long prompt and a raw key', () => {
   });
 });
 
+describe('a row check naming its record by key', () => {
+  it('cuts a long request id and masks one shaped like a key', async () => {
+    const h = home();
+    const file = join(h, 'gateway.csv');
+    const id = `${KEY}-${'x'.repeat(500)}`;
+    writeFileSync(
+      file,
+      `timestamp,request_id,model,input_tokens,output_tokens\n2025-10-07T12:00:00Z,${id},gpt-4o-mini,10,-1\n`,
+    );
+    const err = await ingestInto(join(h, 'data'), [file]).catch((e) => e);
+    expect(err).toBeInstanceOf(InputError);
+    const text = (err as InputError).describe();
+    expectClean(text);
+    expect(text).toMatch(
+      /line 2, column output_tokens: negative token count \(request_id \[redacted\]x*…\)$/,
+    );
+  });
+});
+
 describe('redactMessage', () => {
   it("drops DuckDB's echoed line and JSON input, keeping the diagnosis", () => {
     const duck = `Invalid Input Error: CSV Error on Line: 3\nOriginal Line: r2,acompletion,${KEY},"${PROMPT}"\nMaximum line size of 2000000 bytes exceeded. Actual Size:2520266 bytes.\n\nPossible Solution: Change the maximum length size, e.g., max_line_size=2520266\n`;
