@@ -212,7 +212,9 @@ def anthropic_usage(doc):
 def litellm_record(rec):
     # prompt_tokens follows the OpenAI shape: cached tokens (usage_object.prompt_tokens_details.cached_tokens, or
     # cache_read_input_tokens) and cache-creation tokens (cache_creation_input_tokens, split by TTL when
-    # cache_creation.ephemeral_* is given) are inside it, and are subtracted only when they fit inside it.
+    # cache_creation.ephemeral_* is given, or the OpenAI-shape prompt_tokens_details.cache_write_tokens /
+    # cache_creation_tokens: the same writes, so the larger count) are inside it, and are subtracted only when they
+    # fit inside it.
     meta = rec.get('metadata')
     if isinstance(meta, str):
         try:
@@ -228,7 +230,10 @@ def litellm_record(rec):
     ttl = uo.get('cache_creation') or {}
     w5, w1 = ttl.get('ephemeral_5m_input_tokens'), ttl.get('ephemeral_1h_input_tokens')
     # the TTL split is a breakdown of cache_creation_input_tokens; when they disagree the larger is the total
-    write_total = max(count(uo.get('cache_creation_input_tokens')), count(w5) + count(w1))
+    openai_writes = details.get('cache_write_tokens')
+    if openai_writes is None:
+        openai_writes = details.get('cache_creation_tokens')
+    write_total = max(count(uo.get('cache_creation_input_tokens')), count(w5) + count(w1), count(openai_writes))
     prompt = count(rec.get('prompt_tokens'))
     uncached = prompt - read - write_total if prompt >= read + write_total else prompt
     row = {'input': uncached, 'cache_read': read, 'output': count(rec.get('completion_tokens'))}

@@ -4,7 +4,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { jsonInArgv, wantsJson } from './commands/global.js';
 import { registerCommands } from './commands/index.js';
-import { ExitCode, exitCodeOf, InputError, InternalError, MultiInputError, safeErrorText } from './errors.js';
+import {
+  asUserError,
+  ExitCode,
+  exitCodeOf,
+  InputError,
+  InternalError,
+  MultiInputError,
+  safeErrorText,
+} from './errors.js';
 import { output } from './report/output.js';
 
 // Errors follow the output format the command was asked for: JSON on stderr when it is json (--format json or
@@ -71,7 +79,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown, json: boolean): number {
+function reportError(thrown: unknown, json: boolean): number {
+  const err = asUserError(thrown);
   if (err instanceof CommanderError) {
     // --help and --version arrive here too, with exit code 0.
     if (err.exitCode === 0) return ExitCode.ok;

@@ -77,6 +77,67 @@ export const SharedResourceSchema = z
   .refine((r) => !r.maintenance || r.query, 'maintenance is split by query share: give query too');
 export type SharedResource = z.infer<typeof SharedResourceSchema>;
 
+// --- GPU clusters (docs/gpu.md): added with the GPU telemetry work; self-contained so other sections merge cleanly
+/** An IANA time zone name, checked by the runtime's own zone table. */
+const TimeZone = z.string().refine((z) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: z });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Europe/Berlin or UTC');
+
+/**
+ * One GPU cluster: which cloud FOCUS rows are its charges (ResourceId or Tags), which telemetry samples are its GPUs
+ * (GPU UUIDs, nodes or the OpenCost/DCGM cluster label), and the self-hosted models it serves (usage `model` or
+ * `model_raw`). `compare_to` names API models priced by the price book for the cost-per-1M-tokens comparison.
+ */
+export const GpuClusterSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be a short name (letters, digits, _ . : -)'),
+    charges: z
+      .object({
+        resource_ids: z.array(z.string().min(1)).optional(),
+        tags: z.record(z.string().min(1), z.string()).optional(),
+      })
+      .strict()
+      .refine(
+        (c) => (c.resource_ids?.length ?? 0) > 0 || Object.keys(c.tags ?? {}).length > 0,
+        'must name resource_ids or tags',
+      ),
+    telemetry: z
+      .object({
+        gpu_uuids: z.array(z.string().min(1)).optional(),
+        nodes: z.array(z.string().min(1)).optional(),
+        cluster: z.string().min(1).optional(),
+      })
+      .strict()
+      .refine(
+        (t) => (t.gpu_uuids?.length ?? 0) > 0 || (t.nodes?.length ?? 0) > 0 || t.cluster !== undefined,
+        'must name gpu_uuids, nodes or cluster',
+      ),
+    models: z.array(z.string().min(1)).min(1),
+    /** GPUs in the cluster, when no gpu-reservations row says (reserved GPU-hours = gpus × hours). */
+    gpus: z.number().int().positive().optional(),
+    compare_to: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type GpuCluster = z.infer<typeof GpuClusterSchema>;
+
+export const GpuConfigSchema = z
+  .object({
+    /** Zone of nvidia-smi local times (ingest --timezone overrides). */
+    timezone: TimeZone.optional(),
+    clusters: z
+      .array(GpuClusterSchema)
+      .default([])
+      .refine((cs) => new Set(cs.map((c) => c.name)).size === cs.length, 'cluster names must be unique'),
+  })
+  .strict();
+export type GpuConfig = z.infer<typeof GpuConfigSchema>;
+// --- end GPU clusters
+
 export const ConfigSchema = z
   .object({
     /** BillingAccountId for sources whose data carries none. */
@@ -95,6 +156,14 @@ export const ConfigSchema = z
       .array(BudgetSchema)
       .default([])
       .refine((bs) => new Set(bs.map((b) => b.name)).size === bs.length, 'budget names must be unique'),
+    /** `aicost validate` defaults (docs/validation.md#applicability-criteria). */
+    validate: z
+      .object({
+        /** Applicability criteria the data's generator supports (e.g. PUBLIC_PRICE_LIST_SUPPORTED), or ALL. */
+        applicability: z.array(z.string().regex(/^[A-Za-z_]+$/, 'must be a criterion name')).default([]),
+      })
+      .strict()
+      .default({ applicability: [] }),
     /** Shared-resource rules applied by `aicost allocate` (docs/allocation.md#shared-resources). */
     shared_resources: z
       .array(SharedResourceSchema)
@@ -103,6 +172,8 @@ export const ConfigSchema = z
         (rs) => new Set(rs.map((r) => r.name)).size === rs.length,
         'shared resource names must be unique',
       ),
+    /** GPU clusters and telemetry settings (docs/gpu.md): `aicost gpu`, `allocate --method x-gpu-time-v1`. */
+    gpu: GpuConfigSchema.optional(),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

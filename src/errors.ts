@@ -93,3 +93,31 @@ export function exitCodeOf(err: unknown): number {
     return err.exitCode;
   return ExitCode.internal;
 }
+
+/** Errno codes and DuckDB messages of a full disk or quota: the user's environment, not a bug. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT']);
+const DISK_FULL_TEXT = /No space left on device|Disk quota exceeded/i;
+
+/**
+ * A full disk (ENOSPC, a quota, or DuckDB's "No space left on device"), or a folder that cannot be written (EROFS,
+ * EACCES), as an InputError (exit 2) saying so; any other error unchanged. Writes are transactional, so a write that fails this way has changed nothing stored.
+ */
+export function asUserError(err: unknown): unknown {
+  if (!(err instanceof Error) || err instanceof InputError) return err;
+  const e = err as NodeJS.ErrnoException;
+  // a data home on read-only media, or not ours to write: the environment again
+  if (e.code === 'EROFS' || e.code === 'EACCES')
+    return new InputError(
+      `cannot write here (${e.code === 'EROFS' ? 'read-only file system' : 'permission denied'})`,
+      e.path ? { file: e.path } : {},
+      'point --data at a folder you can write to',
+    );
+  if (!(e.code && DISK_FULL_CODES.has(e.code)) && !DISK_FULL_TEXT.test(e.message)) return err;
+  const what =
+    e.code === 'EDQUOT' || /quota/i.test(e.message) ? 'disk quota exceeded' : 'no space left on device';
+  return new InputError(
+    `the disk is full (${what}); nothing was stored and the data home is unchanged`,
+    e.path ? { file: e.path } : {},
+    'free some space, or point --data (or TMPDIR) at a disk with room, and run the command again',
+  );
+}

@@ -33,6 +33,9 @@ export type { Forecast, Method as ForecastMethod } from './analysis/forecast/ind
 export type { ForecastReport, ForecastRunOptions, SeriesForecast } from './analysis/forecast-run.js';
 /** `forecast(home, options)`: daily cost forecasts per series, month end, P10/P50/P90. */
 export { runForecast as forecast } from './analysis/forecast-run.js';
+// GPU clusters (docs/gpu.md)
+export type { GpuClusterSummary, GpuReport, GpuSummaryOptions } from './analysis/gpu/summary.js';
+export { gpuSummary } from './analysis/gpu/summary.js';
 export type { QueryResult } from './analysis/query.js';
 /** `query(home, sql)`: SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments. */
 export { runQuery as query } from './analysis/query.js';
@@ -42,10 +45,11 @@ export { topSpenders as top } from './analysis/top.js';
 export type { ValidateDatasetOptions } from './analysis/validate.js';
 export { validate } from './analysis/validate.js';
 export { VIEWS } from './analysis/views.js';
-export type { Budget, Config } from './config.js';
+export type { Budget, Config, GpuCluster } from './config.js';
 export { loadConfig } from './config.js';
 export type { InputLocation } from './errors.js';
 export {
+  asUserError,
   CheckFailedError,
   ExitCode,
   exitCodeOf,
@@ -55,6 +59,9 @@ export {
 } from './errors.js';
 export type { FocusVersion } from './focus/schema.js';
 export type { RuleResult, RuleStatus, SampleRow, ValidationReport } from './focus/validate.js';
+export type { DoctorProblem, DoctorReport } from './ingest/doctor.js';
+/** `doctor({ home, fix })`: the manifest against the files on disk and crash leftovers; `fix` repairs. */
+export { doctor } from './ingest/doctor.js';
 export type { ForgetOptions } from './ingest/forget.js';
 export { forget } from './ingest/forget.js';
 export type { FileReport, IngestOptions, IngestReport } from './ingest/ingest.js';

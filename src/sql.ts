@@ -28,6 +28,16 @@ export function lit(value: string): Sql {
   return `'${value.replaceAll("'", "''")}'` as Sql;
 }
 
+/** The JSONPath text of one top-level key, quoted so that dots, `$` or `"` inside the key are part of it. */
+export function jsonKeyPathText(key: string): string {
+  return `$."${key.replaceAll('"', '\\"')}"`;
+}
+
+/** The JSONPath of one top-level key as a SQL literal (`json_extract_string(tags, jsonKeyPath('team'))`). */
+export function jsonKeyPath(key: string): Sql {
+  return lit(jsonKeyPathText(key));
+}
+
 /** A literal list of strings: `('a', 'b')` for IN, or `['a', 'b']` with `brackets`. */
 export function litList(values: readonly string[], brackets = false): Sql {
   const inner = values.map(lit).join(', ');

@@ -19,6 +19,8 @@ export const PURCHASES_SQL = `CREATE OR REPLACE TEMP TABLE cm_purchases AS
     BilledCost AS amount, ChargePeriodStart AS valid_from, ChargePeriodEnd AS valid_to
   FROM focus
   WHERE ChargeCategory = 'Purchase' AND PricingQuantity > 0 AND PricingUnit IS NOT NULL
+    -- GPU reservations (docs/gpu.md) are capacity, not a balance that usage burns down
+    AND x_SourceId IS DISTINCT FROM 'gpu-reservations'
     AND (x_CostSource = 'purchase'
       OR (x_CostSource IS DISTINCT FROM 'purchase' AND EffectiveCost = 0 AND CommitmentDiscountId IS NULL
         AND ChargePeriodEnd > COALESCE(BillingPeriodStart, ChargePeriodStart)))`;

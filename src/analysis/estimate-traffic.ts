@@ -130,7 +130,7 @@ export type Prices = Record<TokenClass, string | null>;
 export async function pricesAt(db: Db, ref: ModelRef, day: string): Promise<Prices> {
   const cols = TOKEN_CLASSES.map((c) => `${c}::VARCHAR AS ${c}`).join(', ');
   const row = await db.one<Prices>(
-    `SELECT ${cols} FROM price_lookup WHERE provider = $1 AND alias = $2 AND tier = ''
+    `SELECT ${cols} FROM price_lookup WHERE provider = $1 AND alias = $2 AND tier = '' AND context_above < 0
        AND valid_from <= $3::TIMESTAMPTZ AND $3::TIMESTAMPTZ < valid_to`,
     [ref.provider, ref.model, `${day} 00:00:00+00`],
   );

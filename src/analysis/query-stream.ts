@@ -6,6 +6,7 @@ import { InputError } from '../errors.js';
 import { formulaSafe, formulaSafeSql } from '../report/table.js';
 import { copyToStream } from '../store/copy-stream.js';
 import { type Db, ident, withDb } from '../store/duckdb.js';
+import { lockSession, readOnlyStatement } from './query-guard.js';
 import { attachViews } from './views.js';
 
 export type ExportFormat = 'csv' | 'json';
@@ -49,7 +50,9 @@ function uniqueNames(names: string[]): string[] {
 /** The COPY source: the query with positional column names (c0, c1...), so duplicate names cannot clash. */
 function exportSelect(body: string, columns: { name: string; type: string }[], format: ExportFormat): string {
   const pos = columns.map((_, i) => `c${i}`);
-  const source = `(${body}) AS q(${pos.map(ident).join(', ')})`;
+  // the newline ends a trailing -- comment in the user's statement before our closing parenthesis
+  const source = `(${body}
+) AS q(${pos.map(ident).join(', ')})`;
   if (format === 'json') {
     const names = uniqueNames(columns.map((c) => c.name));
     const list = columns.map(
@@ -80,8 +83,8 @@ function exportThreads(): number {
 
 /**
  * Streams the result of `sql` as CSV (header, formula-safe) or as a JSON array of objects to `consume`. Returns
- * false, having run nothing, when the statement cannot be wrapped in COPY (SHOW, PRAGMA, several statements) or
- * does not bind: the caller then runs it the ordinary way, which reports the error.
+ * false, having run nothing, when the statement cannot be wrapped in COPY (SHOW, PRAGMA) or
+ * does not bind. Anything but one read-only statement is an InputError (query-guard.ts): the caller then runs it the ordinary way, which reports the error.
  */
 export async function exportQuery(
   home: string,
@@ -93,7 +96,8 @@ export async function exportQuery(
     await attachViews(db, home);
     // ORDER BY in the query must survive the outer projection and COPY, whatever the thread count.
     await db.run('SET preserve_insertion_order = true');
-    const body = sql.trim().replace(/;\s*$/, '');
+    await lockSession(db);
+    const body = await readOnlyStatement(db, sql);
     const columns = await describe(db, body);
     if (!columns) return false;
     const { stream, done } = await copyToStream(
@@ -117,7 +121,8 @@ export async function exportQuery(
 
 async function describe(db: Db, body: string): Promise<{ name: string; type: string }[] | undefined> {
   try {
-    return await db.describe(`(${body})`);
+    return await db.describe(`(${body}
+)`);
   } catch {
     return undefined;
   }
@@ -140,17 +145,28 @@ export async function previewQuery(home: string, sql: string, limit: number): Pr
   return withDb({}, async (db) => {
     await attachViews(db, home);
     await db.run('SET preserve_insertion_order = true');
-    const body = sql.trim().replace(/;\s*$/, '');
+    await lockSession(db);
+    const body = await readOnlyStatement(db, sql);
     // SHOW, PRAGMA and friends cannot be a subquery; their results are small, so they are read whole.
     const wrap = limit > 0 && (await describe(db, body)) !== undefined;
     try {
-      const result = await db.stream(wrap ? `SELECT * FROM (${body}) LIMIT ${limit + 1}` : sql);
+      const result = await db.stream(
+        wrap
+          ? `SELECT * FROM (${body}
+) LIMIT ${limit + 1}`
+          : body,
+      );
       const rows: unknown[][] = [];
       for (let chunk = await result.next(); chunk; chunk = await result.next()) rows.push(...chunk.rows());
       let total = rows.length;
       if (wrap && total > limit) {
         rows.length = limit;
-        total = Number((await db.one<{ n: string }>(`SELECT count(*) AS n FROM (${body})`))?.n);
+        total = Number(
+          (
+            await db.one<{ n: string }>(`SELECT count(*) AS n FROM (${body}
+)`)
+          )?.n,
+        );
       }
       return { columns: result.columns, types: result.types, rows, total };
     } catch (e) {

@@ -3,6 +3,7 @@
 // (a monthly fee) is spread evenly over them. Estimated usage (no invoice yet) is a separate series, never added.
 // A day with no rows counts as zero spend only when an input covers it; days no input covers are reported as gaps.
 import { InputError } from '../errors.js';
+import { jsonKeyPath } from '../sql.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
 
 /** A filter over tags, provider and model: key -> one value or a list (budget scopes). */
@@ -39,13 +40,13 @@ const UNTAGGED = '(untagged)';
 function focusKey(by: string): string {
   if (by === 'provider') return '"ServiceProviderName"';
   if (by === 'model') return '"x_Model"';
-  const path = lit(`$."${by.replaceAll('"', '\\"')}"`);
+  const path = jsonKeyPath(by);
   return `COALESCE(json_extract_string("AllocatedTags", ${path}), json_extract_string("Tags", ${path}))`;
 }
 
 function usageKey(by: string): string {
   if (by === 'provider' || by === 'model') return ident(by);
-  return `json_extract_string(tags, ${lit(`$."${by.replaceAll('"', '\\"')}"`)})`;
+  return `json_extract_string(tags, ${jsonKeyPath(by)})`;
 }
 
 function scopeSql(scope: Scope, key: (k: string) => string): string {

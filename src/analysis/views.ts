@@ -1,20 +1,28 @@
-// The read model of a data home: views focus, usage, allocated, attributed, usage_attributed and commitments over
-// exactly the files the manifest lists. Readers take no lock: the manifest swap is atomic. The views live in analysis/, not in
+// The read model of a data home: views focus, usage, allocated, attributed, usage_attributed, commitments and telemetry
+// over exactly the files the manifest lists. Readers take no lock: the manifest swap is atomic, and a reader lease keeps
+// the files of the manifest it read on disk until its connection closes (store/readers.ts). The views live in analysis/, not in
 // store/, because they need what sits above the store: the FOCUS column list (focus/) and the allocation's own SQL
 // for usage_attributed (allocate/attributed.ts).
 import { join } from 'node:path';
 import { contractCommitmentStoredColumns, type FocusDataset } from '../focus/contract-commitment.js';
 import { focusStoredColumns, type StoredColumn, X_ALLOCATED_COLUMNS } from '../focus/schema.js';
 import { type Db, ident, litList } from '../store/duckdb.js';
-import { type Dataset, type Manifest, readManifest } from '../store/manifest.js';
+import { assertFilesIntact } from '../store/integrity.js';
+import type { Dataset, Manifest } from '../store/manifest.js';
+import { openSnapshot } from '../store/readers.js';
+import { TELEMETRY_COLUMNS } from '../telemetry/schema.js';
 import { USAGE_COLUMNS } from '../usage/schema.js';
 import { usageAttributedSql } from './allocate/attributed.js';
 
-export const DATASET_COLUMNS: Record<'focus' | 'usage' | 'allocated' | 'commitments', StoredColumn[]> = {
+export const DATASET_COLUMNS: Record<
+  'focus' | 'usage' | 'allocated' | 'commitments' | 'telemetry',
+  StoredColumn[]
+> = {
   focus: focusStoredColumns(),
   usage: USAGE_COLUMNS,
   allocated: [...focusStoredColumns(), ...X_ALLOCATED_COLUMNS.map((c) => ({ name: c.id, type: c.type }))],
   commitments: contractCommitmentStoredColumns(),
+  telemetry: TELEMETRY_COLUMNS,
 };
 
 /** The views attachViews creates, in order. */
@@ -25,6 +33,7 @@ export const VIEWS = [
   'attributed',
   'usage_attributed',
   'commitments',
+  'telemetry',
 ] as const;
 
 /** The views that are FOCUS datasets, with the Requirements Model dataset `aicost validate --view` checks them as. */
@@ -52,11 +61,22 @@ export function datasetSql(
   return `SELECT ${cols} FROM read_parquet(${litList(files)}, hive_partitioning = false)`;
 }
 
-/** Creates the VIEWS in the connection; returns their names. */
+/**
+ * The manifest a reader works from, with a lease that keeps its files on disk until `db` closes, even when a writer
+ * drops them meanwhile. A listed file that is missing or truncated is an InputError naming it (exit 2).
+ */
+export function readSnapshot(db: Db, home: string): Manifest {
+  const { manifest, release } = openSnapshot(home);
+  db.onClose(release);
+  assertFilesIntact(home, manifest);
+  return manifest;
+}
+
+/** Creates the VIEWS in the connection (over a fresh snapshot unless `manifest` is given); returns their names. */
 export async function attachViews(
   db: Db,
   home: string,
-  manifest: Manifest = readManifest(home),
+  manifest: Manifest = readSnapshot(db, home),
 ): Promise<string[]> {
   const focus = datasetSql(home, manifest, 'focus', DATASET_COLUMNS.focus);
   const usage = datasetSql(home, manifest, 'usage', DATASET_COLUMNS.usage);
@@ -75,5 +95,8 @@ export async function attachViews(
   );
   await db.run(`CREATE OR REPLACE TEMP VIEW usage_attributed AS ${usageAttributedSql(home, manifest)}`);
   await db.run(`CREATE OR REPLACE TEMP VIEW commitments AS ${commitments}`);
+  // GPU utilization samples (docs/gpu.md): not FOCUS, never money of record
+  const telemetry = datasetSql(home, manifest, 'telemetry', DATASET_COLUMNS.telemetry);
+  await db.run(`CREATE OR REPLACE TEMP VIEW telemetry AS ${telemetry}`);
   return [...VIEWS];
 }

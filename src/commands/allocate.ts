@@ -19,11 +19,21 @@ export function register(program: Command): void {
     .option('--to <date>', 'last UTC day (YYYY-MM-DD), exclusive')
     .option(
       '--method <id>',
-      'x-token-cost-v1 (default) | x-tokens-v1 | x-even-v1 | x-fixed-v1',
+      'x-token-cost-v1 (default) | x-tokens-v1 | x-even-v1 | x-fixed-v1 | x-gpu-time-v1',
       'x-token-cost-v1',
     )
     .option('--weights <file>', 'x-fixed-v1: YAML/JSON map of key value -> weight')
-    .option('--output-weight <n>', 'x-tokens-v1: weight of an output token relative to an input token', '1')
+    .option(
+      '--output-weight <n>',
+      'x-tokens-v1, x-gpu-time-v1: weight of an output token relative to an input token',
+      '1',
+    )
+    // GPU clusters (docs/gpu.md#allocation)
+    .option(
+      '--idle <mode>',
+      'x-gpu-time-v1: separate (default): idle GPU time is the (idle) row; spread: over the served usage',
+      'separate',
+    )
     .option(
       '--fallback <mode>',
       "none (default): an invoice line whose model has no usage that day stays unallocated; provider: spread it over the provider's usage of the day",
@@ -38,14 +48,20 @@ Examples:
   $ aicost allocate --by feature
   $ aicost allocate --by team,customer --period 2025-08 --format json
   $ aicost allocate --by feature --method x-fixed-v1 --weights weights.yaml
+  $ aicost allocate --by team --method x-gpu-time-v1 --idle spread      GPU clusters of the config (gpu.clusters)
   $ aicost query "SELECT AllocatedResourceId, SUM(EffectiveCost) FROM allocated GROUP BY 1"
 
 Allocated rows replace their invoice lines in the view 'attributed' (Σ attributed = Σ focus). An invoice line matches
 usage of its own model (by token class and day, then by day); a line naming a model nobody used that day stays
 unallocated (AllocatedResourceId NULL) and is listed as "invoiced, no matching usage" unless --fallback provider.
-Usage with no invoice yet is broken down by the same key as an estimate, in its own table, never added.
+Usage with no invoice yet is broken down by the same key as an estimate (USD), in its own table, never added.
+Invoices billed in several currencies give one table block per currency, each with its own total: amounts in
+different currencies are never added (every JSON/CSV line carries its currency).
 Shared-resource rules in the config file (shared_resources) re-key build and query usage of a shared index and
-split its maintenance by query share (docs/allocation.md#shared-resources).`,
+split its maintenance by query share (docs/allocation.md#shared-resources).
+x-gpu-time-v1 allocates the charges of the config's GPU clusters instead of invoice lines: telemetry splits each
+charge's GPU-hours into busy and idle; busy time goes to the served self-hosted models' usage by weighted tokens,
+idle time to the (idle) row or, with --idle spread, over the same usage (docs/gpu.md#allocation).`,
     )
     .action(async (opts, cmd: Command) => {
       const format = outputFormat(cmd);
@@ -59,6 +75,7 @@ split its maintenance by query share (docs/allocation.md#shared-resources).`,
       const render = await import('../report/showback-render.js');
       const { loadConfig } = await import('../config.js');
       const g = globalOptions(cmd);
+      const config = loadConfig(g.config);
       const result = await allocate({
         home: g.data,
         keys: parseKeys(String(opts.by)),
@@ -67,7 +84,9 @@ split its maintenance by query share (docs/allocation.md#shared-resources).`,
         weightsFile: opts.weights,
         outputWeight,
         fallback: opts.fallback,
-        sharedResources: loadConfig(g.config).shared_resources,
+        sharedResources: config.shared_resources,
+        gpuClusters: config.gpu?.clusters,
+        idle: opts.idle,
       });
       output.data(
         format === 'json'

@@ -20,6 +20,10 @@ export function register(program: Command): void {
       'Find cost anomalies (robust same-weekday baseline), runaway requests and cost-per-request jumps',
     )
     .option('--by <key>', 'a tag key (feature, team, ...), model or provider (default: the total)')
+    .option(
+      '--currency <code>',
+      'only costs in this currency (default: every currency, each detected on its own)',
+    )
     .option('--since <day>', 'first UTC day reported (default: a week before --until)')
     .option('--until <day>', 'last UTC day reported (default: the last day with usage)')
     .option('--runaway-tokens <n>', 'a request with more tokens than this is a runaway', '50000')
@@ -35,9 +39,12 @@ Examples:
   $ aicost anomalies --by feature
   $ aicost anomalies --since 2025-08-01 --format json
   $ aicost anomalies --by model --fail-on anomaly      # in CI: exit 1 when something trips
+  $ aicost anomalies --currency EUR                    # only costs billed in EUR
 
 Each anomaly names its driver: request volume, tokens per request, price, model mix or cache-hit rate, with each
-factor's share of the change (Shapley decomposition).`,
+factor's share of the change (Shapley decomposition). Costs in different currencies (invoices billed in EUR and in
+USD, price-book estimates in USD) are separate series with their own baselines, never added; each anomaly names
+its currency.`,
     )
     .action(async (opts, cmd: Command) => {
       const format = outputFormat(cmd);
@@ -49,6 +56,7 @@ factor's share of the change (Shapley decomposition).`,
       const render = await import('../report/anomalies-render.js');
       const report = await detectAnomalies(globalOptions(cmd).data, {
         by: opts.by,
+        currency: opts.currency === undefined ? undefined : String(opts.currency).toUpperCase(),
         since,
         until,
         runawayTokens: positive(opts.runawayTokens, '--runaway-tokens'),

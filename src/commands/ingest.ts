@@ -64,6 +64,11 @@ export function register(program: Command): void {
       '--hash-tags <keys>',
       'tag keys whose values are stored only as salted hashes (e.g. customer_email)',
     )
+    // GPU telemetry (docs/gpu.md): nvidia-smi prints local times without a zone
+    .option(
+      '--timezone <zone>',
+      'IANA zone of nvidia-smi local times (default: config gpu.timezone, else UTC)',
+    )
     .addOption(formatFlag(['table', 'json']))
     .addOption(jsonFlag())
     .addHelpText(
@@ -77,6 +82,7 @@ Examples:
   $ cat spendlogs.csv | aicost ingest - --source litellm    standard input
   $ aicost ingest 'exports/**/*.csv'                        a pattern the shell did not expand
   $ aicost ingest cur/my-report/20250101-20250201/          an AWS CUR or Data Exports delivery
+  $ aicost ingest gpu-smi.csv --timezone Europe/Berlin      nvidia-smi samples taken in Berlin local time
 
 Each file prints its source, rows in/out/rejected and the source total against the stored FOCUS total; an
 ingest whose totals do not reconcile exactly fails. Bad input exits 2 and leaves the data home unchanged.
@@ -106,6 +112,7 @@ folder are skipped with a warning.`,
         keepGoing: opts.keepGoing,
         replacePeriod: opts.replacePeriod,
         rateCard: opts.rateCard ?? config.rate_card,
+        timezone: opts.timezone ?? config.gpu?.timezone,
         onProgress: (m) => (m ? output.progress(m) : output.progressDone()),
       });
       if (outputFormat(cmd) === 'json') {
@@ -118,6 +125,7 @@ folder are skipped with a warning.`,
         for (const n of f.notes) output.note(`${f.path}: ${n}`);
       }
       for (const s of report.skipped) output.warn(`skipped ${s.path}: ${s.reason}`);
+      for (const w of report.warnings) output.warn(w);
       if (report.dryRun) output.note('dry run: nothing stored');
     });
 }

@@ -11,7 +11,9 @@ const MAX_ROWS = 1000;
 export function register(program: Command): void {
   program
     .command('query')
-    .description('Run SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments')
+    .description(
+      'Run SQL over the views focus, usage, allocated, attributed, usage_attributed, commitments, telemetry',
+    )
     .argument('<sql>', 'a SELECT statement')
     .addOption(formatFlag(['table', 'csv', 'json']))
     .addOption(jsonFlag())

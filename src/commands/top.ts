@@ -14,7 +14,7 @@ export function register(program: Command): void {
     .addOption(jsonFlag())
     .addHelpText(
       'after',
-      '\nExamples:\n  $ aicost top --by trace --limit 5\n  $ aicost top --by request --format json',
+      "\nExamples:\n  $ aicost top --by trace --limit 5\n  $ aicost top --by request --format json\n\nEvery cost names its currency (the invoices' billing currency, USD for estimates); with several\ncurrencies each has its own top --limit, since amounts in different currencies are never compared or added.",
     )
     .action(async (opts, cmd: Command) => {
       const by = String(opts.by);

@@ -43,7 +43,9 @@ export type Compiled =
 
 /** The internal 1-based record number column validatePath adds (CSV line or Parquet row). */
 export const RECORD_COLUMN = '__record';
-export const LINEAGE_COLUMNS = [RECORD_COLUMN, 'x_RowId', 'x_SourceFile', 'x_SourceRecord'];
+/** The internal file-name column validatePath adds when a folder is read. */
+export const FILE_COLUMN = '__file';
+export const LINEAGE_COLUMNS = [FILE_COLUMN, RECORD_COLUMN, 'x_RowId', 'x_SourceFile', 'x_SourceRecord'];
 export const SAMPLE_LIMIT = 3;
 
 class Skip extends Error {}
@@ -102,7 +104,9 @@ function need(rel: RelationInfo, col: string): string {
 function countQuery(rel: RelationInfo, source: string, where: string, sample: string): string {
   const carried = rel.costSource ? `count(*) FILTER (WHERE ${ident('x_CostSource')} = 'focus')` : '0';
   const order = rel.lineage.includes(RECORD_COLUMN)
-    ? ident(RECORD_COLUMN)
+    ? rel.lineage.includes(FILE_COLUMN)
+      ? `(${ident(FILE_COLUMN)}, ${ident(RECORD_COLUMN)})`
+      : ident(RECORD_COLUMN)
     : rel.lineage.includes('x_RowId')
       ? ident('x_RowId')
       : '0';
@@ -114,7 +118,11 @@ function countQuery(rel: RelationInfo, source: string, where: string, sample: st
 
 function sampleStruct(rel: RelationInfo, values: string[], extra?: string): string {
   const fields = rel.lineage.map((c) =>
-    c === RECORD_COLUMN ? `record := ${ident(c)}::INTEGER` : `${ident(c)} := CAST(${ident(c)} AS VARCHAR)`,
+    c === RECORD_COLUMN
+      ? `record := ${ident(c)}::INTEGER`
+      : c === FILE_COLUMN
+        ? `file := ${ident(c)}`
+        : `${ident(c)} := CAST(${ident(c)} AS VARCHAR)`,
   );
   const vals = values.map((c) => `${ident(c)} := CAST(${ident(c)} AS VARCHAR)`);
   if (extra) vals.push(extra);
@@ -168,8 +176,9 @@ function customColumns(rel: RelationInfo): Compiled {
 
 /**
  * A tree as a SQL boolean that is never NULL. In a check, a value comparison passes on NULL (null rules are judged
- * by the Nullability rules); in a condition, comparisons are null-aware (`ChargeClass != "Correction"` holds for a
- * NULL ChargeClass) and anything unknown does not select the row.
+ * by the Nullability rules). In a condition, a column compared with a literal is null-aware (`ChargeClass !=
+ * "Correction"` holds for a NULL ChargeClass: the spec's reading of "is not"); two columns are compared only where
+ * both have a value; anything unknown does not select the row (docs/validation.md#null-in-conditions).
  */
 class Predicate {
   constructor(
@@ -238,6 +247,9 @@ class Predicate {
     if (right.kind === 'column') {
       const bothNum = NUMERIC_TYPE.test(this.type(col)) && NUMERIC_TYPE.test(this.type(right.name));
       const [a, b] = bothNum ? [this.num(col), this.num(right.name)] : [this.str(col), this.str(right.name)];
+      // Two columns are compared only where both have a value (as the reference validator does): a NULL
+      // InvoiceIssuerName says nothing about who receives the payment, so `A != B` must not select the row.
+      if (this.ctx === 'cond') return `(${a} IS NOT NULL AND ${b} IS NOT NULL AND ${a} ${sqlOp} ${b})`;
       return this.compare(a, sqlOp, b);
     }
     if (right.kind === 'number') return this.compare(this.num(col), sqlOp, right.value);
@@ -370,6 +382,9 @@ class Predicate {
           `coalesce(json_extract_string(${v}, '$') = ${lit(String(args.Value))}, FALSE)`;
         return (v) => (neg ? `(NOT ${eq(v)})` : eq(v));
       }
+      case 'JSONCheckPathDecimalValue':
+        // aicost's own (validate-overrides.ts): a number where the key has a value; absent or null is not judged here.
+        return (v) => `(${absent(v)} OR ${jt(v)} IN ${num})`;
       case 'JSONFormatString':
         return (v) =>
           `(${absent(v)} OR (${jt(v)} = 'VARCHAR' AND NOT contains(json_extract_string(${v}, '$'), chr(65533))))`;

@@ -89,3 +89,45 @@ function findRoots(rules: Map<string, FocusRule>): string[] {
   }
   return [...rules.values()].filter((r) => r.status !== 'Removed' && !referenced.has(r.id)).map((r) => r.id);
 }
+
+/** A rule written as data in the model's rendered syntax (what `ruleSetOf` takes). */
+export interface RuleSpec {
+  id: string;
+  /** The column (or, for a presence rule, the column it requires). */
+  entity: string;
+  keyword: Keyword;
+  check: string;
+  condition?: string;
+  /** `Presence` rules are dataset-level (`present(X)`); anything else is a column rule. */
+  function?: string;
+  applicability?: string[];
+  requirement?: string;
+}
+
+/**
+ * A rule set of the given rules only, each its own root, without the model's overrides: to check a rule as someone
+ * else wrote it (the reference validator's test rules, test/focus/validator-agreement.test.ts).
+ */
+export function ruleSetOf(version: FocusVersion, specs: RuleSpec[]): RuleSet {
+  const rules = new Map<string, FocusRule>();
+  for (const s of specs) {
+    const fn = s.function ?? (s.check.startsWith('present(') ? 'Presence' : 'Validation');
+    rules.set(s.id, {
+      id: s.id,
+      dataset: 'CostAndUsage',
+      entityType: fn === 'Presence' ? 'Dataset' : 'Column',
+      entity: s.entity,
+      function: fn,
+      keyword: s.keyword,
+      type: 'Static',
+      status: 'Active',
+      applicability: s.applicability ?? [],
+      check: parseRuleExpr(s.check, s.id),
+      condition: s.condition ? parseRuleExpr(s.condition, s.id) : null,
+      checkText: s.check,
+      conditionText: s.condition ?? '',
+      requirement: s.requirement ?? '',
+    });
+  }
+  return { version, rules, roots: [...rules.keys()] };
+}

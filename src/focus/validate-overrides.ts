@@ -114,6 +114,27 @@ export const RULE_OVERRIDES: RuleOverride[] = [
       'the 1.2 model renders this as a static, unconditional "InvoiceId != null"; whether a charge is invoiced is not in the data (Dynamic in 1.3)',
   },
   {
+    id: 'BilledCost-C-005-C',
+    versions: ['1.2'],
+    type: 'Dynamic',
+    reason:
+      'the 1.2 model reads "payments received by a third party" as ProviderName != InvoiceIssuerName, which also holds for ' +
+      'every resold or marketplace-invoiced charge that is billed normally; who receives the payment is not in the data ' +
+      '(FOCUS 1.3 makes this rule Dynamic)',
+  },
+  ...['ContractAppliedObject-O-048-M', 'ContractAppliedObject-O-057-M'].map((id) => {
+    const key = id.endsWith('048-M') ? 'ContractCommitmentAppliedCost' : 'ContractCommitmentAppliedQuantity';
+    return {
+      id,
+      versions: ['1.3'] as FocusVersion[],
+      check: `JSONCheckPathDecimalValue{"ColumnName":"ContractApplied","Path":"$.Elements[*].${key}"}`,
+      reason:
+        `model check is "${key} != null" on every element, which fails every element that legitimately omits the key ` +
+        '(a spend commitment has no applied quantity); "a valid decimal value" is checked where the key has a value, ' +
+        'and a null value is judged by the nullability rules',
+    };
+  }),
+  {
     id: 'Tags-C-003-C',
     versions: BOTH,
     condition: 'Tags != null',

@@ -5,8 +5,8 @@ import type { Db } from '../store/duckdb.js';
 import { ident, isPlainIdent } from '../store/duckdb.js';
 import { contractCommitmentColumns, type FocusDataset } from './contract-commitment.js';
 import { type Compiled, compileRule, LINEAGE_COLUMNS, type RelationInfo } from './rule-sql.js';
-import { checkFunctionOf } from './rule-syntax.js';
-import { loadRules, ruleColumn, ruleLevel } from './rules.js';
+import { checkFunctionOf, columnsOf } from './rule-syntax.js';
+import { loadRules, type RuleSet, ruleColumn, ruleLevel } from './rules.js';
 import { type FocusVersion, focusColumns } from './schema.js';
 import { openDataset } from './validate-path.js';
 import { declaredCriteria, type PlannedRule, planRules } from './validate-plan.js';
@@ -15,6 +15,8 @@ export type RuleStatus = 'pass' | 'fail' | 'warning' | 'skipped';
 
 /** One sampled offending row: its lineage (what exists of it) and the values the rule looked at. */
 export interface SampleRow {
+  /** The file of a folder the row is in (folders only; a single file is the report's `relation`). */
+  file?: string;
   /** 1-based record of the file (CSV line, assuming one line per record; Parquet row). */
   record?: number;
   x_RowId?: string;
@@ -59,6 +61,10 @@ export interface ValidationReport {
   strict: boolean;
   /** Applicability criteria taken as declared (from the columns present, plus any given). */
   applicability: string[];
+  /** The data files read, when a folder was validated. */
+  files?: string[];
+  /** Files of a validated folder that were not read (not CSV or Parquet, empty), with the reason. */
+  skippedFiles?: { path: string; reason: string }[];
   results: RuleResult[];
   totals: {
     rules: number;
@@ -86,6 +92,8 @@ export interface ValidateOptions {
   label?: string;
   /** The Requirements Model dataset the relation is (1.3 only for ContractCommitment); CostAndUsage unless told. */
   dataset?: FocusDataset;
+  /** Rules to check instead of the version's Requirements Model (rules.ts `ruleSetOf`: a rule written as data). */
+  rules?: RuleSet;
 }
 
 interface QueryRow {
@@ -112,7 +120,7 @@ export async function validateRelation(
     focusColumns: new Set(datasetColumns(opts).map((c) => c.id)),
     placeholderSource: opts.placeholderSource,
   };
-  const rules = loadRules(opts.version);
+  const rules = opts.rules ?? loadRules(opts.version);
   const declared = declaredCriteria(rules, columns, opts.applicability);
   const results: RuleResult[] = [];
   // Rules that compile to the same SQL (ListCost-C-011-C and ListUnitPrice-C-014-C, ...) run once.
@@ -125,29 +133,35 @@ export async function validateRelation(
     }
     return hit;
   };
-  const planned = planRules(rules, columns, declared, opts.dataset);
+  const planned = planRules(rules, columns, declared, opts.rules ? 'CostAndUsage' : opts.dataset);
   for (const p of planned) results.push(await runRule(query, rel, p));
   const count = await db.one<{ n: string }>(`SELECT count(*) AS n FROM ${source}`);
   return buildReport(opts, relation, Number(count?.n ?? 0), rel, [...declared].sort(), results);
 }
 
 /**
- * Validates a FOCUS CSV (read as text, typed by castability) or Parquet file (its own types). A missing, empty or
- * unreadable file, or one with no FOCUS column, is an InputError (exit 2).
+ * Validates a FOCUS CSV (read as text, typed by castability; gzip or zstd compressed too) or Parquet file (its own
+ * types), or a folder of them (validate-path.ts). A missing, empty or unreadable path, or one with no FOCUS column,
+ * is an InputError (exit 2).
  */
 export async function validatePath(
   db: Db,
   path: string,
   opts: Omit<ValidateOptions, 'text' | 'placeholderSource'> = { version: '1.3' },
 ): Promise<ValidationReport> {
-  const ds = await openDataset(db, path, opts.version);
+  const ruleColumns = opts.rules
+    ? [...opts.rules.rules.values()].flatMap((r) => [r.entity, ...(r.check ? columnsOf(r.check) : [])])
+    : undefined;
+  const ds = await openDataset(db, path, opts.version, ruleColumns);
   try {
-    return await validateRelation(db, ds.relation, {
+    const report = await validateRelation(db, ds.relation, {
       ...opts,
       text: ds.text,
       placeholderSource: ds.placeholderSource,
       label: opts.label ?? path,
     });
+    const folder = ds.files.length !== 1 || ds.files[0] !== path;
+    return folder ? { ...report, files: ds.files, skippedFiles: ds.skipped } : report;
   } finally {
     await ds.close();
   }

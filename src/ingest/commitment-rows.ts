@@ -47,7 +47,11 @@ export async function deriveCommitmentRows(
   tx: Transaction,
   working: WorkingFile[],
 ): Promise<WorkingFile[]> {
-  const purchases = purchaseFiles(working);
+  // GPU reservations are commitments too (docs/gpu.md), but never burn prepaid-bundle usage: not in purchaseFiles
+  const purchases = [
+    ...purchaseFiles(working),
+    ...working.filter((w) => w.file.dataset === 'focus' && w.file.sourceId === 'gpu-reservations'),
+  ];
   const others = working.filter((w) => w.file.dataset !== 'commitments');
   const current = working.filter((w) => w.file.dataset === 'commitments');
   if (purchases.length === 0) return others;

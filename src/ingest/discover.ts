@@ -1,7 +1,7 @@
 // Finding inputs (docs/architecture.md#data-flow): files, folders, `-` (standard input), glob patterns the shell left alone, and folder
 // deliveries (a manifest and the data files it lists, one input). Files the user named must be supported inputs;
 // files found by walking a folder that are not data are skipped and listed.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import {
@@ -32,7 +32,8 @@ export const STDIN_PATH = '<stdin>';
 
 const NOT_DATA: Record<string, string> = {
   ...Object.fromEntries(
-    ['.md', '.txt', '.yaml', '.yml', '.html', '.pdf', '.png', '.jpg', '.prom', '.sql'].map((e) => [
+    // `.prom` is not here: DCGM exporter scrapes are data (source dcgm); other Prometheus text is undetectable
+    ['.md', '.txt', '.yaml', '.yml', '.html', '.pdf', '.png', '.jpg', '.sql'].map((e) => [
       e,
       'not a data file',
     ]),
@@ -49,16 +50,46 @@ function deliveryInput(d: Delivery, explicit: boolean): FoundInput {
   return { path: d.manifest, explicit, files: d.files };
 }
 
-/** A walked folder's files, deliveries grouped: their data files and superseded manifests leave the list. */
+/**
+ * A walked folder's files, deliveries grouped: their data files and superseded manifests leave the list. Symbolic
+ * links are followed (exports are often linked in from a sync folder); a link back into a folder already being
+ * walked, a second path to a file already found, and a broken link are listed as skipped, never silently dropped.
+ */
 function walkFolder(root: string, inputs: FoundInput[], skipped: Skipped[]): void {
   const files: string[] = [];
+  const seenDirs = new Set<string>();
+  const seenFiles = new Map<string, string>();
   const walk = (dir: string) => {
+    seenDirs.add(realpathSync(dir));
     for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const p = join(dir, e.name);
       if (e.name.startsWith('.')) continue;
-      if (e.isDirectory()) walk(p);
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const target = statSync(p, { throwIfNoEntry: false });
+        if (!target) {
+          skipped.push({ path: p, reason: 'a broken symbolic link' });
+          continue;
+        }
+        isDir = target.isDirectory();
+        isFile = target.isFile();
+        if (isDir && seenDirs.has(realpathSync(p))) {
+          skipped.push({ path: p, reason: 'a symbolic link to a folder already walked (a loop)' });
+          continue;
+        }
+      }
+      if (isDir) walk(p);
       else if (notDataReason(p)) skipped.push({ path: p, reason: notDataReason(p)! });
-      else if (e.isFile()) files.push(p);
+      else if (isFile) {
+        const real = realpathSync(p);
+        const first = seenFiles.get(real);
+        if (first) skipped.push({ path: p, reason: `the same file as ${first}` });
+        else {
+          seenFiles.set(real, p);
+          files.push(p);
+        }
+      } else skipped.push({ path: p, reason: 'not a regular file' });
     }
   };
   walk(root);

@@ -18,11 +18,25 @@ import { Transaction } from '../store/transaction.js';
 import { VERSION } from '../version.js';
 import { burnCommitments } from './burn.js';
 import { deriveCommitmentRows } from './commitment-rows.js';
+import { type CurrencyTotals, currencyTotals, mixedCurrencyWarning } from './currencies.js';
 import { discoverInputs } from './discover.js';
 import { prepareInput } from './inputs/prepare.js';
 import { pairCostReports } from './pairing.js';
 import { pruneAllocations } from './prune-allocations.js';
 import { applyReplacement, type Freshness } from './replace.js';
+
+/** An IANA time zone name (e.g. Europe/Berlin) or an input error before anything is read. */
+export function checkTimezone(zone: string): void {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+  } catch {
+    throw new InputError(
+      `--timezone "${zone}" is not a time zone name`,
+      {},
+      'use an IANA name such as Europe/Berlin or UTC',
+    );
+  }
+}
 
 export interface IngestOptions {
   home: string;
@@ -36,6 +50,8 @@ export interface IngestOptions {
   /** Tag keys stored only as salted hashes, and tag keys never stored (docs/data-model.md#tags). */
   hashTags?: string[];
   denyTags?: string[];
+  /** IANA zone of telemetry local times without an offset (nvidia-smi); UTC when absent (docs/gpu.md). */
+  timezone?: string;
   onProgress?: (message: string) => void;
 }
 
@@ -65,6 +81,10 @@ export interface IngestReport {
   skipped: { path: string; reason: string }[];
   committed: boolean;
   dryRun: boolean;
+  /** Per BillingCurrency of the data home's focus rows after this ingest (with a dry run: as they would be). */
+  currencies: CurrencyTotals[];
+  /** Warnings about the data home as a whole (several billing currencies), beside each file's own. */
+  warnings: string[];
 }
 
 function emptyReport(path: string, sourceId: string | null, status: FileReport['status']): FileReport {
@@ -96,6 +116,7 @@ async function latestStart(db: Db, staged: StagedInput): Promise<string | null> 
 }
 
 export async function ingest(opts: IngestOptions): Promise<IngestReport> {
+  if (opts.timezone !== undefined) checkTimezone(opts.timezone);
   const { inputs, skipped } = discoverInputs(opts.paths);
   const forced: SourceDefinition | undefined = opts.source ? sourceById(opts.source) : undefined;
   // a rate card is read (and its errors reported) before anything is written; the bundled book loads compiled
@@ -108,6 +129,9 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
   const db = await Db.open({ tempDirectory: join(stagingDir, 'duckdb-tmp') });
   const reports: FileReport[] = [];
   const errors: InputError[] = [];
+  // a dry run keeps its staged files out of the working set; the currency check still counts them
+  const dryIncoming: WorkingFile[] = [];
+  let currencies: CurrencyTotals[] = [];
   try {
     await installPrices(db, { book });
     let working: WorkingFile[] = manifest.files.map((f) => ({
@@ -187,6 +211,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           salt: manifest.salt,
           hashTags: opts.hashTags ?? [],
           denyTags: opts.denyTags ?? [],
+          timezone: opts.timezone,
           tag,
           scratch: (name) => (tx ? tx.stagePath(`scratch/${name}`) : join(stagingDir, name)),
         });
@@ -229,6 +254,7 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
             freshness,
           })
         : { working, incoming, replaced: 0, superseded: 0, duplicates: 0, duplicateCost: '0' };
+      if (!tx) dryIncoming.push(...incoming);
       working = rep.working;
       const superseded = rep.superseded ?? 0;
       const report: FileReport = {
@@ -242,7 +268,13 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         duplicates: rep.duplicates,
         duplicateCost: rep.duplicates > 0 ? rep.duplicateCost : undefined,
         reconciliation: staged.reconciliation,
-        warnings: staged.warnings,
+        warnings: [
+          ...staged.warnings,
+          // nvidia-smi prints local time without a zone (docs/gpu.md#nvidia-smi)
+          ...(detected.id === 'nvidia-smi' && opts.timezone === undefined
+            ? ['nvidia-smi times have no zone and were read as UTC: pass --timezone (or set gpu.timezone)']
+            : []),
+        ],
         notes: staged.notes,
       };
       if (rep.duplicates > 0)
@@ -290,14 +322,24 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
       const prevPaths = new Set(tx.previous.files.map((f) => f.path));
       for (const w of working) if (w.staged || !prevPaths.has(w.file.path)) tx.addFile(w.abs, w.file);
       tx.next.inputs = tx.next.inputs.filter((i) => !errors.some((e) => e.location.file === i.path));
+      currencies = await focusCurrencies(db, working);
       db.close();
       tx.commit();
     } else {
+      if (!tx && !bad) currencies = await focusCurrencies(db, [...working, ...dryIncoming]);
       db.close();
       tx?.abort();
     }
     if (bad) throw errors.length === 1 ? errors[0]! : new MultiInputError(errors);
-    return { files: reports, skipped, committed: !!tx, dryRun: !!opts.dryRun };
+    const mixed = mixedCurrencyWarning(currencies);
+    return {
+      files: reports,
+      skipped,
+      committed: !!tx,
+      dryRun: !!opts.dryRun,
+      currencies,
+      warnings: mixed ? [mixed] : [],
+    };
   } catch (e) {
     try {
       db.close();
@@ -311,9 +353,20 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         skipped,
         committed: false,
         dryRun: !!opts.dryRun,
+        // --keep-going committed the good files: say what the data home now holds
+        currencies,
+        warnings: [mixedCurrencyWarning(currencies)].filter((w): w is string => w !== null),
       };
     throw e;
   } finally {
     if (scratchRoot) rmSync(scratchRoot, { recursive: true, force: true });
   }
+}
+
+/** The currencies of the focus files a working set holds (what the data home holds once it is committed). */
+function focusCurrencies(db: Db, working: WorkingFile[]): Promise<CurrencyTotals[]> {
+  return currencyTotals(
+    db,
+    working.filter((w) => w.file.dataset === 'focus').map((w) => w.abs),
+  );
 }

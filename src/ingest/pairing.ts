@@ -50,7 +50,7 @@ function pairedSelect(file: string, usageFiles: string[]): string {
     FROM f0 f
     LEFT JOIN u ue ON ue.d = f.__d AND ue.model = f.x_Model AND ue.proj = f.x_ProjectId
     LEFT JOIN u ua ON ua.d = f.__d AND ua.model = f.x_Model AND ua.proj IS NULL
-    LEFT JOIN price_lookup p ON p.provider = ${normalizeProviderSql('f.ServiceProviderName')} AND p.alias = f.x_Model AND p.tier = ''
+    LEFT JOIN price_lookup p ON p.provider = ${normalizeProviderSql('f.ServiceProviderName')} AND p.alias = f.x_Model AND p.tier = '' AND p.context_above < 0
       AND f.ChargePeriodStart >= p.valid_from AND (p.valid_to IS NULL OR f.ChargePeriodStart < p.valid_to)
   )
   SELECT f.* EXCLUDE (__d) REPLACE (

@@ -5,6 +5,12 @@
 import { FOCUS_COLUMN_IDS, FOCUS_MANDATORY_IDS, type FocusColumnId } from '../focus/columns.generated.js';
 import { type FocusMapKey, X_COLUMNS, X_DERIVED } from '../focus/schema.js';
 import type { Sql } from '../sql.js';
+import {
+  TELEMETRY_COLUMNS,
+  TELEMETRY_DERIVED,
+  TELEMETRY_MANDATORY,
+  type TelemetryMapKey,
+} from '../telemetry/schema.js';
 import { USAGE_COLUMNS, USAGE_DERIVED, USAGE_MANDATORY, type UsageMapKey } from '../usage/schema.js';
 import { coveredByDefaults } from './focus-defaults.js';
 
@@ -32,7 +38,7 @@ export interface InputColumn {
 
 /** How a JSON document becomes flat records: array steps of `path` marked `*`, fields relative to the record. */
 export interface JsonRecords {
-  /** e.g. ['data', '*', 'results', '*'] or ['*'] for a top-level array. */
+  /** e.g. ['data', '*', 'results', '*'] or ['*'] for a top-level array; `{*}` walks every value of an object. */
   path: string[];
   /**
    * Output field -> path inside the record (dots for nesting). `../x` reads `x` of the enclosing array element
@@ -44,6 +50,8 @@ export interface JsonRecords {
 
 export type ReaderSpec =
   | { kind: 'csv'; columns: Record<string, InputColumn> }
+  // GPU telemetry: plain text read one line per record into column `line` (Prometheus text scrapes)
+  | { kind: 'lines' }
   | { kind: 'json'; records: JsonRecords; columns: Record<string, InputColumn> }
   | { kind: 'parquet'; columns: Record<string, InputColumn> };
 
@@ -153,7 +161,14 @@ export interface UsageSource extends SourceBase {
   mapFor?(sniff: Sniff): Partial<Record<UsageMapKey, Sql>>;
 }
 
-export type SourceDefinition = (FocusSource | UsageSource) & {
+/** A source of GPU telemetry samples (telemetry/): nvidia-smi, DCGM exporter scrapes, OpenCost allocations. */
+export interface TelemetrySource extends SourceBase {
+  dataset: 'telemetry';
+  map: Partial<Record<TelemetryMapKey, Sql>>;
+  mapFor?(sniff: Sniff): Partial<Record<TelemetryMapKey, Sql>>;
+}
+
+export type SourceDefinition = (FocusSource | UsageSource | TelemetrySource) & {
   /** The formats the detection rules accept (derived). */
   readonly formats: InputFormat[];
 };
@@ -164,6 +179,9 @@ const FOCUS_MAP_KEYS: ReadonlySet<string> = new Set([
 ]);
 const USAGE_MAP_KEYS: ReadonlySet<string> = new Set(
   USAGE_COLUMNS.map((c) => c.name).filter((c) => !(USAGE_DERIVED as readonly string[]).includes(c)),
+);
+const TELEMETRY_MAP_KEYS: ReadonlySet<string> = new Set(
+  TELEMETRY_COLUMNS.map((c) => c.name).filter((c) => !(TELEMETRY_DERIVED as readonly string[]).includes(c)),
 );
 
 function nearest(name: string, candidates: Iterable<string>): string | undefined {
@@ -189,11 +207,12 @@ export function editDistance(a: string, b: string): number {
 }
 
 /** The contract's rules for one definition; an empty list when it holds. */
-export function contractViolations(def: FocusSource | UsageSource): string[] {
+export function contractViolations(def: FocusSource | UsageSource | TelemetrySource): string[] {
   const out: string[] = [];
   if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(def.id)) out.push(`id "${def.id}" is not kebab-case`);
   if (def.detect.length === 0 && !def.detectFn) out.push('no detection rule');
-  const allowed = def.dataset === 'focus' ? FOCUS_MAP_KEYS : USAGE_MAP_KEYS;
+  const allowed =
+    def.dataset === 'focus' ? FOCUS_MAP_KEYS : def.dataset === 'usage' ? USAGE_MAP_KEYS : TELEMETRY_MAP_KEYS;
   for (const key of Object.keys(def.map)) {
     if (allowed.has(key)) continue;
     const hint = nearest(key, allowed);
@@ -213,8 +232,9 @@ export function contractViolations(def: FocusSource | UsageSource): string[] {
       if (!covered.has(c) && !(c in absent))
         out.push(`mandatory FOCUS column "${c}" is neither mapped, defaulted, nor listed as absent`);
   } else {
-    for (const c of USAGE_MANDATORY)
-      if (!mapped.has(c)) out.push(`mandatory usage column "${c}" is not mapped`);
+    const mandatory = def.dataset === 'usage' ? USAGE_MANDATORY : TELEMETRY_MANDATORY;
+    for (const c of mandatory)
+      if (!mapped.has(c)) out.push(`mandatory ${def.dataset} column "${c}" is not mapped`);
   }
   return out;
 }
@@ -238,7 +258,7 @@ type KnownColumns<T> = T extends { dataset: 'focus'; map: infer M }
  * the module loads), every mandatory column covered, detection present. A definition that breaks it throws when its
  * module loads, so no test can pass with it.
  */
-export function defineSource<T extends FocusSource | UsageSource>(
+export function defineSource<T extends FocusSource | UsageSource | TelemetrySource>(
   def: T & KnownColumns<T>,
 ): T & SourceDefinition {
   const bad = contractViolations(def);

@@ -1,15 +1,23 @@
 // Enrichment the pipeline applies to every source: canonical model ids through the price book's aliases, and
 // the usage cost estimate (price book at request time). The price tables are installed per connection.
 import { cleanModelIdSql, normalizeProviderSql } from '../prices/names.js';
-import { priceUsageSql } from '../prices/sql.js';
+import { priceUsageSql, REQUEST_CONTEXT_SQL } from '../prices/sql.js';
 
-/** Adds `model`, `cost_estimate` and `unpriced` to a usage relation (price book at request time). */
+/**
+ * The context size a usage row is priced at for long-context tiers: a request's own input incl. cache; a bucket
+ * sums many requests, so it is priced at the base tier unless the source says which context window it holds
+ * (Anthropic's usage report groups by `context_window`: `0-200k` or `200k-1M`, kept as a tag).
+ */
+const CONTEXT_SQL = `CASE WHEN grain = 'request' THEN ${REQUEST_CONTEXT_SQL}
+    WHEN json_extract_string(tags, '$.context_window') LIKE '200k%' THEN 200001 ELSE 0 END`;
+
+/** Adds `model`, `cost_estimate` and `unpriced` to a usage relation (price book at request time, per request tier). */
 export function usagePricedSql(typed: string): string {
   // the book has no prices for `other_quantity` units (e.g. vector-store bytes): such rows are unpriced, never free
   return `SELECT * REPLACE (
       CASE WHEN COALESCE(other_quantity, 0) > 0 THEN NULL ELSE cost_estimate END AS cost_estimate,
       CASE WHEN COALESCE(other_quantity, 0) > 0 THEN concat_ws(',', unpriced, 'other_quantity') ELSE unpriced END AS unpriced)
-    FROM (${priceUsageSql(`(${typed})`)})`;
+    FROM (${priceUsageSql(`(${typed})`, { context: CONTEXT_SQL })})`;
 }
 
 /** The canonical model id for a focus row's raw model, via the alias table; the cleaned raw id when unknown. */

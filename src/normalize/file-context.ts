@@ -21,6 +21,8 @@ export interface FileContext {
   /** Tag keys whose values are hashed, and tag keys dropped, on usage rows. */
   hashTags?: string[];
   denyTags?: string[];
+  /** IANA zone of local times without an offset (nvidia-smi timestamps); UTC when not given (docs/gpu.md). */
+  timezone?: string;
   /** Unique suffix for this file's temp objects. */
   tag: string;
   /** Where NDJSON intermediates go (the transaction's staging area). */
@@ -33,6 +35,7 @@ export const CONTEXT_COLS = (ctx: FileContext): string =>
     `${lit(ctx.displayPath)} AS _source_file`,
     `${ctx.account === null ? 'NULL::VARCHAR' : lit(ctx.account)} AS _account`,
     `${lit(ctx.salt)} AS _salt`,
+    `${lit(ctx.timezone ?? 'UTC')} AS _timezone`,
   ].join(', ');
 
 const fileList = (ctx: FileContext): string | null =>

@@ -170,6 +170,15 @@ export function* walkRecords(
       yield* walkRecords(node[i], spec, step + 1, `${where}[${i}]`, [...stack, node[i]], file);
     return;
   }
+  if (part === '{*}') {
+    // every value of an object keyed by name (OpenCost's `data` elements map allocation names to allocations)
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) {
+      throw new InputError(`expected an object at ${where || '$'}`, { file, record: where || '$' });
+    }
+    for (const [k, v] of Object.entries(node as Record<string, Json>))
+      yield* walkRecords(v, spec, step + 1, `${where}[${JSON.stringify(k)}]`, [...stack, v], file);
+    return;
+  }
   if (node === null || typeof node !== 'object' || Array.isArray(node) || !(part in (node as object))) {
     throw new InputError(`expected key "${part}" at ${where || '$'}`, { file, record: where || '$' });
   }

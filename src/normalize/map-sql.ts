@@ -3,8 +3,9 @@
 // lineage, canonical model ids and (usage) the price-book estimate.
 import { focusStoredColumns, selectList } from '../focus/schema.js';
 import { type Db, ident, lit } from '../store/duckdb.js';
+import { TELEMETRY_COLUMNS } from '../telemetry/schema.js';
 import { TOKEN_CLASSES, USAGE_COLUMNS } from '../usage/schema.js';
-import type { FocusSource, SourceDefinition, UsageSource } from './contract.js';
+import type { FocusSource, SourceDefinition, TelemetrySource, UsageSource } from './contract.js';
 import { focusModelSql, usagePricedSql } from './enrich.js';
 import type { FileContext } from './file-context.js';
 import { resolveDefaults } from './focus-defaults.js';
@@ -183,7 +184,26 @@ export function usageSelect(
   return `SELECT ${selectList(USAGE_COLUMNS, cols)}${c.refs} FROM (${usagePricedSql(typed)}) p`;
 }
 
-/** The stored SELECT for a definition of either dataset. */
+/** The telemetry/ SELECT: every telemetry column, typed, with the UTC day and lineage (record = line or JSON path). */
+export function telemetrySelect(source: TelemetrySource, src: string, opts: SelectOptions = {}): string {
+  const exprs: Record<string, string> = {
+    ...(source.map as Record<string, string>),
+    source_id: lit(source.id),
+    source_file: '_source_file',
+    source_record: '_record',
+  };
+  const layer1 = Object.entries(exprs)
+    .map(([c, e]) => `${e} AS ${ident(c)}`)
+    .join(',\n    ');
+  const cols: Record<string, string> = {};
+  for (const c of TELEMETRY_COLUMNS) cols[c.name] = c.name in exprs ? ident(c.name) : 'NULL';
+  cols.date = 'CAST("timestamp" AS DATE)';
+  const c = carried(opts.carry);
+  return `SELECT ${selectList(TELEMETRY_COLUMNS, cols)}${c.refs}
+    FROM (SELECT ${layer1}${c.defs} FROM ${filtered(src, source.where, opts.guard)}) m`;
+}
+
+/** The stored SELECT for a definition of any dataset. */
 export function storedSelect(
   source: SourceDefinition,
   src: string,
@@ -191,6 +211,7 @@ export function storedSelect(
   ctx: FileContext,
   opts: SelectOptions = {},
 ): string {
+  if (source.dataset === 'telemetry') return telemetrySelect(source, src, opts);
   return source.dataset === 'focus'
     ? focusSelect(source, src, absent, ctx, opts)
     : usageSelect(source, src, ctx, opts);

@@ -104,8 +104,17 @@ export const nanosOf = (name: string): Sql =>
 /** ISO 8601 / RFC 3339 text to TIMESTAMPTZ (naive values are UTC). */
 export const isoTime = (name: string): Sql => isoTimeOf(str(name));
 
-/** ISO 8601 text of any expression to TIMESTAMPTZ. */
-export const isoTimeOf = (expr: Sql): Sql => sql`TRY_CAST(${expr} AS TIMESTAMPTZ)`;
+/**
+ * A time of day followed by a UTC offset beyond ±14:59. DuckDB accepts any two-digit hour there (`+25:00` moves the
+ * time by a day), but the widest offsets in use are −12:00 and +14:00: anything past that is a broken value.
+ */
+const IMPOSSIBLE_OFFSET = lit(
+  '[0-9]:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)? ?[+-](1[5-9]|[2-9][0-9])(:?[0-9]{2})?$',
+);
+
+/** ISO 8601 text of any expression to TIMESTAMPTZ; NULL when it is not a real time (checks.isoTime reports it). */
+export const isoTimeOf = (expr: Sql): Sql =>
+  sql`CASE WHEN regexp_matches(CAST(${expr} AS VARCHAR), ${IMPOSSIBLE_OFFSET}) THEN NULL ELSE TRY_CAST(${expr} AS TIMESTAMPTZ) END`;
 
 /** A value map with an optional fallback expression. */
 export function valueMap(expr: Sql, values: Record<string, string>, fallback: Sql = NULL): Sql {
@@ -177,7 +186,7 @@ export const checks = {
   }),
   isoTime: (name: string) => ({
     column: name,
-    bad: sql`${str(name)} IS NULL OR TRY_CAST(${str(name)} AS TIMESTAMPTZ) IS NULL`,
+    bad: sql`${str(name)} IS NULL OR ${isoTime(name)} IS NULL`,
     problem: 'not a date/time',
   }),
 };

@@ -31,7 +31,7 @@ export interface StagedPart {
 
 export interface StagedInput {
   source: SourceDefinition;
-  dataset: 'focus' | 'usage';
+  dataset: 'focus' | 'usage' | 'telemetry';
   parts: StagedPart[];
   rowsIn: number;
   rowsOut: number;
@@ -61,10 +61,11 @@ function timer(label: string): (stage: string) => void {
  */
 const PARQUET_WRITE = 'COMPRESSION zstd, COMPRESSION_LEVEL 1';
 
-/** The partition a stored row belongs to: billing period (focus/) or UTC month (usage/). */
-const PARTITION: Record<'focus' | 'usage', string> = {
+/** The partition a stored row belongs to: billing period (focus/) or UTC month (usage/, telemetry/). */
+const PARTITION: Record<'focus' | 'usage' | 'telemetry', string> = {
   focus: `strftime("BillingPeriodStart", '%Y-%m')`,
   usage: `strftime("date", '%Y-%m')`,
+  telemetry: `strftime("date", '%Y-%m')`,
 };
 
 /** A definition with its file-dependent map entries (`mapFor`) fixed for one sniffed file. */
@@ -124,7 +125,7 @@ async function writeRows(
 /** Row count and totals per partition of the written file; a file spanning partitions is split (rare: backfills). */
 async function partsOf(
   db: Db,
-  dataset: 'focus' | 'usage',
+  dataset: 'focus' | 'usage' | 'telemetry',
   out: string,
   ctx: FileContext,
 ): Promise<StagedPart[]> {
@@ -164,7 +165,8 @@ export async function stageInput(
   const lap = timer(ctx.displayPath);
   const reader = source.reader(sniff);
   const rel = await readInput(db, sniff, reader, ctx, {
-    lineNumbers: source.dataset === 'focus' || reader.kind !== 'csv',
+    // telemetry files are small next to request logs, and their lines name bad samples
+    lineNumbers: source.dataset !== 'usage' || reader.kind !== 'csv',
     lets: source.let,
     aliases: source.aliases,
   });
@@ -237,6 +239,7 @@ async function storedWarnings(
   out: string,
   ctx: FileContext,
 ): Promise<string[]> {
+  if (source.dataset === 'telemetry') return [];
   if (source.dataset === 'focus') {
     if (ctx.account !== null) return [];
     const d = await db.one<{ n: string }>(
@@ -246,8 +249,28 @@ async function storedWarnings(
       ? [`BillingAccountId defaulted to the provider name on ${d.n} rows: pass --account ID`]
       : [];
   }
-  const u = await db.one<{ n: string; models: string | null }>(
-    `SELECT count(*)::VARCHAR AS n, string_agg(DISTINCT COALESCE(model, '(no model)'), ', ') AS models FROM ${out} WHERE unpriced IS NOT NULL`,
+  // why: a model the book does not know; a known model with no price period covering the request (dating); or a
+  // known, dated model lacking the price of one class (e.g. a cache-write price the vendor does not publish)
+  const rows = await db.all<{ why: string; n: string; models: string }>(
+    `WITH un AS (
+       SELECT COALESCE(model, '(no model)') AS m, timestamp AS ts, unpriced,
+         model IN (SELECT model FROM model_alias) AS known,
+         EXISTS (SELECT 1 FROM price_wide w WHERE w.model = u.model AND w.valid_from <= CAST(u.timestamp AS DATE)
+           AND (w.valid_to IS NULL OR CAST(u.timestamp AS DATE) < w.valid_to)) AS dated
+       FROM ${out} u WHERE unpriced IS NOT NULL),
+     why AS (
+       SELECT CASE WHEN NOT known THEN 'entry' WHEN NOT dated THEN 'time' ELSE 'class' END AS why, m,
+         count(*) AS n, strftime(min(ts), '%Y-%m-%dT%H:%M:%SZ') AS first, string_agg(DISTINCT unpriced, ',') AS cls
+       FROM un GROUP BY ALL)
+     SELECT why, SUM(n)::VARCHAR AS n, string_agg(
+         CASE why WHEN 'time' THEN m || ' (no price valid at ' || first || ')'
+           WHEN 'class' THEN m || ' (no ' || cls || ' price)' ELSE m END, ', ' ORDER BY m) AS models
+     FROM why GROUP BY why ORDER BY why`,
   );
-  return u && u.n !== '0' ? [`${u.n} usage rows unpriced (no price-book entry): ${u.models}`] : [];
+  const label: Record<string, string> = {
+    entry: 'no price-book entry',
+    time: 'model known, no price valid at the request time',
+    class: 'a token class without a price',
+  };
+  return rows.map((r) => `${r.n} usage rows unpriced (${label[r.why]}): ${r.models}`);
 }

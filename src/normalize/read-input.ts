@@ -74,6 +74,17 @@ function withLets(inner: string, lets: Record<string, string>): string {
   return scratch.length ? `SELECT * EXCLUDE (${scratch.map(ident).join(', ')}) FROM (${sql})` : sql;
 }
 
+/**
+ * The longest CSV line read, in bytes. DuckDB's default (2 MB) is below what request logs hold: a LiteLLM row whose
+ * `messages` column (never read by aicost) carries a long prompt or an inline image is a real row, not bad input.
+ * DuckDB sizes its read buffer at 16 x max_line_size unless told (16 MiB lines: 256 MiB buffers, 64 MiB: an
+ * out-of-memory error at the 1 GB default limit), so the buffer stays at DuckDB's usual 32 MiB (CSV_LINE_OPTIONS).
+ * A line over the limit is an input error.
+ */
+export const MAX_CSV_LINE = 16 * 1024 * 1024;
+/** The read_csv options every CSV read of an input shares. */
+export const CSV_LINE_OPTIONS = `max_line_size = ${MAX_CSV_LINE}, buffer_size = ${32 * 1024 * 1024}`;
+
 /** DuckDB's read_csv over the input (or every file of a delivery), typed, with rejects kept for messages. */
 function csvReader(ctx: FileContext, types: string): string {
   const rej = `rej_${ctx.tag}`;
@@ -82,7 +93,7 @@ function csvReader(ctx: FileContext, types: string): string {
   // does, at a tenth of the 20,480-row sample's cost, paid twice (view and query binding). Telling DuckDB every
   // column instead (auto_detect off) was slower: it then converted the large columns no definition reads.
   return `read_csv(${csvInputSql(ctx)}, header = true, auto_detect = true, all_varchar = false,
-      sample_size = 2048, types = {${types}}, store_rejects = true, ignore_errors = true,
+      sample_size = 2048, ${CSV_LINE_OPTIONS}, types = {${types}}, store_rejects = true, ignore_errors = true,
       rejects_table = ${lit(rej)}, rejects_scan = ${lit(`${rej}_scan`)}, rejects_limit = 20)`;
 }
 
@@ -108,7 +119,12 @@ async function readCsv(
   const record = opts.lineNumbers ? 'CAST(row_number() OVER () + 1 AS VARCHAR)' : 'NULL::VARCHAR';
   const inner = `SELECT ${proj.sql}, ${record} AS _record, ${CONTEXT_COLS(ctx)} FROM ${csvReader(ctx, types)}`;
   const name = `src_${ctx.tag}`;
-  await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  try {
+    // creating the view sniffs the file: a line over MAX_CSV_LINE fails here, not in the scan
+    await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  } catch (e) {
+    throw csvReadError(e, ctx);
+  }
   const declared = new Set([
     ...Object.keys(spec).map((k) => k.toLowerCase()),
     ...Object.values(opts.aliases ?? {}).flatMap((xs) => xs.map((x) => x.toLowerCase())),
@@ -177,6 +193,19 @@ async function readParquet(db: Db, spec: Record<string, InputColumn>, ctx: FileC
   };
 }
 
+/**
+ * A plain-text input one line per record (Prometheus text scrapes), as column `line` with its 1-based line number.
+ * DuckDB's CSV reader with a delimiter and quote no text line carries keeps each line whole; it streams like CSV.
+ */
+async function readLines(db: Db, ctx: FileContext, opts: ReadOptions) {
+  const reader = `read_csv(${csvInputSql(ctx)}, header = false, columns = {'line': 'VARCHAR'}, delim = '\x01',
+      quote = '', escape = '', auto_detect = false, strict_mode = false, null_padding = true)`;
+  const inner = `SELECT line, CAST(row_number() OVER () AS VARCHAR) AS _record, ${CONTEXT_COLS(ctx)} FROM ${reader}`;
+  const name = `src_${ctx.tag}`;
+  await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(inner, opts.lets ?? {})}`);
+  return { name, absent: [], unknown: [], ordered: true };
+}
+
 export interface ReadOptions {
   /** Compute line/record numbers (file order): focus-dataset inputs. */
   lineNumbers: boolean;
@@ -197,8 +226,24 @@ export async function readInput(
 ): Promise<SourceRelation> {
   if (reader.kind === 'csv') return readCsv(db, sniff, reader.columns, ctx, opts);
   if (reader.kind === 'parquet') return readParquet(db, reader.columns, ctx, opts);
+  if (reader.kind === 'lines') return readLines(db, ctx, opts);
   const rel = await readJson(db, reader, ctx);
   const name = `${rel.name}_l`;
   await db.run(`CREATE TEMP VIEW ${name} AS ${withLets(`SELECT * FROM ${rel.name}`, opts.lets ?? {})}`);
   return { ...rel, name, ordered: false };
+}
+
+/** DuckDB's CSV error as an input error: its first line only (the next ones echo the raw line, prompts and keys). */
+function csvReadError(e: unknown, ctx: FileContext): unknown {
+  const lines = ((e as Error).message ?? '').split('\n');
+  const size = lines.find((l) => l.startsWith('Maximum line size'));
+  if (size)
+    return new InputError(
+      `a line is longer than ${MAX_CSV_LINE / 1024 / 1024} MiB (${size.replace(/^.*Actual Size:\s*/, '').replace(/\.$/, '')})`,
+      // DuckDB's "on Line" counts from the sniffer's start, not the file's: no line number rather than a wrong one
+      { file: ctx.displayPath },
+    );
+  if (/Invalid Input|CSV/i.test(lines[0] ?? ''))
+    return new InputError(`cannot be read: ${lines[0]}`, { file: ctx.displayPath });
+  return e;
 }

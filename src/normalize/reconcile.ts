@@ -100,7 +100,7 @@ export async function countInput(
   db: Db,
   source: SourceDefinition,
   rel: SourceRelation,
-  kind: 'csv' | 'json' | 'parquet',
+  kind: 'csv' | 'json' | 'parquet' | 'lines',
   rowsOut: number,
 ): Promise<{ rowsIn: number; skipped: number }> {
   if (kind === 'csv' && !source.where) return { rowsIn: rowsOut, skipped: 0 };

@@ -14,9 +14,8 @@ export interface RepeatedKeys {
   totals: Record<string, string>;
 }
 
-/** The time a row of either dataset is about: request or bucket start, or the charge period start. */
-export const rowTimeColumn = (dataset: 'focus' | 'usage') =>
-  dataset === 'usage' ? 'timestamp' : 'ChargePeriodStart';
+/** The time a stored row is about: request or bucket start, sample time, or the charge period start. */
+export const rowTimeColumn = (dataset: string) => (dataset === 'focus' ? 'ChargePeriodStart' : 'timestamp');
 
 /**
  * Keeps one row per replacement key of `out`: the latest by the row's time, then, for copies that differ only

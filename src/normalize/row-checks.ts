@@ -7,6 +7,7 @@ import { type Db, ident, lit } from '../store/duckdb.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
 import type { RowCheck, SourceDefinition } from './contract.js';
 import type { FileContext } from './file-context.js';
+import { CSV_LINE_OPTIONS } from './read-input.js';
 
 const GUARD = 'aicost-guard';
 
@@ -25,6 +26,14 @@ export function isGuardError(e: unknown): boolean {
 /** Checks on the produced rows that hold for every source of a dataset (derived rows; never carried-over FOCUS). */
 export function outputRules(source: SourceDefinition): RowCheck[] {
   if (source.family === 'focus') return [];
+  if (source.dataset === 'telemetry')
+    return [
+      {
+        column: 'timestamp',
+        bad: '"timestamp" IS NULL',
+        problem: 'sample time is missing or not a date/time',
+      },
+    ] as RowCheck[];
   if (source.dataset === 'usage')
     return [
       { column: 'timestamp', bad: '"timestamp" IS NULL', problem: 'time is missing or not a date/time' },
@@ -79,7 +88,8 @@ async function locateLine(db: Db, ctx: FileContext, keyCol: string, value: strin
     await db.run('SET preserve_insertion_order = true');
     const r = await db.one<{ n: string }>(
       `SELECT n FROM (SELECT row_number() OVER () + 1 AS n, ${ident(keyCol)} AS k
-         FROM read_csv(${lit(ctx.absPath)}, header = true, all_varchar = true, ignore_errors = true${compression}))
+         FROM read_csv(${lit(ctx.absPath)}, header = true, all_varchar = true, ignore_errors = true,
+           ${CSV_LINE_OPTIONS}${compression}))
        WHERE k = $1 LIMIT 1`,
       [value],
     );
@@ -106,7 +116,7 @@ export async function explainGuard(
     : '_record';
   const fromSource = await locateFailure(db, where, source.checks ?? [], recordExpr, ctx, source.recordKey);
   if (fromSource) return fromSource;
-  const recordCol = source.dataset === 'usage' ? 'source_record' : 'x_SourceRecord';
+  const recordCol = source.dataset === 'focus' ? 'x_SourceRecord' : 'source_record';
   const fromOutput = await locateFailure(db, `(${mapped})`, outputRules(source), recordCol, ctx);
   if (fromOutput) return fromOutput;
   throw new InternalError(`${ctx.displayPath}: a row check fired but no offending record was found`);

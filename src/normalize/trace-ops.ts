@@ -3,7 +3,7 @@
 // looked up by case-insensitive name (HTTP headers), lists of token counts, OTLP nanosecond times, elapsed times,
 // HTTP outcomes and the provider of a request. Each returns `Sql` (sql.ts); what is one vendor's stays in its source.
 import { modelFamilyProviderSql, normalizeProviderSql } from '../prices/names.js';
-import { ident, joinSql, litList, type Sql, sql } from '../sql.js';
+import { ident, joinSql, jsonKeyPathText, litList, type Sql, sql } from '../sql.js';
 import { coalesce, countCheck, integerOf, nanosOf, str } from './ops.js';
 import { modelPrefix } from './usage-ops.js';
 
@@ -19,15 +19,12 @@ export function parsedJson(expr: Sql): Sql {
   return sql`(CASE WHEN json_type(${raw}) = 'VARCHAR' THEN TRY_CAST(${raw} ->> '$' AS JSON) ELSE ${raw} END)`;
 }
 
-/** The JSONPath text of one top-level key, quoted so that dots inside the key (`gen_ai.usage.x`) are part of it. */
-const keyPathText = (key: string) => `$."${key.replaceAll('"', '\\"')}"`;
-
 /** The JSONPath of a key held in a SQL text expression (a lambda variable over `json_keys`). */
 export const keyPathOf = (keyExpr: Sql): Sql => sql`'$."' || replace(${keyExpr}, '"', '\\"') || '"'`;
 
 /** The text values of top-level `keys` of a JSON value, as one list (one parse per record: a `let` column). */
 export const jsonFields = (json: Sql, keys: readonly string[]): Sql =>
-  sql`json_extract_string(${json}, ${litList(keys.map(keyPathText), true)})`;
+  sql`json_extract_string(${json}, ${litList(keys.map(jsonKeyPathText), true)})`;
 
 /**
  * The text values of `keys` (lowercase) looked up case-insensitively, as one list: HTTP header names kept as

@@ -4,7 +4,16 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TokenClass } from '../usage/schema.js';
 import { normalizeDecimal, shiftDecimal } from './decimal.js';
-import { clipRow, overlaps, type PriceRow, type PriceSegment, pickRow, priceSegments } from './effective.js';
+import {
+  clipRow,
+  contextLevelOf,
+  contextLevels,
+  overlaps,
+  type PriceRow,
+  type PriceSegment,
+  pickRow,
+  priceSegments,
+} from './effective.js';
 import {
   bedrockIdVariants,
   cleanModelId,
@@ -259,9 +268,20 @@ export class PriceBook {
     return this.byModel.get(key(provider, model)) ?? [];
   }
 
-  /** Time segments of one model's prices for a service tier and Bedrock profile. */
-  segments(provider: string, model: string, tier: string | null, region: string | null): PriceSegment[] {
-    return priceSegments(this.rowsOf(provider, model), tier, region);
+  /** Time segments of one model's prices for a service tier, Bedrock profile and context level (0 = base tier). */
+  segments(
+    provider: string,
+    model: string,
+    tier: string | null,
+    region: string | null,
+    context = 0,
+  ): PriceSegment[] {
+    return priceSegments(this.rowsOf(provider, model), tier, region, context);
+  }
+
+  /** 0 (base tier) and the long-context thresholds of one model's prices, ascending. */
+  contextLevels(provider: string, model: string): number[] {
+    return contextLevels(this.rowsOf(provider, model));
   }
 
   /**
@@ -279,7 +299,7 @@ export class PriceBook {
   /**
    * The price row for one unit at a request time, or null when unpriced. A service-tier price is preferred over
    * the default tier, a Bedrock-profile price over the any-profile one; `cache_write` uses the 5-minute write price.
-   * Long-context rows are not applied (base tier).
+   * `contextTokens` is the request's input incl. cache: above a long-context threshold, that tier's price applies.
    */
   lookup(
     provider: string | null,
@@ -287,6 +307,7 @@ export class PriceBook {
     unit: TokenClass | PriceUnit,
     at: Date,
     serviceTier?: string | null,
+    contextTokens = 0,
   ): PriceRow | null {
     const resolved = this.resolveModel(provider, model);
     if (!resolved.known || resolved.provider === null) return null;
@@ -297,7 +318,8 @@ export class PriceBook {
     const priced: PriceUnit = unit === 'cache_write' ? 'cache_write_5m' : unit;
     const day = at.toISOString().slice(0, 10);
     const rows = this.rowsOf(resolved.provider, resolved.model);
-    return pickRow(rows, priced, day, normalizeServiceTier(serviceTier), region) ?? null;
+    const context = contextLevelOf(rows, contextTokens);
+    return pickRow(rows, priced, day, normalizeServiceTier(serviceTier), region, context) ?? null;
   }
 }
 

@@ -1,5 +1,5 @@
-// Which price applies when: for one (provider, model, inference profile, service tier), the timeline cut into
-// segments with one price per unit. The TypeScript lookup and the DuckDB `price_lookup` table are both built from
+// Which price applies when: for one (provider, model, inference profile, service tier, context level), the
+// timeline cut into segments with one price per unit. The TypeScript lookup and the DuckDB `price_lookup` table are both built from
 // these segments, so they cannot disagree.
 import { PRICE_UNITS, type PriceUnit } from './schema.js';
 
@@ -37,29 +37,52 @@ function covers(row: PriceRow, day: string): boolean {
 }
 
 /**
- * Rank of a row for a request in `tier` through `region`: a tier-specific price beats the default tier, and a
- * profile-specific price beats the any-profile one. Rows of another tier or profile, and long-context rows, never apply.
+ * Rank of a row for a request in `tier` through `region` whose input (cache included) is above `context` tokens
+ * (0 = base tier, else one of the model's `min_context_tokens` thresholds). Each unit picks its own row, in this
+ * order: the highest long-context threshold the request passes, then a tier-specific price over the default tier,
+ * then a profile-specific price over the any-profile one (LiteLLM's per-cost-type threshold selection, cited in
+ * test/prices/litellm-cases.test.ts). A unit without a long-context price keeps its base-tier price. Rows of
+ * another tier or profile, and long-context rows above `context`, never apply.
  */
-function rank(row: PriceRow, tier: string | null, region: string | null): number {
-  if (row.min_context_tokens !== null) return -1;
+function rank(row: PriceRow, tier: string | null, region: string | null, context: number): number {
+  if (row.min_context_tokens !== null && row.min_context_tokens > context) return -1;
   if (row.service_tier !== null && row.service_tier !== tier) return -1;
   if (row.region !== null && row.region !== region) return -1;
-  return (row.service_tier !== null ? 2 : 0) + (row.region !== null ? 1 : 0);
+  return (
+    (row.min_context_tokens ?? 0) * 4 + (row.service_tier !== null ? 2 : 0) + (row.region !== null ? 1 : 0)
+  );
 }
 
-/** The row that prices `unit` on `day` (YYYY-MM-DD, UTC) for the tier and profile, or undefined. */
+/** The context levels of a model's rows: 0 (base tier) and every long-context threshold, ascending. */
+export function contextLevels(rows: readonly PriceRow[]): number[] {
+  const levels = new Set<number>([0]);
+  for (const r of rows) if (r.min_context_tokens !== null) levels.add(r.min_context_tokens);
+  return [...levels].sort((a, b) => a - b);
+}
+
+/** The context level of a request with `tokens` input tokens (cache included): the highest threshold below it. */
+export function contextLevelOf(rows: readonly PriceRow[], tokens: number): number {
+  return (
+    contextLevels(rows)
+      .filter((l) => l < tokens)
+      .pop() ?? 0
+  );
+}
+
+/** The row that prices `unit` on `day` (YYYY-MM-DD, UTC) for the tier, profile and context level, or undefined. */
 export function pickRow(
   rows: readonly PriceRow[],
   unit: PriceUnit,
   day: string,
   tier: string | null,
   region: string | null,
+  context = 0,
 ): PriceRow | undefined {
   let best: PriceRow | undefined;
   let bestRank = -1;
   for (const row of rows) {
     if (row.unit !== unit || !covers(row, day)) continue;
-    const r = rank(row, tier, region);
+    const r = rank(row, tier, region, context);
     if (r > bestRank) {
       best = row;
       bestRank = r;
@@ -76,8 +99,9 @@ export function priceSegments(
   rows: readonly PriceRow[],
   tier: string | null,
   region: string | null,
+  context = 0,
 ): PriceSegment[] {
-  const relevant = rows.filter((r) => rank(r, tier, region) >= 0);
+  const relevant = rows.filter((r) => rank(r, tier, region, context) >= 0);
   const bounds = [
     ...new Set(relevant.flatMap((r) => (r.valid_to ? [r.valid_from, r.valid_to] : [r.valid_from]))),
   ].sort();
@@ -88,7 +112,7 @@ export function priceSegments(
     const prices: Partial<Record<PriceUnit, PriceRow>> = {};
     if (from !== null) {
       for (const unit of PRICE_UNITS) {
-        const row = pickRow(relevant, unit, from, tier, region);
+        const row = pickRow(relevant, unit, from, tier, region, context);
         if (row) prices[unit] = row;
       }
     }

@@ -122,9 +122,11 @@ export function vendorProviderSql(expr: string, spellings: Record<string, string
 
 /**
  * Route prefixes gateways put in front of a model id (`openai/gpt-4o`, `bedrock/converse/...`, Gemini's
- * `models/gemini-2.5-pro`). Stripped repeatedly from the start of a lowercased id.
+ * `models/gemini-2.5-pro`, LiteLLM's client-side `litellm_proxy/bedrock/...`). Stripped repeatedly from the start
+ * of a lowercased id.
  */
 const ROUTE_PREFIXES = [
+  'litellm_proxy',
   'openai',
   'anthropic',
   'azure',

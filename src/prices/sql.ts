@@ -1,5 +1,5 @@
 // The price book inside DuckDB: TEMP tables `model_alias`, `price_wide` and `price_lookup`, and the SELECT that
-// prices usage rows with one hash join on (provider, model id, service tier) plus a time-range filter.
+// prices usage rows with one hash join on (provider, model id, service tier) plus time and context-range filters.
 import type { Db } from '../store/duckdb.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
 import type { PriceBook } from './book.js';
@@ -38,6 +38,24 @@ async function insertRows(
 }
 
 const WIDE_TYPES = WIDE_COLUMNS.map(() => PRICE);
+const MAX_BIGINT = '9223372036854775807';
+
+/**
+ * The request's context size for long-context tiers: its input tokens with cache reads and writes (Anthropic and
+ * Bedrock count "input tokens incl. cache reads and writes" against the 200k threshold; Gemini's prompt token count
+ * includes cached content; OpenAI's >272k tier counts the prompt incl. cached tokens). Over the input row's columns.
+ */
+export const REQUEST_CONTEXT_SQL =
+  '(coalesce("input", 0) + coalesce(cache_read, 0) + coalesce(cache_write_5m, 0) + coalesce(cache_write_1h, 0) + coalesce(cache_write, 0))';
+
+/** How {@link priceUsageSql} sizes a row for long-context tiers. */
+export interface PriceUsageOptions {
+  /**
+   * A SQL expression over the input row's columns (unqualified) giving its context size; omitted = every row priced at the base tier
+   * (aggregates, whose summed tokens say nothing about one request). See {@link REQUEST_CONTEXT_SQL}.
+   */
+  context?: string;
+}
 
 /**
  * Creates the TEMP tables the pricing SQL uses:
@@ -45,9 +63,11 @@ const WIDE_TYPES = WIDE_COLUMNS.map(() => PRICE);
  *   that arrive without a provider (first-party provider first).
  * - `price_wide(provider, model, service_tier, valid_from, valid_to, <unit columns>, min_context_tokens, region)`:
  *   the book as data, one row per period with prices per single unit (NULL = no price).
- * - `price_lookup(provider, alias, tier, valid_from, valid_to, model, <unit columns>)`: for every id, service tier
- *   ('' = default) and moment, exactly one row carrying the prices that apply (tier and profile preference already
- *   applied, gaps as NULL prices); provider '' holds the provider-less ids.
+ * - `price_lookup(provider, alias, tier, valid_from, valid_to, model, <unit columns>, context_above, context_upto)`:
+ *   for every id, service tier ('' = default), moment and request context size, exactly one row carrying the prices
+ *   that apply (long-context, tier and profile preference already applied, gaps as NULL prices). A request whose
+ *   input incl. cache is `n` tokens takes the row with `context_above < n AND n <= context_upto`; the base tier has
+ *   `context_above` = -1, so `context_above < 0` selects it. Provider '' holds the provider-less ids.
  */
 export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
   const unitDefs = WIDE_COLUMNS.map((c) => `${c} ${PRICE}`).join(', ');
@@ -56,7 +76,7 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
     `CREATE OR REPLACE TEMP TABLE price_wide (provider VARCHAR, model VARCHAR, service_tier VARCHAR, valid_from DATE, valid_to DATE, ${unitDefs}, min_context_tokens BIGINT, region VARCHAR)`,
   );
   await db.run(
-    `CREATE OR REPLACE TEMP TABLE price_lookup (provider VARCHAR, alias VARCHAR, tier VARCHAR, valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ, model VARCHAR, ${unitDefs})`,
+    `CREATE OR REPLACE TEMP TABLE price_lookup (provider VARCHAR, alias VARCHAR, tier VARCHAR, valid_from TIMESTAMPTZ, valid_to TIMESTAMPTZ, model VARCHAR, ${unitDefs}, context_above BIGINT, context_upto BIGINT)`,
   );
 
   const globals = book.globalAliases();
@@ -85,18 +105,25 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
     model: string,
     region: string | null,
   ) => {
+    const levels = book.contextLevels(provider, model);
     for (const tier of [null, ...SERVICE_TIERS]) {
       const k = [provider, model, region, tier].join('\u0000');
       let tails = cache.get(k);
       if (!tails) {
-        tails = book
-          .segments(provider, model, tier, region)
-          .map((s) => [
-            s.from ?? '-infinity',
-            s.to ?? 'infinity',
-            model,
-            ...WIDE_COLUMNS.map((c) => s.prices[unitOf(c)]?.price ?? null),
-          ]);
+        tails = levels.flatMap((level, i) => {
+          const above = level === 0 ? '-1' : String(level);
+          const upto = String(levels[i + 1] ?? MAX_BIGINT);
+          return book
+            .segments(provider, model, tier, region, level)
+            .map((s) => [
+              s.from ?? '-infinity',
+              s.to ?? 'infinity',
+              model,
+              ...WIDE_COLUMNS.map((c) => s.prices[unitOf(c)]?.price ?? null),
+              above,
+              upto,
+            ]);
+        });
         cache.set(k, tails);
       }
       for (const tail of tails) lookup.push([providerKey, alias, tier ?? '', ...tail]);
@@ -107,7 +134,17 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
   await insertRows(
     db,
     'price_lookup',
-    ['VARCHAR', 'VARCHAR', 'VARCHAR', 'TIMESTAMPTZ', 'TIMESTAMPTZ', 'VARCHAR', ...WIDE_TYPES],
+    [
+      'VARCHAR',
+      'VARCHAR',
+      'VARCHAR',
+      'TIMESTAMPTZ',
+      'TIMESTAMPTZ',
+      'VARCHAR',
+      ...WIDE_TYPES,
+      'BIGINT',
+      'BIGINT',
+    ],
     lookup,
   );
 }
@@ -165,9 +202,11 @@ const QUANTITIES: { column: string; price: WideColumn; decimal?: boolean }[] = [
  * DECIMAL(38,18) = Σ quantity × price at request time (NULL when any non-zero quantity has no price, never 0 for
  * unknown tokens) and `unpriced` (comma-separated quantity columns lacking a price; NULL when fully priced).
  * A row without a provider is priced as the model's first-party provider; a provider the book lacks gets the
- * canonical model id but no price. Long-context tiers are not applied: requests are priced at the base tier.
+ * canonical model id but no price. With `opts.context`, a row whose context size is above a long-context threshold
+ * is priced at that tier (per unit, falling back to the base price where the tier has none).
  */
-export function priceUsageSql(input: string): string {
+export function priceUsageSql(input: string, opts: PriceUsageOptions = {}): string {
+  const context = opts.context ?? '0';
   // Zero and NULL quantities skip the multiplication (most rows use a few classes). DECIMAL(38,18) x DECIMAL(38,18)
   // overflows (scales add), so audio seconds go down to 6 decimals first; BIGINT counts multiply as DECIMAL(18,0).
   const terms = QUANTITIES.map(({ column, price, decimal }) => {
@@ -184,7 +223,7 @@ export function priceUsageSql(input: string): string {
   CASE WHEN s.unpriced IS NULL THEN s.__aicost_cost END AS cost_estimate,
   s.unpriced
 FROM (
-  SELECT u.* EXCLUDE (__aicost_provider, __aicost_model, __aicost_tier),
+  SELECT u.* EXCLUDE (__aicost_provider, __aicost_model, __aicost_tier, __aicost_context),
     coalesce(p.model, g.model, u.__aicost_model) AS model,
     CAST(${terms.join(' + ')} AS ${PRICE}) AS __aicost_cost,
     nullif(concat_ws(',', ${missing.join(', ')}), '') AS unpriced
@@ -192,13 +231,15 @@ FROM (
     SELECT *,
       coalesce(${normalizeProviderSql('provider')}, '') AS __aicost_provider,
       ${cleanModelIdSql('model_raw')} AS __aicost_model,
-      ${serviceTierKeySql('service_tier')} AS __aicost_tier
+      ${serviceTierKeySql('service_tier')} AS __aicost_tier,
+      CAST(${context} AS BIGINT) AS __aicost_context
     FROM ${input} AS __aicost_input
   ) AS u
   LEFT JOIN price_lookup AS p
     ON p.provider = u.__aicost_provider AND p.alias = u.__aicost_model AND p.tier = u.__aicost_tier
     AND coalesce(u.timestamp, '-infinity'::TIMESTAMPTZ) >= p.valid_from
     AND coalesce(u.timestamp, '-infinity'::TIMESTAMPTZ) < p.valid_to
+    AND p.context_above < u.__aicost_context AND u.__aicost_context <= p.context_upto
   LEFT JOIN (SELECT alias, model FROM model_alias WHERE provider IS NULL) AS g ON g.alias = u.__aicost_model
 ) AS s`;
 }

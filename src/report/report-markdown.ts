@@ -124,7 +124,7 @@ function sections(r: Report): string[] {
   out.push(
     '',
     details(
-      'Unit economics',
+      `Unit economics${u.currency ? ` (${u.currency})` : ''}`,
       table(
         ['requests', 'traces', 'users', 'tokens', 'per request', 'per trace', 'per 1K tokens', 'cache hit'],
         [

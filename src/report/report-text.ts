@@ -46,7 +46,7 @@ export function renderReportTable(r: Report): string {
   const u = r.unit_economics;
   out.push(
     '',
-    'Unit economics',
+    `Unit economics${u.currency ? ` (${u.currency})` : ''}`,
     renderTable(
       ['requests', 'traces', 'users', 'tokens', 'per request', 'per 1K tokens', 'cache hit'],
       [

@@ -1,6 +1,7 @@
 // Pure renderers of the allocation result (showback): terminal table, JSON (versioned), CSV. The table rounds for
-// the eye (report/format.ts); JSON and CSV carry the exact decimal strings. The result names no currency (a pool is
-// in its invoices' billing currency), so the table's money has none either.
+// the eye (report/format.ts); JSON and CSV carry the exact decimal strings. Every line carries its currency (the
+// invoices' BillingCurrency; USD for price-book estimates): the table has one titled block per currency with its own
+// total, and nothing is ever added across currencies.
 import type { AllocateResult } from '../analysis/allocate/run.js';
 import type { ShowbackLine } from '../analysis/allocate/showback.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
@@ -28,6 +29,7 @@ export function showbackCsv(r: AllocateResult): string {
   const head = [
     'target',
     'kind',
+    'currency',
     'effective_cost',
     'billed_cost',
     'share',
@@ -42,6 +44,7 @@ export function showbackCsv(r: AllocateResult): string {
     r.showback.map((l) => [
       l.target,
       l.kind,
+      l.currency,
       l.effectiveCost,
       l.billedCost,
       l.share === null ? null : String(l.share),
@@ -54,7 +57,7 @@ export function showbackCsv(r: AllocateResult): string {
   );
 }
 
-const tokenCells = (l: ShowbackLine) => [
+const tokenCells = (l: ShowbackLine, cur: string | null) => [
   count(l.tokens.input ?? '0'),
   count(l.tokens.cache_read ?? '0'),
   count(
@@ -64,8 +67,8 @@ const tokenCells = (l: ShowbackLine) => [
   ),
   count(l.tokens.output ?? '0'),
   count(l.requests),
-  unitPrice(l.costPer1kTokens),
-  unitPrice(l.costPerRequest),
+  unitPrice(l.costPer1kTokens, cur),
+  unitPrice(l.costPerRequest, cur),
   pct(l.cacheHitRate),
 ];
 
@@ -115,33 +118,55 @@ function decimalSum(values: string[]): string {
   return `${neg ? '-' : ''}${digits.slice(0, -SCALE)}.${digits.slice(-SCALE)}`;
 }
 
+/** Rounding for a table cell in a block whose title names the currency: the currency's minor unit, no code. */
+const cell = (v: string, cur: string | null) => money(v, cur, { code: false });
+
+/** One currency's invoiced block: its lines, its total (= that currency's pool), coverage and unmatched lines. */
+function invoicedBlock(r: AllocateResult, t: AllocateResult['currencies'][number]): string[] {
+  const cur = t.currency;
+  const lines = r.showback.filter((l) => l.kind !== 'estimated' && l.currency === cur);
+  const total = t.allocated.EffectiveCost ?? '0';
+  const rows = lines.map((l) => [
+    label(l.target, l.kind),
+    cell(l.effectiveCost, cur),
+    pct(l.share),
+    ...tokenCells(l, null),
+  ]);
+  rows.push([`TOTAL ${cur ?? ''} (= pool)`.replace('  ', ' '), cell(total, cur), '100.0%', ...blank(8)]);
+  const several = r.currencies.length > 1;
+  const title = `Invoiced cost allocated by ${r.keys.join(', ')}${several ? `, billed in ${cur ?? '(no currency)'}` : ''}: ${money(total, cur)} (${r.method})`;
+  const out = [renderTable([r.keys.join(','), ...HEAD], rows, { title })];
+  const cov = r.coverage
+    .filter((c) => c.currency === cur)
+    .map((c) => `${c.level}${c.grain ? `/${c.grain}` : ''} ${pct(c.share)}`)
+    .join(', ');
+  out.push(
+    `${several ? `${cur ?? '(no currency)'}: ` : ''}${count(t.originRows)} invoice lines; coverage: ${cov}`,
+  );
+  for (const u of r.unmatched.filter((x) => x.currency === cur))
+    out.push(
+      `invoiced, no matching usage: ${u.provider ?? '?'} ${u.model ?? '?'} on ${u.day}: ${money(u.effectiveCost, cur)} (${count(u.lines)} lines, unallocated)`,
+    );
+  return out;
+}
+
 /**
- * Invoiced allocations and estimated usage are two tables with their own totals: the estimate (price-book cost of
- * usage no invoice covers yet) is never added to money of record.
+ * Invoiced allocations (one block per billing currency) and estimated usage (USD, price book) are separate tables
+ * with their own totals: the estimate is never added to money of record, nor one currency to another.
  */
 export function showbackTable(r: AllocateResult): string {
   const key = r.keys.join(',');
   const out: string[] = [];
-  const invoiced = r.showback.filter((l) => l.kind !== 'estimated');
   const estimated = r.showback.filter((l) => l.kind === 'estimated');
-  if (invoiced.length || !r.noInvoices) {
-    const rows = invoiced.map((l) => [
-      label(l.target, l.kind),
-      money(l.effectiveCost),
-      pct(l.share),
-      ...tokenCells(l),
-    ]);
-    rows.push(['TOTAL (= pool)', money(r.allocated.EffectiveCost ?? '0'), '100.0%', ...blank(8)]);
-    const title = `Invoiced cost allocated by ${r.keys.join(', ')}: ${money(r.allocated.EffectiveCost ?? '0')} (${r.method})`;
-    out.push(renderTable([key, ...HEAD], rows, { title }));
-    const cov = r.coverage.map((c) => `${c.level}${c.grain ? `/${c.grain}` : ''} ${pct(c.share)}`).join(', ');
-    out.push(
-      `method ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}; ${count(r.originRows)} invoice lines; coverage: ${cov}`,
-    );
-    for (const u of r.unmatched)
+  if (!r.noInvoices) {
+    r.currencies.forEach((t, i) => {
+      out.push(...(i > 0 ? [''] : []), ...invoicedBlock(r, t));
+    });
+    if (r.currencies.length > 1)
       out.push(
-        `invoiced, no matching usage: ${u.provider ?? '?'} ${u.model ?? '?'} on ${u.day}: ${money(u.effectiveCost)} (${count(u.lines)} lines, unallocated)`,
+        `invoices in ${r.currencies.length} billing currencies (${r.currencies.map((c) => c.currency ?? '(no currency)').join(', ')}): each has its own total; amounts are never added or converted`,
       );
+    out.push(`method ${r.method}, run ${r.runId}${r.unchanged ? ' (unchanged)' : ''}`);
     for (const s of r.sharedResources) out.push(sharedLine(s));
   } else
     out.push('No invoice lines to allocate: the breakdown below is the price-book estimate of the usage.');
@@ -149,12 +174,12 @@ export function showbackTable(r: AllocateResult): string {
     const total = decimalSum(estimated.map((l) => l.effectiveCost));
     const rows = estimated.map((l) => [
       label(l.target, l.kind),
-      money(l.effectiveCost),
+      cell(l.effectiveCost, 'USD'),
       pct(l.share),
-      ...tokenCells(l),
+      ...tokenCells(l, null),
     ]);
-    rows.push(['TOTAL (estimated)', money(total), '100.0%', ...blank(8)]);
-    const title = `Estimated cost of usage not invoiced yet, by ${r.keys.join(', ')}: ${money(total)} (price book; not added to the invoiced total)`;
+    rows.push(['TOTAL USD (estimated)', cell(total, 'USD'), '100.0%', ...blank(8)]);
+    const title = `Estimated cost of usage not invoiced yet, by ${r.keys.join(', ')}: ${money(total, 'USD')} (price book; not added to the invoiced total)`;
     out.push('', renderTable([key, ...HEAD], rows, { title }));
   }
   return out.join('\n');

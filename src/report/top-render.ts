@@ -1,6 +1,6 @@
-// The costliest requests or traces (analysis/top.ts) as a table, CSV or JSON. The rows name no currency: cost is the
-// invoiced share in the billing currency where an allocation covers the request, else the price-book estimate
-// (USD), and `basis` says which; the table therefore rounds to 2 digits without a code.
+// The costliest requests or traces (analysis/top.ts) as a table, CSV or JSON. Cost is the invoiced share in the
+// billing currency where an allocation covers the request, else the price-book estimate (USD); `basis` says which and
+// `currency` names it. Each currency is ranked on its own: one table block per currency when there are several.
 import type { TopRow } from '../analysis/top.js';
 import { count, money } from './format.js';
 import { renderCsv, renderTable } from './table.js';
@@ -8,19 +8,25 @@ import { renderCsv, renderTable } from './table.js';
 const HEAD = ['requests', 'models', 'tokens', 'cost', 'basis', 'tags', 'first'];
 
 export function topTable(rows: TopRow[], by: 'request' | 'trace'): string {
-  const title = `The ${count(rows.length)} costliest ${by}s`;
-  if (rows.length === 0) return `${title}\nNo ${by}s with usage.`;
-  const cells = rows.map((r) => [
-    r.id,
-    count(r.requests),
-    r.models ?? '',
-    count(r.tokens),
-    r.cost === null ? 'unpriced' : money(r.cost),
-    r.basis,
-    tagList(r.tags),
-    r.first,
-  ]);
-  return renderTable([by, ...HEAD], cells, { title });
+  if (rows.length === 0) return `The 0 costliest ${by}s\nNo ${by}s with usage.`;
+  const currencies = [...new Set(rows.map((r) => r.currency))];
+  return currencies
+    .map((cur) => {
+      const mine = rows.filter((r) => r.currency === cur);
+      const title = `The ${count(mine.length)} costliest ${by}s${currencies.length > 1 ? ` in ${cur}` : ''}`;
+      const cells = mine.map((r) => [
+        r.id,
+        count(r.requests),
+        r.models ?? '',
+        count(r.tokens),
+        r.cost === null ? 'unpriced' : money(r.cost, r.currency),
+        r.basis,
+        tagList(r.tags),
+        r.first,
+      ]);
+      return renderTable([by, ...HEAD], cells, { title });
+    })
+    .join('\n\n');
 }
 
 /** `{"team":"search","beta":true}` -> `team=search beta=true`: the table has no room for JSON punctuation. */
@@ -37,9 +43,10 @@ function tagList(tags: string | null): string {
 
 /** Exact text, as stored: money with every digit, counts without separators. */
 export function topCsv(rows: TopRow[], by: 'request' | 'trace'): string {
+  const head = [by, 'requests', 'models', 'tokens', 'cost', 'currency', 'basis', 'tags', 'first'];
   return renderCsv(
-    [by, ...HEAD],
-    rows.map((r) => [r.id, r.requests, r.models, r.tokens, r.cost, r.basis, r.tags, r.first]),
+    head,
+    rows.map((r) => [r.id, r.requests, r.models, r.tokens, r.cost, r.currency, r.basis, r.tags, r.first]),
   );
 }
 

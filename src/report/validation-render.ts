@@ -50,7 +50,10 @@ function header(report: ValidationReport): string {
   const who = report.costSource
     ? 'rows with x_CostSource = focus are carried-over input (source-data findings)'
     : 'every row is subject data';
-  return `FOCUS ${report.focusVersion} validation of ${report.relation}: ${count(report.rows)} rows; ${who}`;
+  const files = report.files
+    ? ` (${count(report.files.length)} files${report.skippedFiles?.length ? `; ${count(report.skippedFiles.length)} skipped: ${report.skippedFiles.map((f) => `${f.path} (${f.reason})`).join(', ')}` : ''})`
+    : '';
+  return `FOCUS ${report.focusVersion} validation of ${report.relation}${files}: ${count(report.rows)} rows; ${who}`;
 }
 
 function describeFinding(r: RuleResult): string {
@@ -64,7 +67,8 @@ function describeFinding(r: RuleResult): string {
 }
 
 function sampleLabel(s: SampleRow): string {
-  const where = s.x_RowId ?? (s.record !== undefined ? `record ${s.record}` : '');
+  const where =
+    s.x_RowId ?? (s.record !== undefined ? `${s.file ? `${s.file}:` : 'record '}${s.record}` : '');
   const file = s.x_SourceFile ? ` ${s.x_SourceFile}${s.x_SourceRecord ? `:${s.x_SourceRecord}` : ''}` : '';
   return `${where}${file}`.trim() || JSON.stringify(s.values ?? {});
 }

@@ -37,6 +37,8 @@ const COLUMNS: Record<string, InputColumn> = {
     Object.keys(TOKENS).map((c) => [c, { type: 'DECIMAL(38,6)', required: REQUIRED.includes(c) }]),
   ),
   request_type: { type: 'VARCHAR' },
+  // the provider's service tier (`batch`, `priority`, `flex`; anything else is the default tier): priced per tier
+  service_tier: { type: 'VARCHAR' },
   status: { type: 'VARCHAR' },
   latency_ms: { type: 'BIGINT' },
   // money as text: read_csv would type it DOUBLE (docs/duckdb-notes.md#money-read-as-double)
@@ -111,6 +113,7 @@ export const gatewayCsv = defineSource({
     api_key_hash: hashKey('api_key'),
     request_count: value(1),
     request_type: coalesce(requestType, lit('interactive')),
+    service_tier: str('service_tier'),
     status: str('status'),
     latency_ms: col('latency_ms'),
     source_cost: decimal('cost'),

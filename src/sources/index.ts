@@ -4,13 +4,17 @@ import { detectScore, editDistance, type Sniff, type SourceDefinition } from '..
 import { anthropicCost } from './anthropic-cost.js';
 import { anthropicUsage } from './anthropic-usage.js';
 import { commitments } from './commitments.js';
+import { dcgm } from './dcgm.js';
 import { focus } from './focus.js';
 import { gatewayCsv } from './gateway-csv.js';
+import { gpuReservations } from './gpu-reservations.js';
 import { helicone } from './helicone.js';
 import { langfuse } from './langfuse.js';
 import { litellm } from './litellm.js';
+import { nvidiaSmi } from './nvidia-smi.js';
 import { openaiCosts } from './openai-costs.js';
 import { openaiUsage } from './openai-usage.js';
+import { opencost } from './opencost.js';
 import { otelGenai } from './otel-genai.js';
 
 export const SOURCES: SourceDefinition[] = [
@@ -24,6 +28,11 @@ export const SOURCES: SourceDefinition[] = [
   helicone,
   gatewayCsv,
   commitments,
+  // GPU reservations and telemetry (docs/gpu.md)
+  gpuReservations,
+  nvidiaSmi,
+  dcgm,
+  opencost,
   focus,
 ];
 

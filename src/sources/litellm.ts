@@ -1,10 +1,13 @@
 // LiteLLM proxy spend logs: the `LiteLLM_SpendLogs` table as Postgres `COPY ... CSV HEADER` writes it, or the
 // `/spend/logs` JSON response (a list of the same rows). One row per proxied request (fixtures/litellm/ORIGIN.md).
 // `spend` is LiteLLM's own estimate (kept as source_cost, never money of record). `prompt_tokens` follows the OpenAI
-// shape: cached (`usage_object.prompt_tokens_details.cached_tokens`) and cache-write tokens are inside it.
+// shape: cached (`usage_object.prompt_tokens_details.cached_tokens`) and cache-write tokens are inside it. Cache
+// writes arrive Anthropic-style (`usage_object.cache_creation_input_tokens`, with the 5m/1h split) or OpenAI-style
+// (`usage_object.prompt_tokens_details.cache_write_tokens`, or `cache_creation_tokens`); either is class
+// cache_write, taken out of input. The service tier (priced per tier) is read where the row carries one.
 
 import { defineSource, type InputColumn } from '../normalize/contract.js';
-import { checks, coalesce, str } from '../normalize/ops.js';
+import { checks, coalesce, isoTime, str } from '../normalize/ops.js';
 import {
   derivedTags,
   hashKey,
@@ -42,6 +45,8 @@ const COLUMNS: Record<string, InputColumn> = {
   session_id: { type: 'VARCHAR' },
   status: { type: 'VARCHAR' },
   agent_id: { type: 'VARCHAR' },
+  // not a SpendLogs column today: accepted when an export adds it (the metadata keys below are read too)
+  service_tier: { type: 'VARCHAR' },
 };
 
 // One JSON parse of `metadata` per row, read by index below.
@@ -56,6 +61,10 @@ const META_PATHS = [
   '$.user_api_key_team_id',
   '$.user_api_key_alias',
   '$.status',
+  '$.usage_object.prompt_tokens_details.cache_write_tokens',
+  '$.usage_object.prompt_tokens_details.cache_creation_tokens',
+  '$.service_tier',
+  '$.usage_object.service_tier',
 ];
 // `__meta` (the list) lives only while the `let` columns below are computed from it; they are typed and cheap to
 // read again in checks, mapping and reconciliation.
@@ -102,7 +111,7 @@ export const litellm = defineSource({
     checks.required('request_id'),
     {
       column: 'startTime',
-      bad: sql`TRY_CAST("startTime" AS TIMESTAMPTZ) IS NULL`,
+      bad: sql`${isoTime('startTime')} IS NULL`,
       problem: 'not a date/time',
     },
     checks.bigint('prompt_tokens'),
@@ -116,13 +125,15 @@ export const litellm = defineSource({
     _cache_read: sql`COALESCE(${metaInt(0)}, ${metaInt(1)}, 0)`,
     _cw5: metaInt(3),
     _cw1: metaInt(4),
-    // the TTL split is a breakdown of cache_creation_input_tokens; when they disagree the larger figure is the total
-    _cw_total: sql`GREATEST(COALESCE(${metaInt(2)}, 0), COALESCE(${metaInt(3)}, 0) + COALESCE(${metaInt(4)}, 0))`,
+    // the TTL split is a breakdown of cache_creation_input_tokens; when they disagree the larger figure is the total.
+    // The OpenAI-shape count (prompt_tokens_details) is the same writes where a provider reports both.
+    _cw_total: sql`GREATEST(COALESCE(${metaInt(2)}, 0), COALESCE(${metaInt(3)}, 0) + COALESCE(${metaInt(4)}, 0), COALESCE(${metaInt(10)}, ${metaInt(11)}, 0))`,
     _spend_meta: sql`CAST(${meta(5)} AS VARCHAR)`,
     _team_alias: metaStr(6),
     _team_meta_id: metaStr(7),
     _key_alias: metaStr(8),
     _meta_status: metaStr(9),
+    _meta_tier: coalesce(metaStr(12), metaStr(13)),
     // request_tags parsed once per record
     _tag_pairs: tagPairs(sql`"request_tags"`),
   },
@@ -130,7 +141,7 @@ export const litellm = defineSource({
     grain: lit('request'),
     request_id: str('request_id'),
     trace_id: str('session_id'),
-    timestamp: sql`TRY_CAST("startTime" AS TIMESTAMPTZ)`,
+    timestamp: isoTime('startTime'),
     provider: normalizeProviderSql(coalesce(str('custom_llm_provider'), modelPrefix(str('model')))),
     model_raw: coalesce(str('model'), str('model_group')),
     operation: str('call_type'),
@@ -143,10 +154,11 @@ export const litellm = defineSource({
     cache_write: sql`CASE WHEN ${ttlKnown} THEN ${cwTotal} - COALESCE(${cw5}, 0) - COALESCE(${cw1}, 0) ELSE ${cwTotal} END`,
     output: tok('completion_tokens'),
     api_key_hash: hashKey('api_key'),
+    service_tier: coalesce(str('service_tier'), sql`_meta_tier`),
     request_count: sql`1`,
     request_type: sql`CASE WHEN ${str('call_type')} ILIKE '%batch%' THEN 'batch' ELSE 'interactive' END`,
     status: coalesce(str('status'), sql`_meta_status`),
-    latency_ms: sql`COALESCE(TRY_CAST("request_duration_ms" AS BIGINT), CAST(epoch_ms(TRY_CAST("endTime" AS TIMESTAMPTZ)) - epoch_ms(TRY_CAST("startTime" AS TIMESTAMPTZ)) AS BIGINT))`,
+    latency_ms: sql`COALESCE(TRY_CAST("request_duration_ms" AS BIGINT), CAST(epoch_ms(${isoTime('endTime')}) - epoch_ms(${isoTime('startTime')}) AS BIGINT))`,
     source_cost: spend,
     tags: mergeTags([
       derivedTags({

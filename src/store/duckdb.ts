@@ -32,10 +32,17 @@ export interface RowStream {
 
 /** A connection with the few calls the rest of aicost uses. Close it in `finally`. */
 export class Db {
+  private readonly closers: (() => void)[] = [];
+
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly conn: DuckDBConnection,
   ) {}
+
+  /** Runs `fn` when the connection closes: what must live exactly as long as it (a reader lease). */
+  onClose(fn: () => void): void {
+    this.closers.push(fn);
+  }
 
   static async open(opts: DbOptions = {}): Promise<Db> {
     const { DuckDBInstance } = await import('@duckdb/node-api');
@@ -98,8 +105,12 @@ export class Db {
   }
 
   close(): void {
-    this.conn.closeSync();
-    this.instance.closeSync();
+    try {
+      this.conn.closeSync();
+      this.instance.closeSync();
+    } finally {
+      for (const fn of this.closers.splice(0)) fn();
+    }
   }
 }
 

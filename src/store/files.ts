@@ -11,6 +11,8 @@ export const TOTAL_COLUMNS: Record<string, string[]> = {
   usage: [...TOKEN_CLASSES, 'source_cost', 'cost_estimate'],
   allocated: ['BilledCost', 'EffectiveCost', 'ListCost', 'ContractedCost'],
   commitments: ['ContractCommitmentCost', 'ContractCommitmentQuantity'],
+  // GPU telemetry (docs/gpu.md): OpenCost's allocated GPU-hours and modelled cost (never billed cost)
+  telemetry: ['gpu_hours', 'gpu_cost_modelled'],
 };
 
 /** Relative path of a stored file in hive-style partition folders (docs/architecture.md#the-data-home). */

@@ -89,6 +89,32 @@ export const ManifestSchema = z.object({
       }),
     )
     .default([]),
+  /** Bumped by every commit; readers register the generation they read (store/readers.ts). */
+  generation: z.number().int().default(0),
+  /**
+   * Files dropped from `files` but kept on disk for readers that may still use an older manifest: each is deleted by
+   * a later writer once no live reader registered before `generation` (the commit that dropped it) remains.
+   */
+  retired: z.array(z.object({ path: z.string(), generation: z.number().int() })).default([]),
+  /** What `aicost doctor --fix` dropped, and why (docs/architecture.md#repair). */
+  repairs: z
+    .array(
+      z.object({
+        at: z.string(),
+        files: z.array(
+          z.object({
+            path: z.string(),
+            problem: z.string(),
+            dataset: z.string(),
+            rows: z.number().int(),
+            totals: Totals,
+            inputSha256: z.string(),
+          }),
+        ),
+        inputs: z.array(z.object({ path: z.string(), sha256: z.string() })),
+      }),
+    )
+    .default([]),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 
@@ -100,6 +126,9 @@ export function emptyManifest(): Manifest {
     files: [],
     inputs: [],
     allocations: [],
+    generation: 0,
+    retired: [],
+    repairs: [],
   };
 }
 

@@ -57,6 +57,7 @@ describe('an invoice line naming a model with no usage that day', () => {
     ]);
     expect(r.unmatched).toEqual([
       {
+        currency: 'USD',
         provider: 'openai',
         model: 'gpt-4o-2024-08-06',
         day: '2025-08-01',

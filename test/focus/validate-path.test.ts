@@ -1,6 +1,6 @@
 // validatePath over files: the broken FOCUS 1.3 CSV fixture (one defect per line), the official FOCUS 1.0 sample
 // trimmed and validated as 1.3, and the inputs that cannot be read as a dataset (exit 2).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,15 +94,19 @@ describe('the official FOCUS 1.0 sample, trimmed, validated as 1.3', () => {
     expect(records(r)).toEqual([16, 19, 20]);
   });
 
-  it('reports the non-ISO timestamps, the NULL strings and the unprefixed Id column', () => {
+  it('reports the non-ISO timestamps and the unprefixed Id column; an unquoted NULL is the null marker', () => {
     expect(result(rep, 'CAU-ChargePeriodStart-C-002-M')).toMatchObject({ status: 'fail', violations: 20 });
     expect(result(rep, 'CAU-ChargePeriodStart-C-002-M').samples[0]?.values).toEqual({
       ChargePeriodStart: '2024-09-18 22:00:00',
     });
     expect(result(rep, 'CAU-ChargePeriodStart-C-001-M').status).toBe('pass'); // castable, so the type is right
+    // The sample writes null as an unquoted NULL (quoted values are strings): the CSV's null, not a placeholder.
+    // Only the Oracle rows' quoted empty strings "" are placeholders.
     const nulls = result(rep, 'NullHandling-A-002-M');
-    expect(nulls).toMatchObject({ status: 'fail', violations: 20 });
-    expect(nulls.samples[0]?.values?.columns).toContain('AvailabilityZone');
+    expect(nulls).toMatchObject({ status: 'fail', violations: 3 });
+    expect(records(nulls)).toEqual([15, 17, 18]);
+    expect(nulls.samples[0]?.values?.columns).toContain('BillingAccountName');
+    expect(nulls.samples[0]?.values?.columns).not.toContain('AvailabilityZone');
     expect(result(rep, 'ColumnHandling-A-010-M')).toMatchObject({
       status: 'fail',
       reason: expect.stringMatching(/\bId\b/),
@@ -132,7 +136,12 @@ describe('inputs that are not a dataset (exit 2)', () => {
     return expectInputError(join(tmp, 'empty.csv'), /empty/);
   });
 
-  it('a directory', () => expectInputError(tmp, /not a file/));
+  it('a folder with no CSV or Parquet file', () => {
+    const dir = join(tmp, 'notes');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'README.md'), '# not data\n');
+    return expectInputError(dir, /no CSV or Parquet files in the folder/);
+  });
 
   it('a Parquet file with unreadable bytes', () => {
     writeFileSync(join(tmp, 'bad.parquet'), Buffer.from('PAR1 this is not parquet at all'));

@@ -34,13 +34,17 @@ describe('bundled price book', () => {
     expect(price('anthropic', 'claude-sonnet-4-20250514', 'cache_write', day)).toBe('0.00000375');
   });
 
-  it('prices the OpenAI models of the samples, and leaves OpenAI cache writes unpriced', () => {
+  it('prices the OpenAI models of the samples, cache writes at the input price where OpenAI charges no write surcharge', () => {
     expect(price('openai', 'gpt-4o-mini-2024-07-18', 'input', '2024-11-01')).toBe('0.00000015');
     expect(price('openai', 'gpt-4o-mini-2024-07-18', 'cache_read', '2024-11-01')).toBe('0.000000075');
     expect(price('openai', 'gpt-4o-mini-2024-07-18', 'output', '2024-11-01')).toBe('0.0000006');
     expect(price('openai', 'gpt-4o-2024-08-06', 'output', '2024-11-01')).toBe('0.00001');
-    expect(price('openai', 'gpt-4o-mini-2024-07-18', 'cache_write_5m', '2024-11-01')).toBeNull();
-    expect(price('openai', 'gpt-4o-mini-2024-07-18', 'cache_write', '2024-11-01')).toBeNull();
+    // Was null ("no OpenAI cache-write price"), which left rows with cache writes unpriced: wrong since OpenAI bills
+    // a cache write as ordinary input on this model (prices/book.yaml source openai-caching). Per model now:
+    expect(price('openai', 'gpt-4o-mini-2024-07-18', 'cache_write_5m', '2024-11-01')).toBe('0.00000015');
+    expect(price('openai', 'gpt-4o-mini-2024-07-18', 'cache_write', '2024-11-01')).toBe('0.00000015');
+    expect(price('openai', 'gpt-5.6', 'cache_write', '2026-08-01')).toBe('0.00000625');
+    expect(price('openai', 'gpt-5-pro', 'cache_read', '2025-11-01')).toBeNull();
     expect(price('openai', 'text-embedding-ada-002-v2', 'input', '2024-11-01')).toBe('0.0000001');
     expect(price('openai', 'text-moderation', 'input', '2024-11-01')).toBe('0');
     expect(price('openai', 'tts-1', 'character', '2024-11-01')).toBe('0.000015');
@@ -125,9 +129,10 @@ describe('model aliases', () => {
       known: false,
     });
     // Known elsewhere: canonical id, but not priced for this provider.
-    expect(book.resolveModel('azure-openai', 'gpt-5')).toEqual({
+    // (was azure gpt-5, which the book prices now)
+    expect(book.resolveModel('azure-openai', 'o3')).toEqual({
       provider: 'azure-openai',
-      model: 'gpt-5-2025-08-07',
+      model: 'o3-2025-04-16',
       known: false,
     });
     expect(book.lookup('groq', 'llama3-8b-8192', 'input', at('2025-01-01'))).toBeNull();

@@ -18,9 +18,11 @@ const USAGE_DDL = `CREATE TEMP TABLE usage_in (
 const ROWS: (string | number | null)[][] = [
   // 1,000 input x 3e-6 + 2,000 cache read x 3e-7 + 100 5m-write x 3.75e-6 + 50 1h-write x 6e-6 + 500 output x 1.5e-5
   ['sonnet', 'anthropic', 'claude-sonnet-4-20250514', '2025-08-01 10:00:00+00', null, 1000, 2000, 100, 50, null, 500, null, null, null, null],
-  // OpenAI has no cache-write price: the row is unpriced, not cheaper.
+  // gpt-4o-mini bills cache writes as input (no surcharge): 3000 x 1.5e-7 + 1800 x 7.5e-8 + 200 x 1.5e-7 + 100 x 6e-7
   ['mini-cw', 'openai', 'gpt-4o-mini', '2024-11-01 00:00:00+00', 'default', 3000, 1800, null, null, 200, 100, null, null, null, null],
   ['mini', 'openai', 'openai/gpt-4o-mini-2024-07-18', '2024-11-01 00:00:00+00', 'default', 3000, 1800, null, null, 0, 100, null, null, null, null],
+  // gpt-5-pro has no cached-input price: the row is unpriced, not cheaper.
+  ['pro-cr', 'openai', 'gpt-5-pro', '2025-11-01 00:00:00+00', null, 1000, 500, null, null, null, 100, null, null, null, null],
   ['unknown', 'openai', 'my-finetune', '2024-11-01 00:00:00+00', null, 10, null, null, null, null, 5, null, null, null, null],
   ['batch', 'openai', 'gpt-4o-mini', '2025-01-01 00:00:00+00', 'batch', 1000000, null, null, null, null, 1000000, null, null, null, null],
   ['o3-old', 'openai', 'o3', '2025-05-01 00:00:00+00', null, 1000, null, null, null, null, 1000, null, null, null, null],
@@ -76,10 +78,17 @@ describe('priceUsageSql', () => {
 
   it('never prices unknown tokens at 0', async () => {
     const r = await priced();
+    // mini-cw was unpriced ('cache_write') under the old blanket "no OpenAI cache-write price" rule: wrong for
+    // gpt-4o-mini, whose cache writes OpenAI bills as input (per-model rule, prices/book.yaml)
     expect(r['mini-cw']).toMatchObject({
       model: 'gpt-4o-mini-2024-07-18',
+      cost_estimate: '0.000675000000000000',
+      unpriced: null,
+    });
+    expect(r['pro-cr']).toMatchObject({
+      model: 'gpt-5-pro-2025-10-06',
       cost_estimate: null,
-      unpriced: 'cache_write',
+      unpriced: 'cache_read',
     });
     expect(r.unknown).toMatchObject({ model: 'my-finetune', cost_estimate: null, unpriced: 'input,output' });
     // Nothing consumed: nothing to price.
@@ -160,8 +169,9 @@ describe('priceUsageSql', () => {
       {
         valid_from: '2024-07-18',
         input: '0.000000150000000000',
-        cache_write: null,
-        cache_write_5m: null,
+        // was null: cache writes are billed as input on this model (see 'never prices unknown tokens at 0')
+        cache_write: '0.000000150000000000',
+        cache_write_5m: '0.000000150000000000',
         output: '0.000000600000000000',
       },
     ]);

@@ -6,6 +6,7 @@ import { type SharedResource, SharedResourceSchema } from '../../config.js';
 import { lit, litList } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
 import { targetSql } from './keys.js';
+import { usageBandSql } from './match.js';
 import { factorWeightSql } from './split.js';
 
 /**
@@ -19,16 +20,29 @@ function shareSql(cost: string): string {
   return `CAST(CASE WHEN f.basis = 'est' AND f.level NOT LIKE '%class%' THEN ${approx} ELSE ${exact} END AS DECIMAL(38,18))`;
 }
 
+/** The price book's currency: the currency of `cost_estimate`. */
+export const ESTIMATE_CURRENCY = 'USD';
+
+/** A usage_attributed row's cost (alias `u`): its invoiced share, else its price-book estimate. */
+export const rowCostSql = (u = 'u') => `COALESCE(${u}.attributed_effective_cost, ${u}.cost_estimate)`;
+
+/** The currency of {@link rowCostSql}: the invoices' billing currency, else the price book's (USD). */
+export const rowCurrencySql = (u = 'u') =>
+  `CASE WHEN ${u}.attributed_effective_cost IS NULL THEN '${ESTIMATE_CURRENCY}' ELSE ${u}.attributed_currency END`;
+
 /**
- * SQL of usage_attributed over the view `usage`: Σ over the origin rows a usage row matched of the target's allocated
- * cost × the row's weight ÷ the target's total weight. Shares are computed in double precision and rounded to 18
- * decimals; Σ over rows equals the allocation up to that rounding. Rows no invoice line matched have NULL attributed
- * costs and `attribution` = 'estimated'.
+ * SQL of usage_attributed over the views `usage` and `focus`: Σ over the origin rows a usage row matched of the
+ * target's allocated cost × the row's weight ÷ the target's total weight, per billing currency of those origin rows
+ * (`attributed_currency`; amounts in different currencies are never added). Shares are computed in double precision
+ * and rounded to 18 decimals; Σ over rows equals the allocation up to that rounding. Rows no invoice line matched
+ * have NULL attributed costs and currency and `attribution` = 'estimated'. A usage row whose matched invoice lines
+ * are billed in several currencies (one provider billing two accounts in two currencies on the same day) appears once
+ * per currency, each row with that currency's share: count requests with `count(DISTINCT request_id)` there.
  */
 export function usageAttributedSql(home: string, manifest: Manifest): string {
   const files = manifest.files.filter((f) => f.dataset === 'allocation-factors');
   const plain = `SELECT u.*, NULL::DECIMAL(38,18) AS attributed_effective_cost, NULL::DECIMAL(38,18) AS attributed_billed_cost,
-    'estimated' AS attribution FROM usage u`;
+    NULL::VARCHAR AS attributed_currency, 'estimated' AS attribution FROM usage u`;
   if (files.length === 0) return plain;
   // runs group by what decides a usage row's target: the keys and the shared-resource rules they applied
   const groups = new Map<string, { keys: string[]; rules: SharedResource[]; runs: string[] }>();
@@ -39,21 +53,27 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
     g.runs.push(r.runId);
     groups.set(id, g);
   }
-  const factors = `read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false)`;
+  // by name: factor files written before the context-window column (band) read it as NULL, which matches any usage;
+  // each factor's currency is its origin invoice line's BillingCurrency (the factors are few: joined before usage)
+  const factors = `(SELECT f.*, o.BillingCurrency AS cur FROM
+      (SELECT * FROM read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false, union_by_name = true)
+       UNION ALL BY NAME SELECT NULL::VARCHAR AS band WHERE false) f
+    LEFT JOIN (SELECT x_RowId, BillingCurrency FROM focus) o ON o.x_RowId = f.origin_row_id)`;
   const parts = [...groups.values()].map(
-    ({ keys, rules, runs }) => `SELECT u.source_id, u.request_id, u.trace_id,
+    ({ keys, rules, runs }) => `SELECT u.source_id, u.request_id, u.trace_id, f.cur,
         SUM(${shareSql('f.effective_cost')}) AS eff,
         SUM(${shareSql('f.billed_cost')}) AS billed
       FROM usage u JOIN ${factors} f ON f.run_id IN (${runs.map(lit).join(', ')}) AND f.provider = u.provider AND f.grain = u.grain
         AND u."date" >= f.d0 AND u."date" < f.d1
         AND (f.level LIKE 'provider+day%' OR u.model = f.model)
         AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
+        AND (f.level NOT LIKE '%class%' OR f.band IS NULL OR (${usageBandSql('u')}) IS NULL OR (${usageBandSql('u')}) = f.band)
         AND ${targetSql(keys, 'u', rules)} = f.kv
       GROUP BY ALL`,
   );
-  return `SELECT u.*, c.eff AS attributed_effective_cost, c.billed AS attributed_billed_cost,
+  return `SELECT u.*, c.eff AS attributed_effective_cost, c.billed AS attributed_billed_cost, c.cur AS attributed_currency,
       CASE WHEN c.eff IS NULL THEN 'estimated' ELSE 'invoiced' END AS attribution
-    FROM usage u LEFT JOIN (SELECT source_id, request_id, trace_id, SUM(eff) AS eff, SUM(billed) AS billed
+    FROM usage u LEFT JOIN (SELECT source_id, request_id, trace_id, cur, SUM(eff) AS eff, SUM(billed) AS billed
       FROM (${parts.join('\nUNION ALL\n')}) GROUP BY ALL) c
       ON c.source_id = u.source_id AND c.request_id = u.request_id AND c.trace_id IS NOT DISTINCT FROM u.trace_id`;
 }

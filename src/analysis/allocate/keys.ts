@@ -3,6 +3,7 @@
 import type { SharedResource } from '../../config.js';
 import { InputError } from '../../errors.js';
 import { editDistance } from '../../normalize/contract.js';
+import { jsonKeyPath } from '../../sql.js';
 import { type Db, lit } from '../../store/duckdb.js';
 
 export const UNTAGGED = '(untagged)';
@@ -29,7 +30,7 @@ export function checkKeys(keys: string[], shown = keys.join(',')): void {
 
 /** SQL for a tag's value on a usage row (alias `u`), NULL when absent. */
 function tagSql(key: string, u: string): string {
-  return `json_extract_string(${u}.tags, ${lit(`$."${key}"`)})`;
+  return `json_extract_string(${u}.tags, ${jsonKeyPath(key)})`;
 }
 
 /** The reserved target a shared resource's maintenance usage is held under until it is split by query share. */

@@ -7,8 +7,32 @@ import { normalizeProviderSql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
+import { buildGpuCandidates, type GpuPoolOptions } from './gpu-pools.js';
 import { keyValueSql, targetFromValuesSql } from './keys.js';
 import { classTokensSql, type MethodId } from './methods.js';
+
+/**
+ * A class-level invoice line priced for one context window (Anthropic's cost report itemizes `0-200k` and `200k-1M`
+ * lines, carried in SkuPriceDetails.ContextWindow) matches only usage of that window: long-context tokens cost
+ * twice as much, so spreading the long-context line over short requests would misattribute it. Either side unknown
+ * matches anything.
+ */
+const SAME_BAND = '(p.band IS NULL OR a.band IS NULL OR a.band = p.band)';
+
+/** A pool row's context window, from SkuPriceDetails (NULL when it names none). */
+export const POOL_BAND_SQL = `CASE WHEN json_valid(SkuPriceDetails) THEN json_extract_string(SkuPriceDetails, '$.ContextWindow') END`;
+
+/**
+ * A usage row's context window in the same spelling: a request's own size (input incl. cache above 200k tokens, the
+ * threshold of the models whose invoices itemize it); a bucket's from the source's `context_window` tag.
+ */
+export function usageBandSql(u: string): string {
+  const size = ['input', 'cache_read', 'cache_write_5m', 'cache_write_1h', 'cache_write']
+    .map((c) => `COALESCE(${u}.${ident(c)}, 0)`)
+    .join(' + ');
+  return `CASE WHEN ${u}.grain = 'request' THEN (CASE WHEN ${size} > 200000 THEN '200k-1M' ELSE '0-200k' END)
+    ELSE json_extract_string(${u}.tags, '$.context_window') END`;
+}
 
 /**
  * Match levels from finest to coarsest (docs/allocation.md#matching). `cls`: the pool row's token class selects the
@@ -21,9 +45,9 @@ export function matchLevels(fallback: 'none' | 'provider' = 'none') {
     {
       id: 'model+class+day+scope',
       cls: true,
-      pred: 'a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope',
+      pred: `a.model = p.model AND p.cls IS NOT NULL AND p.scope IS NOT NULL AND a.scope = p.scope AND ${SAME_BAND}`,
     },
-    { id: 'model+class+day', cls: true, pred: 'a.model = p.model AND p.cls IS NOT NULL' },
+    { id: 'model+class+day', cls: true, pred: `a.model = p.model AND p.cls IS NOT NULL AND ${SAME_BAND}` },
     { id: 'model+day', cls: false, pred: 'a.model = p.model' },
     { id: 'provider+day', cls: false, pred: 'p.model IS NULL' },
     ...(fallback === 'provider'
@@ -52,7 +76,7 @@ export const periodFilter = (col: string, period: Period): string =>
     .join(' AND ') || 'true';
 
 /**
- * Creates TEMP tables `pool` (allocatable focus rows of record), `uagg` (usage aggregated per target) and
+ * Creates TEMP tables `pool` (allocatable focus rows of record, with their billing currency `cur`), `uagg` (usage aggregated per target) and
  * `cand` (every pool × usage pairing at every level and grain, with its weights).
  */
 export async function buildCandidates(
@@ -60,16 +84,29 @@ export async function buildCandidates(
   keys: string[],
   method: MethodId,
   period: Period,
-  opts: { outputWeight: number; fallback?: 'none' | 'provider'; rules?: readonly SharedResource[] },
+  opts: {
+    outputWeight: number;
+    fallback?: 'none' | 'provider';
+    rules?: readonly SharedResource[];
+    /** x-gpu-time-v1: the GPU clusters and the idle policy (gpu-pools.ts builds the pool and candidates). */
+    gpu?: Pick<GpuPoolOptions, 'clusters' | 'idle'>;
+  },
 ): Promise<void> {
   const rules = opts.rules ?? [];
+  if (method === 'x-gpu-time-v1')
+    return buildGpuCandidates(db, keys, period, {
+      clusters: opts.gpu?.clusters ?? [],
+      idle: opts.gpu?.idle ?? 'separate',
+      outputWeight: opts.outputWeight,
+      rules,
+    });
   const levels = matchLevels(opts.fallback);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
     SELECT x_RowId AS rid, ${normalizeProviderSql('ServiceProviderName')} AS provider, x_Model AS model,
       CASE WHEN x_TokenClass IN (${TOKEN_CLASSES.map(lit).join(', ')}) THEN x_TokenClass END AS cls,
       CAST(ChargePeriodStart AS DATE) AS d0,
       GREATEST(CAST(ChargePeriodEnd AS DATE), CAST(ChargePeriodStart AS DATE) + 1) AS d1,
-      x_ProjectId AS scope
+      x_ProjectId AS scope, ${POOL_BAND_SQL} AS band, BillingCurrency AS cur
     FROM focus
     WHERE (x_CostSource IN ('cost-report', 'invoice') OR ServiceCategory = 'AI and Machine Learning')
       AND ChargeCategory = 'Usage' AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`);
@@ -81,7 +118,7 @@ export async function buildCandidates(
     keys.map((_, i) => ident(`k${i}`)),
   );
   await db.run(`CREATE OR REPLACE TEMP TABLE uagg AS SELECT row_number() OVER () AS aid, *, ${target} AS kv FROM (
-    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${keyCols},
+    SELECT grain, provider, model, "date" AS d, COALESCE(project_id, workspace_id) AS scope, ${usageBandSql('u')} AS band, ${keyCols},
       ${TOKEN_CLASSES.map((c) => `SUM(${ident(c)})::HUGEINT AS ${ident(c)}`).join(', ')},
       SUM(cost_estimate) AS est, SUM(COALESCE(request_count, 1))::HUGEINT AS reqs, count(*)::HUGEINT AS n
     FROM usage u
@@ -125,7 +162,7 @@ export async function buildCandidates(
 function positiveSql(method: MethodId): string {
   return method === 'x-even-v1' || method === 'x-fixed-v1'
     ? 'SUM(w_reqs) > 0'
-    : method === 'x-tokens-v1'
+    : method === 'x-tokens-v1' || method === 'x-gpu-time-v1'
       ? 'SUM(w_tok) > 0'
       : 'SUM(w_est) > 0 OR SUM(w_tok) > 0';
 }
@@ -133,7 +170,8 @@ function positiveSql(method: MethodId): string {
 /** The weight of a candidate under a method: the basis chosen per pool row (estimate, tokens or requests). */
 export function weightSql(method: MethodId, basis = 'c.basis'): string {
   if (method === 'x-even-v1' || method === 'x-fixed-v1') return 'c.w_reqs';
-  if (method === 'x-tokens-v1') return 'c.w_tok';
+  // x-gpu-time-v1: w_tok holds GPU-hours (gpu-pools.ts)
+  if (method === 'x-tokens-v1' || method === 'x-gpu-time-v1') return 'c.w_tok';
   return `CASE ${basis} WHEN 'est' THEN c.w_est ELSE c.w_tok END`;
 }
 
@@ -146,7 +184,7 @@ export async function chooseLevels(db: Db, method: MethodId): Promise<void> {
   const basis =
     method === 'x-token-cost-v1'
       ? `CASE WHEN SUM(w_est) > 0 THEN 'est' ELSE 'tok' END`
-      : method === 'x-tokens-v1'
+      : method === 'x-tokens-v1' || method === 'x-gpu-time-v1'
         ? `'tok'`
         : `'reqs'`;
   await db.run(`CREATE OR REPLACE TEMP TABLE chosen AS

@@ -18,6 +18,12 @@ export const METHODS = {
     summary: 'fixed weights per key value from a weights file, shared equally by its requests',
     usageUnit: 'Weight',
   },
+  // GPU clusters (docs/gpu.md#allocation): the config's gpu.clusters are the pools
+  'x-gpu-time-v1': {
+    summary:
+      'GPU cluster charges: busy GPU-hours (telemetry) by weighted tokens of the served models, idle as (idle) or spread',
+    usageUnit: 'GPU-Hours',
+  },
 } as const;
 export type MethodId = keyof typeof METHODS;
 

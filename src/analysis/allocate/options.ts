@@ -2,7 +2,12 @@
 // a programmatic caller builds them directly; either way a bad key, method, period, weight or weights file is an
 // InputError (exit 2) before the data home is locked or anything is read.
 import { existsSync } from 'node:fs';
-import { type SharedResource, SharedResourceSchema } from '../../config.js';
+import {
+  type GpuCluster,
+  GpuClusterSchema,
+  type SharedResource,
+  SharedResourceSchema,
+} from '../../config.js';
 import { InputError } from '../../errors.js';
 import { checkKeys } from './keys.js';
 import type { Period } from './match.js';
@@ -27,6 +32,9 @@ export interface AllocateOptions {
   fallback?: 'none' | 'provider';
   /** Shared-resource rules (the config file's `shared_resources`); those whose key is among `keys` apply. */
   sharedResources?: SharedResource[];
+  /** x-gpu-time-v1 (docs/gpu.md#allocation): the config's gpu.clusters, and where idle GPU time goes. */
+  gpuClusters?: GpuCluster[];
+  idle?: 'separate' | 'spread';
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -65,6 +73,21 @@ export function checkAllocateOptions(opts: AllocateOptions): void {
     throw new InputError('--output-weight must be a positive number');
   if (opts.weightsFile !== undefined && !existsSync(opts.weightsFile))
     throw new InputError('weights file not found', { file: opts.weightsFile });
+  if (opts.idle !== undefined && opts.idle !== 'separate' && opts.idle !== 'spread')
+    throw new InputError(`--idle must be separate or spread, got "${opts.idle}"`);
+  if (opts.method === 'x-gpu-time-v1' && (opts.gpuClusters ?? []).length === 0)
+    throw new InputError(
+      '--method x-gpu-time-v1 needs GPU clusters',
+      {},
+      'add gpu.clusters to the config file (docs/gpu.md#configuration)',
+    );
+  for (const [i, c] of (opts.gpuClusters ?? []).entries()) {
+    const parsed = GpuClusterSchema.safeParse(c);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new InputError(`gpu.clusters[${i}].${issue.path.join('.')}: ${issue.message}`);
+    }
+  }
   for (const [i, r] of (opts.sharedResources ?? []).entries()) {
     const parsed = SharedResourceSchema.safeParse(r);
     if (!parsed.success) {

@@ -27,15 +27,30 @@ export interface AllocateResult {
   unchanged: boolean;
   originRows: number;
   allocatedRows: number;
+  /**
+   * Cost-column totals of the pool and of the allocated rows when the run's invoice lines are in one billing currency
+   * (zeros when there are none); empty when they are in several: `currencies` holds each one's totals, never added.
+   */
   pool: Record<string, string>;
   allocated: Record<string, string>;
-  coverage: { level: string; grain: string | null; rows: number; effectiveCost: string; share: number }[];
+  /** Per billing currency of the pool: invoice lines and cost-column totals of the pool and of the allocated rows. */
+  currencies: CurrencyTotals[];
+  /** Per currency and match level: origin rows and cost; `share` is of that currency's allocated cost. */
+  coverage: {
+    currency: string | null;
+    level: string;
+    grain: string | null;
+    rows: number;
+    effectiveCost: string;
+    share: number;
+  }[];
   replacedAllocations: number;
   keys: string[];
   method: MethodId;
   showback: ShowbackLine[];
   /** Invoice lines naming a model with no usage of it that day (invoiced traffic that bypassed the logs). */
   unmatched: {
+    currency: string | null;
     provider: string | null;
     model: string | null;
     day: string;
@@ -111,13 +126,19 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       .map((f) => f.path)
       .sort();
     const rules = rulesForKeys(opts.keys, SharedResourceSchema.array().parse(opts.sharedResources ?? []));
-    const runId = `run-${shortHash(JSON.stringify(opts.keys), JSON.stringify(rules), opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.fallback ?? 'none', opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
+    // GPU clusters and the idle policy change a x-gpu-time-v1 split; other methods' run ids stay as they were
+    const gpu =
+      opts.method === 'x-gpu-time-v1'
+        ? [JSON.stringify([opts.gpuClusters ?? [], opts.idle ?? 'separate'])]
+        : [];
+    const runId = `run-${shortHash(JSON.stringify(opts.keys), JSON.stringify(rules), ...gpu, opts.method, opts.period.from ?? '', opts.period.to ?? '', String(opts.outputWeight ?? 1), opts.fallback ?? 'none', opts.weightsFile ? readFileSync(opts.weightsFile, 'utf8') : '', ...inputs).slice(0, 16)}`;
     const outputWeight = opts.outputWeight ?? 1;
     if (opts.method === 'x-fixed-v1') await loadFixedWeights(db, opts.weightsFile);
     await buildCandidates(db, opts.keys, opts.method, opts.period, {
       outputWeight,
       fallback: opts.fallback,
       rules,
+      gpu: { clusters: opts.gpuClusters ?? [], idle: opts.idle ?? 'separate' },
     });
     await chooseLevels(db, opts.method);
     await computeShares(db, opts.keys, opts.method);
@@ -135,32 +156,36 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
     if (broken && broken.n !== '0')
       throw new InternalError(`allocation does not conserve ${broken.n} origin rows`);
 
-    const pool = await db.one<Record<string, string>>(
-      `SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM focus WHERE x_RowId IN (SELECT rid FROM pool)`,
-    );
-    const allocatedTotals = await db.one<Record<string, string>>(
-      `SELECT count(*)::VARCHAR AS rows, ${COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ')} FROM alloc_rows`,
-    );
+    const byCurrency = await currencyTotals(db);
     const coverage = await db.all<{
+      currency: string | null;
       level: string;
       grain: string | null;
       rows: string;
       cost: string;
       share: number;
     }>(
-      `SELECT x_MatchLevel AS level, any_value(s.grain) AS grain, count(DISTINCT x_OriginRowId)::VARCHAR AS rows, SUM(EffectiveCost)::VARCHAR AS cost,
-          CAST(SUM(EffectiveCost) AS DOUBLE) / NULLIF(CAST((SELECT SUM(EffectiveCost) FROM alloc_rows) AS DOUBLE), 0) AS share
-       FROM alloc_rows a LEFT JOIN (SELECT DISTINCT rid, grain FROM shares) s ON s.rid = a.x_OriginRowId GROUP BY x_MatchLevel ORDER BY share DESC`,
+      `WITH c AS (SELECT BillingCurrency AS currency, x_MatchLevel AS level, any_value(s.grain) AS grain,
+            count(DISTINCT x_OriginRowId)::VARCHAR AS rows, SUM(EffectiveCost) AS cost
+          FROM alloc_rows a LEFT JOIN (SELECT DISTINCT rid, grain FROM shares) s ON s.rid = a.x_OriginRowId GROUP BY 1, 2)
+       SELECT currency, level, grain, rows, cost::VARCHAR AS cost,
+         CAST(cost AS DOUBLE) / NULLIF(CAST(SUM(cost) OVER (PARTITION BY currency) AS DOUBLE), 0) AS share
+       FROM c ORDER BY currency NULLS LAST, share DESC`,
     );
-    const originRows = Number(pool?.rows ?? 0);
+    const originRows = byCurrency.reduce((n, c) => n + c.originRows, 0);
+    // one currency: the run's totals; several: no cross-currency sum anywhere, only `currencies`
+    const only = byCurrency.length === 1 ? byCurrency[0]! : null;
+    const zeros = Object.fromEntries(COST_COLUMNS.map((c) => [c, '0']));
     const result: AllocateResult = {
       runId,
       unchanged: false,
       originRows,
-      allocatedRows: Number(allocatedTotals?.rows ?? 0),
-      pool: Object.fromEntries(Object.entries(pool ?? {}).filter(([k]) => k !== 'rows')),
-      allocated: Object.fromEntries(Object.entries(allocatedTotals ?? {}).filter(([k]) => k !== 'rows')),
+      allocatedRows: byCurrency.reduce((n, c) => n + c.allocatedRows, 0),
+      pool: only?.pool ?? (byCurrency.length ? {} : zeros),
+      allocated: only?.allocated ?? (byCurrency.length ? {} : zeros),
+      currencies: byCurrency.map(({ allocatedRows: _rows, ...c }) => c),
       coverage: coverage.map((c) => ({
+        currency: c.currency,
         level: c.level,
         grain: c.grain,
         rows: Number(c.rows),
@@ -197,7 +222,12 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
       from: opts.period.from,
       to: opts.period.to,
       originRows,
-      pool: result.pool,
+      // several currencies: per-currency totals as `CUR:Column` keys (never a sum across currencies)
+      pool: only
+        ? result.pool
+        : Object.fromEntries(
+            byCurrency.flatMap((c) => Object.entries(c.pool).map(([k, v]) => [`${c.currency}:${k}`, v])),
+          ),
       ...(rules.length ? { sharedResources: rules } : {}),
       createdAt: new Date().toISOString(),
     });
@@ -215,20 +245,51 @@ export async function allocate(opts: AllocateOptions): Promise<AllocateResult> {
   }
 }
 
+export interface CurrencyTotals {
+  currency: string | null;
+  originRows: number;
+  pool: Record<string, string>;
+  allocated: Record<string, string>;
+}
+
+/** Per billing currency: the pool's invoice lines and cost totals, and the allocated rows' totals (equal to them). */
+async function currencyTotals(db: Db): Promise<(CurrencyTotals & { allocatedRows: number })[]> {
+  const sums = COST_COLUMNS.map((c) => `COALESCE(SUM("${c}"), 0)::VARCHAR AS "${c}"`).join(', ');
+  const pick = (r: Record<string, string>) => Object.fromEntries(COST_COLUMNS.map((c) => [c, r[c]!]));
+  const pool = await db.all<Record<string, string>>(
+    `SELECT BillingCurrency AS currency, count(*)::VARCHAR AS rows, ${sums} FROM pool_focus GROUP BY 1 ORDER BY 1 NULLS LAST`,
+  );
+  const alloc = await db.all<Record<string, string>>(
+    `SELECT BillingCurrency AS currency, count(*)::VARCHAR AS rows, ${sums} FROM alloc_rows GROUP BY 1`,
+  );
+  return pool.map((p) => {
+    const a = alloc.find((x) => x.currency === p.currency);
+    return {
+      currency: p.currency ?? null,
+      originRows: Number(p.rows),
+      allocatedRows: Number(a?.rows ?? 0),
+      pool: pick(p),
+      allocated: a ? pick(a) : Object.fromEntries(COST_COLUMNS.map((c) => [c, '0'])),
+    };
+  });
+}
+
 /** Pool rows no level matched that name a model: grouped by provider, model and day for the coverage report. */
 async function unmatchedLines(db: Db): Promise<AllocateResult['unmatched']> {
   const rows = await db.all<{
+    currency: string | null;
     provider: string | null;
     model: string | null;
     day: string;
     n: string;
     cost: string;
   }>(
-    `SELECT p.provider, p.model, strftime(p.d0, '%Y-%m-%d') AS day, count(*)::VARCHAR AS n, SUM(f.EffectiveCost)::VARCHAR AS cost
+    `SELECT p.cur AS currency, p.provider, p.model, strftime(p.d0, '%Y-%m-%d') AS day, count(*)::VARCHAR AS n, SUM(f.EffectiveCost)::VARCHAR AS cost
      FROM pool p JOIN focus f ON f.x_RowId = p.rid
-     WHERE p.rid NOT IN (SELECT rid FROM chosen) AND p.model IS NOT NULL GROUP BY ALL ORDER BY day, provider, model`,
+     WHERE p.rid NOT IN (SELECT rid FROM chosen) AND p.model IS NOT NULL GROUP BY ALL ORDER BY day, currency, provider, model`,
   );
   return rows.map((r) => ({
+    currency: r.currency,
     provider: r.provider,
     model: r.model,
     day: r.day,

@@ -2,6 +2,7 @@
 // decimals, residue to the largest share) → FOCUS 1.3 allocated rows whose cost columns and quantities sum to the
 // origin row exactly.
 import { focusStoredColumns, X_ALLOCATED_COLUMNS } from '../../focus/schema.js';
+import { jsonKeyPath } from '../../sql.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
@@ -86,7 +87,7 @@ function allocatedRowsSql(keys: string[], method: MethodId, runId: string): stri
     ELSE '{"Elements":[{"AllocatedRatio":' || CAST(s.ratio AS VARCHAR) || ',"UsageUnit":${unit === 'Tokens' ? '"Tokens"' : `"${unit}"`},"UsageQuantity":' || CAST(s.usage_qty AS VARCHAR) || '}]}' END`;
   // the keys and values not already in the origin's Tags; an untagged value is no tag (FOCUS: NULL when empty)
   const pairs = keys.map((k, i) => ({
-    has: `json_exists(COALESCE(o.Tags, '{}'), ${lit(`$."${k}"`)})`,
+    has: `json_exists(COALESCE(o.Tags, '{}'), ${jsonKeyPath(k)})`,
     pair: `${lit(k)}, s.${ident(`k${i}`)}`,
     value: `s.${ident(`k${i}`)}`,
   }));
@@ -160,7 +161,7 @@ export function factorsSql(
     : 'shares s JOIN pool p ON p.rid = s.rid JOIN pool_focus o ON o.x_RowId = s.rid JOIN alloc_money al ON al.rid = s.rid AND al.kv IS NOT DISTINCT FROM s.kv';
   return `SELECT s.rid AS origin_row_id, s.kv, s.level, s.grain, s.basis, ${lit(method)} AS method,
       ${lit(JSON.stringify(keys))} AS keys, ${outputWeight}::DOUBLE AS output_weight,
-      p.provider, p.model, p.cls, p.scope, p.d0, p.d1,
+      p.provider, p.model, p.cls, p.scope, p.band, p.d0, p.d1,
       CASE WHEN ${lit(method)} = 'x-fixed-v1' THEN CAST(s.n AS DECIMAL(38,18)) ELSE s.w END AS w,
       ${costs}, ${lit(runId)} AS run_id
     FROM ${from}

@@ -2,11 +2,13 @@
 // cost and requests per key value and day. Each detector is then a query over these two, never over usage directly.
 import { type Db, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
+import { rowCostSql, rowCurrencySql } from '../allocate/attributed.js';
 import { targetSql } from '../allocate/keys.js';
 
 export { checkKeyExists } from '../allocate/keys.js';
 
-import type { CostBasis } from './types.js';
+/** Invoiced shares whose invoice line names no BillingCurrency: their own group, reported with currency null. */
+export const NO_CURRENCY = '(no currency)';
 
 /** The key value used internally when no key is given: one series, reported with key null. */
 export const TOTAL = '(total)';
@@ -15,11 +17,12 @@ export const TOTAL = '(total)';
 const tokensSql = (u: string) => TOKEN_CLASSES.map((c) => `COALESCE(${u}.${c}, 0)`).join(' + ');
 
 /**
- * Creates `anomaly_rows`: usage rows with `kv` (key value), `cost` and `tokens`. Request-grain rows are used for
- * every provider that has any; a provider known only from usage-API buckets is read from its buckets, so the same
- * traffic is never counted twice when both a gateway log and the provider's usage report are stored.
+ * Creates `anomaly_rows`: the usage rows whose cost is in `currency`, with `kv` (key value), `cost` and `tokens`.
+ * Request-grain rows are used for every provider that has any; a provider known only from usage-API buckets is read
+ * from its buckets, so the same traffic is never counted twice when both a gateway log and the provider's usage
+ * report are stored. Each currency is a separate run of the detectors: amounts in two currencies are never added.
  */
-export async function createRowView(db: Db, by: string | null): Promise<void> {
+export async function createRowView(db: Db, by: string | null, currency: string): Promise<void> {
   const kv = by === null ? lit(TOTAL) : targetSql([by], 'u');
   await db.run(
     `CREATE OR REPLACE TEMP VIEW anomaly_rows AS
@@ -27,10 +30,10 @@ export async function createRowView(db: Db, by: string | null): Promise<void> {
        u.model_raw, u.service_tier, ${TOKEN_CLASSES.map((c) => `COALESCE(u.${c}, 0) AS ${c}`).join(', ')},
        u.images, u.audio_seconds, u.characters, u.tool_calls,
        ${tokensSql('u')} AS tokens, COALESCE(u.request_count, 1) AS requests,
-       COALESCE(u.attributed_effective_cost, u.cost_estimate) AS cost, u.attribution
+       ${rowCostSql('u')} AS cost, u.attribution
      FROM usage_attributed u
-     WHERE u.grain = 'request' OR COALESCE(u.provider, '') NOT IN
-       (SELECT DISTINCT COALESCE(provider, '') FROM usage WHERE grain = 'request')`,
+     WHERE COALESCE(${rowCurrencySql('u')}, ${lit(NO_CURRENCY)}) = ${lit(currency)} AND (u.grain = 'request' OR COALESCE(u.provider, '') NOT IN
+       (SELECT DISTINCT COALESCE(provider, '') FROM usage WHERE grain = 'request'))`,
   );
 }
 
@@ -70,20 +73,12 @@ export function basisSql(invoiced: string, rows: string): string {
 }
 
 /**
- * The currency of a basis: the price book is in USD; invoiced shares carry the billing currency of the allocated
- * rows. Mixed figures have a currency only when both sides agree; otherwise null (and the report says why).
+ * The currencies usage costs are in: the billing currencies of the invoiced shares, and USD (the price book) for
+ * rows costed by their estimate; alphabetical. An empty home has none.
  */
-export function currencyOf(basis: CostBasis, billing: string[]): string | null {
-  if (basis === 'estimated') return 'USD';
-  if (billing.length !== 1) return null;
-  if (basis === 'mixed' && billing[0] !== 'USD') return null;
-  return billing[0]!;
-}
-
-/** The distinct billing currencies of the allocated rows (the invoices behind `attributed_effective_cost`). */
-export async function billingCurrencies(db: Db): Promise<string[]> {
-  const rows = await db.all<{ c: string }>(
-    `SELECT DISTINCT BillingCurrency AS c FROM allocated WHERE BillingCurrency IS NOT NULL ORDER BY c`,
+export async function costCurrencies(db: Db): Promise<string[]> {
+  const rows = await db.all<{ c: string | null }>(
+    `SELECT DISTINCT ${rowCurrencySql('u')} AS c FROM usage_attributed u ORDER BY c NULLS LAST`,
   );
-  return rows.map((r) => r.c);
+  return rows.map((r) => r.c ?? NO_CURRENCY);
 }

@@ -5,6 +5,11 @@
 export interface AnomalyOptions {
   /** A tag key (`feature`, `team`, ...), `model` or `provider`; absent or null = the total. */
   by?: string | null;
+  /**
+   * Only costs in this currency (a billing currency of the invoices, or USD for price-book estimates). Absent: every
+   * currency the costs are in, each detected on its own (never added to another).
+   */
+  currency?: string;
   /** First reported UTC day, `YYYY-MM-DD` (default: `until` − 6 days). */
   since?: string;
   /** Last reported UTC day, `YYYY-MM-DD` (default: the last day with usage). */
@@ -27,7 +32,7 @@ export interface AnomalyOptions {
   wowMinRequests?: number;
 }
 
-export type AnomalyKind = 'daily-cost' | 'cost-per-request' | 'runaway-requests';
+export type AnomalyKind = 'daily-cost' | 'cost-per-request' | 'runaway-requests' | 'gpu-utilization';
 
 /** Which costs the figures rest on: invoice shares (after `allocate`), price-book estimates, or both. */
 export type CostBasis = 'invoiced' | 'estimated' | 'mixed';
@@ -52,7 +57,11 @@ interface AnomalyBase {
   baseline: string;
   /** Extra spend in currency units attributed to the finding. */
   impact: string;
-  /** `USD` for estimates; the invoices' billing currency when invoiced; null when currencies differ. */
+  /**
+   * The currency of the figures: the invoices' billing currency for invoiced shares, `USD` (the price book) for
+   * estimates; a `mixed` basis only mixes USD invoices with USD estimates. Null only for invoice lines with no
+   * BillingCurrency.
+   */
   currency: string | null;
   basis: CostBasis;
   /** The factor with the largest share, or null when there is no decomposition. */
@@ -114,11 +123,34 @@ export interface RunawayAnomaly extends AnomalyBase {
   kind: 'runaway-requests';
   detail: RunawayDetail;
 }
-export type Anomaly = DailyCostAnomaly | CostPerRequestAnomaly | RunawayAnomaly;
+/** GPU telemetry (docs/gpu.md): one GPU under 20 % utilization for more than an hour. */
+export interface GpuUtilizationDetail {
+  gpu: string;
+  node: string | null;
+  gpuModel: string | null;
+  /** The run, ISO UTC: first sample to the end of the last sample's interval. */
+  from: string;
+  to: string;
+  hours: string;
+  samples: number;
+}
+
+/**
+ * Not money: `actual` is the run's mean utilization (ratio 0..1), `baseline` the 0.2 threshold, `impact` the idle
+ * GPU-hours (hours × (1 − utilization)); `currency` is null and `basis` is `measured`.
+ */
+export interface GpuUtilizationAnomaly extends Omit<AnomalyBase, 'basis'> {
+  kind: 'gpu-utilization';
+  basis: 'measured';
+  detail: GpuUtilizationDetail;
+}
+export type Anomaly = DailyCostAnomaly | CostPerRequestAnomaly | RunawayAnomaly | GpuUtilizationAnomaly;
 
 export interface AnomalyReport {
   schema: 'aicost.anomalies/1';
   by: string | null;
+  /** The currency asked for (`--currency`), or null: every currency, each on its own. */
+  currency: string | null;
   since: string;
   until: string;
   /** Sorted by day, then kind, then largest impact first. */

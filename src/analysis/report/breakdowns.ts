@@ -3,6 +3,7 @@
 // Sums are exact DECIMAL; shares and percentages are numbers for display.
 
 import type { Breakdown, BreakdownLine } from '../../report/model.js';
+import { jsonKeyPath } from '../../sql.js';
 import type { Db } from '../../store/duckdb.js';
 import { lit } from '../../store/duckdb.js';
 
@@ -15,14 +16,14 @@ export interface Window {
 export function dimensionSql(dimension: string): string {
   if (dimension === 'provider') return `COALESCE("ServiceProviderName", '(none)')`;
   if (dimension === 'model') return `COALESCE("x_Model", '(none)')`;
-  const path = lit(`$."${dimension.replaceAll('"', '\\"')}"`);
+  const path = jsonKeyPath(dimension);
   return `COALESCE(json_extract_string("AllocatedTags", ${path}), json_extract_string("Tags", ${path}), '(untagged)')`;
 }
 
 /** The same dimension over `usage_attributed` rows. */
 export function usageDimensionSql(dimension: string): string {
   if (dimension === 'provider' || dimension === 'model') return `COALESCE(${dimension}, '(none)')`;
-  return `COALESCE(json_extract_string(tags, ${lit(`$."${dimension.replaceAll('"', '\\"')}"`)}), '(untagged)')`;
+  return `COALESCE(json_extract_string(tags, ${jsonKeyPath(dimension)}), '(untagged)')`;
 }
 
 /** Rows of `attributed` charged in a window (by charge start day) and a currency. */

@@ -6,13 +6,12 @@ import type { Budget } from '../../config.js';
 import { InputError } from '../../errors.js';
 import { REPORT_SCHEMA, type Report, ReportSchema } from '../../report/model.js';
 import { withDb } from '../../store/duckdb.js';
-import { readManifest } from '../../store/manifest.js';
 import { detectAnomalies } from '../anomalies/index.js';
 import { evaluateBudgets } from '../budgets.js';
 import { runForecast } from '../forecast-run.js';
 import { dailySeries, daysBetween } from '../series.js';
 import { validate } from '../validate.js';
-import { attachViews } from '../views.js';
+import { attachViews, readSnapshot } from '../views.js';
 import type { Window } from './breakdowns.js';
 import { currencySection, estimated } from './sections.js';
 import { coverage, unitEconomics } from './usage.js';
@@ -77,8 +76,8 @@ export async function buildReport(home: string, opts: ReportOptions = {}): Promi
   const by = opts.by ?? 'feature';
   const earlier =
     opts.compare && !['previous', 'none'].includes(opts.compare) ? readEarlier(opts.compare) : null;
-  const manifest = readManifest(home);
   const base = await withDb({}, async (db) => {
+    const manifest = readSnapshot(db, home);
     await attachViews(db, home, manifest);
     const last = await db.one<{ d: string | null }>(
       `SELECT strftime(max(d), '%Y-%m-%d') AS d FROM (SELECT max(CAST("ChargePeriodStart" AS DATE)) AS d FROM focus
@@ -114,6 +113,7 @@ export async function buildReport(home: string, opts: ReportOptions = {}): Promi
         ? null
         : Number(est.total) / (Number(est.total) + Number(usd.total))
       : null;
+    const unit = await unitEconomics(db, period);
     const cov = await coverage(db, manifest, period);
     const gaps = (await dailySeries(db, { currency: currencies[0] ?? null })).gaps.filter(
       (g) => g.to >= period.from && g.from < period.to,
@@ -124,7 +124,8 @@ export async function buildReport(home: string, opts: ReportOptions = {}): Promi
       last: last.d,
       sections,
       estimated: { ...est, share: share === null ? null : Math.round(share * 10_000) / 10_000 },
-      unit: await unitEconomics(db, period),
+      unit: unit.unit,
+      unitNotes: unit.notes,
       coverage: { ...cov, gaps },
     };
   });
@@ -152,11 +153,12 @@ type Base = Omit<
   last: string;
   sections: Report['currencies'];
   unit: Report['unit_economics'];
+  unitNotes: string[];
 };
 
 /** The parts other analyses give: forecast, budgets, anomalies, validation; then the --fail-on checks. */
 async function complete(home: string, opts: ReportOptions, by: string, b: Base): Promise<Report> {
-  const notes: string[] = [];
+  const notes: string[] = [...b.unitNotes];
   const forecasts: Report['forecast'] = [];
   for (const s of b.sections) {
     const f = await runForecast(home, { horizon: 30, method: 'auto', currency: s.currency });

@@ -4,29 +4,54 @@ import type { Report } from '../../report/model.js';
 import type { Db } from '../../store/duckdb.js';
 import { lit } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
+import { rowCostSql, rowCurrencySql } from '../allocate/attributed.js';
 import { inWindow, type Window } from './breakdowns.js';
 
 const inDays = (w: Window) => `"date" >= ${lit(w.from)}::DATE AND "date" < ${lit(w.to)}::DATE`;
 const ratio = (a: number, b: number, scale = 1) => (b === 0 ? null : ((a / b) * scale).toFixed(6));
 
-export async function unitEconomics(db: Db, w: Window): Promise<Report['unit_economics']> {
+/**
+ * Unit economics over the requests of the window, in one currency: a request's cost is its invoiced share (in the
+ * billing currency) or its price-book estimate (USD), and amounts in different currencies are never added. When the
+ * window's requests are costed in several currencies, the figures cover the currency with the most requests, and
+ * `notes` says which requests are left out.
+ */
+export async function unitEconomics(
+  db: Db,
+  w: Window,
+): Promise<{ unit: Report['unit_economics']; notes: string[] }> {
+  const cur = `COALESCE(${rowCurrencySql('u')}, '(no currency)')`;
+  const split = await db.all<{ c: string; n: string }>(
+    `SELECT ${cur} AS c, COALESCE(SUM(request_count), 0)::VARCHAR AS n FROM usage_attributed u WHERE ${inDays(w)}
+     GROUP BY 1 ORDER BY SUM(request_count) DESC NULLS LAST, count(*) DESC, 1`,
+  );
+  const chosen = split[0]?.c ?? null;
+  const notes =
+    split.length > 1
+      ? [
+          `unit economics are in ${chosen} (the currency with the most requests); ${split
+            .slice(1)
+            .map((x) => `${x.n} requests costed in ${x.c}`)
+            .join(', ')} are left out: amounts in different currencies are never added`,
+        ]
+      : [];
   const r = await db.one<Record<string, string | number | null>>(
     `SELECT COALESCE(SUM(request_count), 0)::BIGINT AS requests, count(DISTINCT trace_id)::BIGINT AS traces,
        count(DISTINCT json_extract_string(tags, '$.user'))::BIGINT AS users,
        COALESCE(SUM("input" + cache_read + cache_write + cache_write_5m + cache_write_1h + "output"), 0)::BIGINT AS tokens,
        COALESCE(SUM(cache_read), 0)::BIGINT AS cache_read,
        COALESCE(SUM("input" + cache_read + cache_write + cache_write_5m + cache_write_1h), 0)::BIGINT AS input_all,
-       COALESCE(SUM(COALESCE(attributed_effective_cost, cost_estimate)), 0)::VARCHAR AS cost,
+       COALESCE(SUM(${rowCostSql('u')}), 0)::VARCHAR AS cost,
        count(*) FILTER (WHERE attribution = 'invoiced')::BIGINT AS invoiced, count(*)::BIGINT AS n
-     FROM usage_attributed WHERE ${inDays(w)}`,
+     FROM usage_attributed u WHERE ${inDays(w)} AND ${chosen === null ? 'true' : `${cur} = ${lit(chosen)}`}`,
   );
   const n = Number(r?.n ?? 0);
   const invoiced = Number(r?.invoiced ?? 0);
   const cost = Number(r?.cost ?? 0);
   const num = (k: string) => Number(r?.[k] ?? 0);
-  return {
+  const unit: Report['unit_economics'] = {
     basis: n === 0 ? 'none' : invoiced === n ? 'invoiced' : invoiced === 0 ? 'estimated' : 'mixed',
-    currency: n === 0 ? null : 'USD',
+    currency: n === 0 || chosen === '(no currency)' ? null : chosen,
     requests: num('requests'),
     traces: num('traces'),
     users: num('users'),
@@ -39,6 +64,7 @@ export async function unitEconomics(db: Db, w: Window): Promise<Report['unit_eco
     cache_hit_rate:
       num('input_all') === 0 ? null : Math.round((num('cache_read') / num('input_all')) * 10_000) / 10_000,
   };
+  return { unit, notes };
 }
 
 /** Invoice cost attributed to no key: never allocated, or allocated to no matching usage. */
