@@ -17,6 +17,9 @@ export interface TagPolicy {
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const patterns = (kind: string) => TAG_KEY_RULES.filter((r) => r.kind === kind).map((r) => r.pattern);
 
+/** A key word as it appears in JSON text (quotes and backslashes escaped), as a regular expression. */
+const inJson = (w: string) => escapeRe(JSON.stringify(w).slice(1, -1));
+
 /** Words of the key patterns, for the pre-check: a key containing one of them is looked at closely. */
 function keyWords(policy: TagPolicy): string[] {
   const words = [...TAG_KEY_RULES.map((r) => r.pattern), ...(policy.deny ?? [])].flatMap((p) =>
@@ -25,9 +28,9 @@ function keyWords(policy: TagPolicy): string[] {
       .split('*')
       .filter(Boolean)
       // `_` in a pattern stands for `-`, `_` or a space in the key
-      .map((w) => escapeRe(w).replace(/_/g, '[-_ ]')),
+      .map((w) => inJson(w).replace(/_/g, '[-_ ]')),
   );
-  return [...words, ...(policy.hash ?? []).filter(Boolean).map(escapeRe)];
+  return [...words, ...(policy.hash ?? []).filter(Boolean).map(inJson)];
 }
 
 /**
@@ -36,8 +39,9 @@ function keyWords(policy: TagPolicy): string[] {
  */
 export function suspectTagsSql(tags: Sql | string, policy: TagPolicy): Sql {
   const text = sql`CAST(${tags as Sql} AS VARCHAR)`;
-  // a key is a JSON string followed by a colon; values are checked for credentials only
-  const re = `"[^"]*(${keyWords(policy).join('|')})[^"]*"\\s*:|${CREDENTIAL_RE}`;
+  // a key is a JSON string (escapes included) followed by a colon; values are checked for credentials only
+  const chars = '(?:[^"\\\\]|\\\\.)*';
+  const re = `"${chars}(${keyWords(policy).join('|')})${chars}"\\s*:|${CREDENTIAL_RE}`;
   return sql`COALESCE(regexp_matches(${text}, ${lit(re)}, 'i'), false)`;
 }
 

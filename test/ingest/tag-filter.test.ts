@@ -86,7 +86,10 @@ function litellmCsv(dir: string): string {
         'gpt-4o-mini',
         'openai',
         'bob',
-        JSON.stringify({ spend_logs_metadata: { feature: 'chat', message_count: 4 } }),
+        // a key with an escaped quote after the word is still seen by the pre-check
+        JSON.stringify({
+          spend_logs_metadata: { feature: 'chat', message_count: 4, 'prompt"x': 'secret draft' },
+        }),
         JSON.stringify(['team:chat', 'beta']),
         's2',
         'success',
@@ -232,12 +235,12 @@ describe('one tag filter for every source', () => {
       ['r2', { user: 'bob', team: 'chat', feature: 'chat', message_count: 4, beta: true }],
     ]);
     expect(note(byPath(inputs.litellm))).toBe(
-      'tags dropped on 1 record (content or credentials; values never shown): ' +
+      'tags dropped on 2 records (content or credentials; values never shown): ' +
         'access_token ×1 (credential value), api_key ×1 (credential value), authorization ×1 (credential value), ' +
         'deploy_id ×1 (credential value), (a key shaped like a credential) ×1 (credential value), ' +
         'instructions ×1 (content key), openai_api_key ×1 (credential key), prompt ×1 (content key), ' +
-        'prompt_text ×1 (content key), question ×1 (content key), system_prompt ×1 (content key), ' +
-        'user_query ×1 (content key)',
+        'prompt"x ×1 (content key), prompt_text ×1 (content key), question ×1 (content key), ' +
+        'system_prompt ×1 (content key), user_query ×1 (content key)',
     );
   });
 
