@@ -4,7 +4,15 @@
 import { Command, CommanderError, Option } from 'commander';
 import { jsonInArgv, wantsJson } from './commands/global.js';
 import { registerCommands } from './commands/index.js';
-import { asUserError, ExitCode, exitCodeOf, InputError, InternalError, MultiInputError } from './errors.js';
+import {
+  asUserError,
+  ExitCode,
+  exitCodeOf,
+  InputError,
+  InternalError,
+  MultiInputError,
+  safeErrorText,
+} from './errors.js';
 import { output } from './report/output.js';
 
 // Errors follow the output format the command was asked for: JSON on stderr when it is json (--format json or
@@ -86,10 +94,8 @@ function reportError(thrown: unknown, json: boolean): number {
       : err instanceof InternalError
         ? `internal error (this is a bug): ${err.message}`
         : err instanceof Error && code === ExitCode.internal
-          ? `internal error (this is a bug): ${err.stack ?? err.message}`
-          : err instanceof Error
-            ? err.message
-            : String(err);
+          ? `internal error (this is a bug): ${safeErrorText(err, true)}`
+          : safeErrorText(err);
   if (json) {
     const errors =
       err instanceof MultiInputError

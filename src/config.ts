@@ -146,7 +146,10 @@ export const ConfigSchema = z
     rate_card: z.string().min(1).optional(),
     /** Tag keys whose values are stored only as salted hashes (e-mail addresses, user ids). */
     hash_tags: z.array(z.string().min(1)).default([]),
-    /** Tag keys never stored (added to the built-in content keys). */
+    /**
+     * Tag key patterns never stored (`*` any characters, case-insensitive; without `*` a whole dotted segment), beside
+     * the built-in content and credential rules (src/secrets.ts).
+     */
     deny_tags: z.array(z.string().min(1)).default([]),
     /** Budgets (used by the budgets and report commands). */
     budgets: z

@@ -1,5 +1,7 @@
 // The error taxonomy and the exit codes every command shares (docs/architecture.md#errors-and-exit-codes).
-// cli.ts is the one place these become messages and exit codes.
+// cli.ts is the one place these become messages and exit codes. Messages never carry input values beyond a short
+// quote of the offending one: every error is redacted when it is made (secrets.ts#redactMessage).
+import { redactMessage } from './secrets.js';
 
 export const ExitCode = {
   ok: 0,
@@ -19,11 +21,17 @@ export interface InputLocation {
   column?: string;
 }
 
+/** A record named by its key (a request id): cut to 60 characters and redacted like any quoted value. */
+function shortRecord(record: string): string {
+  const cut = record.length > 60 ? `${record.slice(0, 60)}…` : record;
+  return redactMessage(cut);
+}
+
 export function formatLocation(loc: InputLocation): string {
   const parts: string[] = [];
   if (loc.file) parts.push(loc.file);
   if (loc.record !== undefined)
-    parts.push(typeof loc.record === 'number' ? `line ${loc.record}` : `record ${loc.record}`);
+    parts.push(typeof loc.record === 'number' ? `line ${loc.record}` : `record ${shortRecord(loc.record)}`);
   if (loc.column) parts.push(`column ${loc.column}`);
   return parts.join(', ');
 }
@@ -36,7 +44,7 @@ export class InputError extends Error {
     readonly location: InputLocation = {},
     readonly hint?: string,
   ) {
-    super(message);
+    super(redactMessage(message, location.column));
     this.name = 'InputError';
   }
   describe(): string {
@@ -58,7 +66,7 @@ export class CheckFailedError extends Error {
 export class InternalError extends Error {
   readonly exitCode = ExitCode.internal;
   constructor(message: string) {
-    super(message);
+    super(redactMessage(message));
     this.name = 'InternalError';
   }
 }
@@ -72,6 +80,12 @@ export class MultiInputError extends InputError {
   override describe(): string {
     return this.message;
   }
+}
+
+/** The text of any error, redacted (secrets.ts#redactMessage): for errors that did not come through the classes above. */
+export function safeErrorText(err: unknown, withStack = false): string {
+  const text = err instanceof Error ? ((withStack ? err.stack : undefined) ?? err.message) : String(err);
+  return redactMessage(text);
 }
 
 export function exitCodeOf(err: unknown): number {

@@ -6,10 +6,11 @@ import { join, resolve } from 'node:path';
 import { InputError, MultiInputError } from '../errors.js';
 import type { SourceDefinition } from '../normalize/contract.js';
 import { type StagedInput, stageInput } from '../normalize/pipeline.js';
+import { rowTimeColumn } from '../normalize/repeated-keys.js';
 import { loadPriceBook } from '../prices/book.js';
 import { installPrices } from '../prices/install.js';
 import { detectSource, sourceById } from '../sources/index.js';
-import { Db, lit } from '../store/duckdb.js';
+import { Db, ident, lit, litList } from '../store/duckdb.js';
 import { shortHash, storedPath } from '../store/files.js';
 import { type IngestedInput, readManifest } from '../store/manifest.js';
 import type { WorkingFile } from '../store/rewrite.js';
@@ -23,7 +24,7 @@ import { discoverInputs } from './discover.js';
 import { prepareInput } from './inputs/prepare.js';
 import { pairCostReports } from './pairing.js';
 import { pruneAllocations } from './prune-allocations.js';
-import { applyReplacement } from './replace.js';
+import { applyReplacement, type Freshness } from './replace.js';
 
 /** An IANA time zone name (e.g. Europe/Berlin) or an input error before anything is read. */
 export function checkTimezone(zone: string): void {
@@ -64,6 +65,10 @@ export interface FileReport {
   rejected: number;
   skipped: number;
   replaced: number;
+  /** Rows dropped for repeating a replacement key inside this file (the latest kept). */
+  repeated: number;
+  /** Rows not stored because a fresher export of the same key is stored (docs/data-model.md#replacement-keys). */
+  superseded: number;
   duplicates: number;
   duplicateCost?: string;
   reconciliation: { measure: string; source: string; stored: string }[];
@@ -93,11 +98,22 @@ function emptyReport(path: string, sourceId: string | null, status: FileReport['
     rejected: 0,
     skipped: 0,
     replaced: 0,
+    repeated: 0,
+    superseded: 0,
     duplicates: 0,
     reconciliation: [],
     warnings: [],
     notes: [],
   };
+}
+
+/** The start of the latest bucket or record an input holds (its freshness, replace.ts), as DuckDB prints it. */
+async function latestStart(db: Db, staged: StagedInput): Promise<string | null> {
+  if (staged.parts.length === 0) return null;
+  const r = await db.one<{ t: string | null }>(
+    `SELECT max(${ident(rowTimeColumn(staged.dataset))})::VARCHAR AS t FROM read_parquet(${litList(staged.parts.map((p) => p.staged))}, hive_partitioning = false)`,
+  );
+  return r?.t ?? null;
 }
 
 export async function ingest(opts: IngestOptions): Promise<IngestReport> {
@@ -228,17 +244,28 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           createdAt: new Date().toISOString(),
         },
       }));
+      const freshness: Freshness = {
+        sha256: sha,
+        exportedAt: prepared.modifiedAt,
+        latestStart: await latestStart(db, staged),
+      };
       const rep = tx
-        ? await applyReplacement(db, tx, detected, incoming, working, { replacePeriod: opts.replacePeriod })
-        : { working, incoming, replaced: 0, duplicates: 0, duplicateCost: '0' };
+        ? await applyReplacement(db, tx, detected, incoming, working, {
+            replacePeriod: opts.replacePeriod,
+            freshness,
+          })
+        : { working, incoming, replaced: 0, superseded: 0, duplicates: 0, duplicateCost: '0' };
       if (!tx) dryIncoming.push(...incoming);
       working = rep.working;
+      const superseded = rep.superseded ?? 0;
       const report: FileReport = {
         ...emptyReport(input.path, detected.id, 'ingested'),
         rowsIn: staged.rowsIn,
-        rowsOut: staged.rowsOut - rep.duplicates,
+        rowsOut: staged.rowsOut - rep.duplicates - superseded,
         skipped: staged.skipped,
         replaced: rep.replaced,
+        repeated: staged.repeated,
+        superseded,
         duplicates: rep.duplicates,
         duplicateCost: rep.duplicates > 0 ? rep.duplicateCost : undefined,
         reconciliation: staged.reconciliation,
@@ -255,6 +282,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
         report.notes.push(
           `${rep.duplicates} rows identical to stored rows dropped (BilledCost ${rep.duplicateCost})`,
         );
+      if (superseded > 0)
+        report.notes.push(
+          `${superseded} row${superseded === 1 ? '' : 's'} not stored: a fresher export of the same key is stored (complete bucket, or exported later)`,
+        );
       reports.push(report);
       known.add(`${sha}:${detected.id}`);
       if (tx) {
@@ -270,8 +301,10 @@ export async function ingest(opts: IngestOptions): Promise<IngestReport> {
           rowsIn: staged.rowsIn,
           rowsOut: report.rowsOut,
           rejected: 0,
-          duplicates: rep.duplicates,
+          duplicates: rep.duplicates + staged.repeated + superseded,
           reconciliation: staged.reconciliation,
+          exportedAt: freshness.exportedAt,
+          latestStart: freshness.latestStart,
           ingestedAt: new Date().toISOString(),
           aicostVersion: VERSION,
         };

@@ -2,6 +2,7 @@
 // rows with the same key; generic FOCUS input is additive and drops rows identical to stored ones.
 import { focusColumns } from '../focus/schema.js';
 import type { SourceDefinition } from '../normalize/contract.js';
+import { rowTimeColumn } from '../normalize/repeated-keys.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
 import { type WorkingFile, withoutRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
@@ -9,6 +10,102 @@ import type { Transaction } from '../store/transaction.js';
 const keyExpr = (cols: string[]) =>
   `md5(concat_ws('|', ${cols.map((c) => `COALESCE(CAST(${ident(c)} AS VARCHAR), '')`).join(', ')}))`;
 const ROW_HASH = keyExpr(focusColumns('1.3').map((c) => c.id));
+
+/** How fresh an input's rows are (docs/data-model.md#replacement-keys): recorded per input in the manifest. */
+export interface Freshness {
+  sha256: string;
+  /** The file's modification time (ISO), null when unknown (inputs recorded before it was kept). */
+  exportedAt: string | null;
+  /** The start of the input's latest bucket or record, as DuckDB prints a timestamp; null when unknown. */
+  latestStart: string | null;
+}
+
+/**
+ * True when the incoming input `a` counts as exported after the stored `b`: by modification time, an unknown time
+ * being the oldest. Equal times (file systems stamp files with a coarse clock; copies made together) carry no signal
+ * either way, and then the input ingested later wins, as it always did.
+ */
+export function exportedLater(a: Freshness, b: Freshness): boolean {
+  const ta = a.exportedAt ? Date.parse(a.exportedAt) : Number.NEGATIVE_INFINITY;
+  const tb = b.exportedAt ? Date.parse(b.exportedAt) : Number.NEGATIVE_INFINITY;
+  return ta >= tb;
+}
+
+/**
+ * A row is complete by the data itself when its input holds a later bucket (or record): the bucket had ended when the
+ * page was fetched. The last bucket of a page may still have been filling up.
+ */
+const completeSql = (time: string, f: Freshness) =>
+  f.latestStart === null ? 'false' : `(${ident(time)} < CAST(${lit(f.latestStart)} AS TIMESTAMPTZ))`;
+
+/**
+ * Rows with the same key (API pages, request logs, bundles): of two rows the fresher one stays, whichever input was
+ * ingested first. Fresher: complete by the data (completeSql) before partial, then the later export (exportedLater);
+ * only when neither tells them apart does the later ingest win.
+ * Stored rows lose to fresher incoming ones (replaced); incoming rows lose to fresher stored ones (superseded).
+ */
+async function replaceRows(
+  db: Db,
+  tx: Transaction,
+  source: SourceDefinition,
+  incoming: WorkingFile[],
+  working: WorkingFile[],
+  fresh: Freshness,
+): Promise<{ working: WorkingFile[]; incoming: WorkingFile[]; replaced: number; superseded: number }> {
+  if (source.replace.kind !== 'rows') throw new Error('replaceRows: not a rows replacement');
+  const key = keyExpr(source.replace.key);
+  const time = rowTimeColumn(source.dataset);
+  const partitions = new Set(incoming.map((f) => f.file.partition));
+  const anyPartition = source.replace.anyPartition ?? false;
+  const inc = `read_parquet(${litList(incoming.map((f) => f.abs))}, hive_partitioning = false)`;
+  const incComplete = completeSql(time, fresh);
+  const stored = (sha: string): Freshness => {
+    const i = tx.next.inputs.find((x) => x.sha256 === sha && x.sourceId === source.id);
+    return { sha256: sha, exportedAt: i?.exportedAt ?? null, latestStart: i?.latestStart ?? null };
+  };
+  let replaced = 0;
+  const next: WorkingFile[] = [];
+  /** Per stored file: which incoming rows it keeps out (a predicate over incoming rows). */
+  const keptOut: string[] = [];
+  for (const w of working) {
+    const candidate =
+      w.file.dataset === source.dataset &&
+      w.file.sourceId === source.id &&
+      (anyPartition || partitions.has(w.file.partition));
+    if (!candidate) {
+      next.push(w);
+      continue;
+    }
+    const theirs = stored(w.file.inputSha256);
+    const later = exportedLater(fresh, theirs);
+    const wComplete = completeSql(time, theirs);
+    const src = `read_parquet(${lit(w.abs)}, hive_partitioning = false)`;
+    // incoming wins over a complete stored row only when complete and later; over a partial one when either
+    const incKeys = (cond: string) => `(SELECT ${key} FROM ${inc} WHERE ${cond})`;
+    const drop = `(CASE WHEN ${wComplete}
+        THEN ${key} IN ${incKeys(later ? incComplete : 'false')}
+        ELSE ${key} IN ${incKeys(later ? 'true' : incComplete)} END)`;
+    const storedKeys = (cond: string) => `(SELECT ${key} FROM ${src} WHERE ${cond})`;
+    keptOut.push(`(CASE WHEN ${incComplete}
+        THEN ${key} IN ${storedKeys(later ? 'false' : wComplete)}
+        ELSE ${key} IN ${storedKeys(later ? wComplete : 'true')} END)`);
+    const r = await withoutRows(db, tx, w, drop, fresh.sha256);
+    replaced += r.dropped;
+    if (r.file) next.push(r.file);
+  }
+  let superseded = 0;
+  const kept: WorkingFile[] = [];
+  for (const f of incoming) {
+    if (keptOut.length === 0) {
+      kept.push(f);
+      continue;
+    }
+    const r = await withoutRows(db, tx, f, keptOut.join(' OR '), `superseded-${fresh.sha256}`);
+    superseded += r.dropped;
+    if (r.file) kept.push(r.file);
+  }
+  return { working: [...next, ...kept], incoming: kept, replaced, superseded };
+}
 
 /**
  * Applies `source.replace` for newly staged files against the working set (stored + earlier staged files).
@@ -20,11 +117,13 @@ export async function applyReplacement(
   source: SourceDefinition,
   incoming: WorkingFile[],
   working: WorkingFile[],
-  opts: { replacePeriod?: boolean },
+  opts: { replacePeriod?: boolean; freshness: Freshness },
 ): Promise<{
   working: WorkingFile[];
   incoming: WorkingFile[];
   replaced: number;
+  /** Incoming rows left out because a fresher stored row has their key (replace kind `rows`). */
+  superseded?: number;
   duplicates: number;
   duplicateCost: string;
 }> {
@@ -40,24 +139,8 @@ export async function applyReplacement(
     return { working: [...working, ...incoming], incoming, replaced, duplicates, duplicateCost };
 
   if (source.replace.kind === 'rows') {
-    const key = keyExpr(source.replace.key);
-    const partitions = new Set(incoming.map((f) => f.file.partition));
-    const anyPartition = source.replace.anyPartition ?? false;
-    for (const w of working) {
-      const candidate =
-        w.file.dataset === dataset &&
-        w.file.sourceId === source.id &&
-        (anyPartition || partitions.has(w.file.partition));
-      if (!candidate) {
-        next.push(w);
-        continue;
-      }
-      const drop = `${key} IN (SELECT ${key} FROM read_parquet(${incomingAbs}, hive_partitioning = false))`;
-      const r = await withoutRows(db, tx, w, drop, incoming[0]!.file.inputSha256);
-      replaced += r.dropped;
-      if (r.file) next.push(r.file);
-    }
-    return { working: [...next, ...incoming], incoming, replaced, duplicates, duplicateCost };
+    const r = await replaceRows(db, tx, source, incoming, working, opts.freshness);
+    return { ...r, duplicates, duplicateCost };
   }
 
   if (source.replace.kind === 'dedup-identical') {

@@ -18,7 +18,9 @@ import {
   reconcileFailure,
   reconcileGuard,
 } from './reconcile.js';
+import { dropRepeatedKeys, type RepeatedKeys } from './repeated-keys.js';
 import { explainGuard, guardSql, isGuardError, outputRules } from './row-checks.js';
+import { startTagDropLog, tagDropNotes } from './tag-notes.js';
 
 export interface StagedPart {
   staged: string;
@@ -35,6 +37,8 @@ export interface StagedInput {
   rowsOut: number;
   rejected: number;
   skipped: number;
+  /** Rows dropped for repeating a replacement key inside this input (repeated-keys.ts). */
+  repeated: number;
   reconciliation: ReconcileRow[];
   notes: string[];
   warnings: string[];
@@ -88,6 +92,8 @@ async function writeRows(
     carry: rec.carry,
   });
   const outGuard = guardSql('output', outputRules(source));
+  // what the tag filter drops is logged from inside the COPY (map-sql.ts#tagLayer, read by tag-notes.ts)
+  await startTagDropLog(db, ctx);
   const guards = [outGuard, rec.guard].filter(Boolean).join(' AND ');
   const carried = carriedColumns(source, absent);
   const exclude = carried.length ? ` EXCLUDE (${carried.map(ident).join(', ')})` : '';
@@ -178,18 +184,29 @@ export async function stageInput(
   const out = ctx.scratch(`${ctx.tag}.parquet`);
   const written = await writeRows(db, source, rel, ctx, out);
   lap('read + check + map + write');
-  const file = `read_parquet(${lit(out)}, hive_partitioning = false)`;
-  const parts = await partsOf(db, source.dataset, out, ctx);
+  const reconciliation = await reconciledTotals(db, source, parquet(out), new Set(rel.absent));
+  const counted = await withOrder(db, rel.ordered, () => countInput(db, source, rel, reader.kind, written));
+  // one row per replacement key, as across inputs (repeated-keys.ts); the reconciliation above covers every record
+  const totalCols = TOTAL_COLUMNS[source.dataset] ?? [];
+  const repeated = await dropRepeatedKeys(
+    db,
+    source,
+    out,
+    ctx.scratch(`${ctx.tag}.dedup.parquet`),
+    totalCols,
+  );
+  const parts = await partsOf(db, source.dataset, repeated.file, ctx);
   const rowsOut = parts.reduce((s, p) => s + p.rows, 0);
-  const reconciliation = await reconciledTotals(db, source, file, new Set(rel.absent));
-  const counted = await withOrder(db, rel.ordered, () => countInput(db, source, rel, reader.kind, rowsOut));
   lap('totals');
-  if (written !== rowsOut || counted.rowsIn - counted.skipped !== rowsOut)
+  if (written !== rowsOut + repeated.dropped || counted.rowsIn - counted.skipped !== written)
     throw new InternalError(
       `${ctx.displayPath}: ${counted.rowsIn - counted.skipped} records kept, ${written} written, ${rowsOut} stored`,
     );
-  warnings.push(...(await storedWarnings(db, source, file, ctx)));
-  if (source.dataset === 'focus') notes.push(...(await storedNotes(db, source.storedNotes ?? [], file)));
+  if (repeated.dropped > 0) notes.push(repeatedNote(source, repeated));
+  warnings.push(...(await storedWarnings(db, source, parquet(repeated.file), ctx)));
+  if (source.dataset === 'focus')
+    notes.push(...(await storedNotes(db, source.storedNotes ?? [], parquet(repeated.file))));
+  notes.push(...(await tagDropNotes(db, source, rel, ctx)));
   return {
     source,
     dataset: source.dataset,
@@ -198,6 +215,7 @@ export async function stageInput(
     rowsOut,
     rejected: 0,
     skipped: counted.skipped,
+    repeated: repeated.dropped,
     reconciliation,
     notes,
     warnings,
@@ -215,6 +233,18 @@ async function storedNotes(db: Db, defs: StoredNote[], out: string): Promise<str
     if (r && r.n !== '0') notes.push(`${r.n} ${d.note}${r.ex ? `: ${r.ex}` : ''}`);
   }
   return notes;
+}
+
+const parquet = (path: string) => `read_parquet(${lit(path)}, hive_partitioning = false)`;
+
+/** The note on rows dropped for repeating a key inside the input: how many, by which key, and what they held. */
+function repeatedNote(source: SourceDefinition, r: RepeatedKeys): string {
+  const key = source.replace.kind === 'rows' ? source.replace.key.join(', ') : '';
+  const held = Object.entries(r.totals)
+    .filter(([, v]) => Number(v) !== 0)
+    .map(([c, v]) => `${c} ${v.includes('.') ? v.replace(/0+$/, '').replace(/\.$/, '') : v}`)
+    .join(', ');
+  return `${r.dropped} row${r.dropped === 1 ? '' : 's'} dropped: the key (${key}) repeats in this file and one row per key is kept, the latest${held ? ` (dropped: ${held})` : ''}`;
 }
 
 /** Warnings read off the written rows: a defaulted billing account, unpriced usage. */

@@ -72,7 +72,9 @@ export async function locateFailure(
     if (rec === null || rec === undefined) continue;
     const line = recordKey && !/^\d+$/.test(rec) ? await locateLine(db, ctx, recordKey, rec) : null;
     const record = line ?? (/^\d+$/.test(rec) ? Number(rec) : rec);
-    const problem = line ? `${c.problem} (${recordKey} ${rec})` : c.problem;
+    // the record's key names it (a request id), cut short: errors quote no more of the input (secrets.ts)
+    const shown = rec.length > 60 ? `${rec.slice(0, 60)}…` : rec;
+    const problem = line ? `${c.problem} (${recordKey} ${shown})` : c.problem;
     return new InputError(problem, { file: ctx.displayPath, record, column: c.column });
   }
   return null;

@@ -1,5 +1,6 @@
 // Column operations specific to usage rows: hashed keys, bucket ids, tags (docs/data-model.md#tags).
 
+import { keyRuleOf } from '../secrets.js';
 import { joinSql, lit, type Sql, sql } from '../sql.js';
 import { str } from './ops.js';
 
@@ -14,44 +15,24 @@ export const bucketId = (exprs: Sql[]): Sql =>
     ', ',
   )}))`;
 
-/**
- * Keys that carry content and never become tags (docs/data-model.md#tags). Every tag part is content-free by
- * construction, through the one predicate {@link isContentKeySql} (so the merge needs no filtering pass).
- */
-export const CONTENT_KEYS = [
-  'input',
-  'output',
-  'messages',
-  'prompt',
-  'completion',
-  'content',
-  'input.value',
-  'output.value',
-];
-
-/** The one content-key predicate of the tag paths, over a key expression. */
-export const isContentKeySql = (key: Sql): Sql =>
-  sql`(lower(${key}) IN (${joinSql(CONTENT_KEYS.map(lit), ', ')}))`;
-
-/** Text that may hold a content key as a JSON key or a `key:` tag: only then is a part filtered key by key. */
-const MENTIONS_CONTENT = `"(${CONTENT_KEYS.map((k) => k.replaceAll('.', '\\.')).join('|')})("|:)`;
+// Content and credential keys are not filtered here: every tag path goes through the one filter the pipeline applies
+// to the merged tags (tag-filter.ts). The parts only keep tags scalar and short.
 
 /** Only scalar values of at most 256 characters (as JSON text: 258 with the quotes) become tags. */
 const scalarEntries = (entries: Sql): Sql =>
   sql`list_filter(${entries}, e -> json_type(e.value) NOT IN ('OBJECT', 'ARRAY', 'NULL') AND length(e.value) <= 258)`;
 
 /**
- * Caller metadata (a JSON object) as tags: content keys dropped, only scalar values of at most 256 characters kept.
- * A flat, content-free object passes as it is (the merge parses it once); any other is parsed into a MAP and
- * filtered (a few percent of records in practice).
+ * Caller metadata (a JSON object) as tags: only scalar values of at most 256 characters kept. A flat object passes
+ * as it is (the merge parses it once); any other is parsed into a MAP and filtered (a few percent of records).
  */
 export function metadataTags(jsonExpr: Sql): Sql {
   const x = sql`CAST(${jsonExpr} AS VARCHAR)`;
   const entries = sql`map_entries(TRY_CAST(TRY_CAST(${x} AS JSON) AS MAP(VARCHAR, JSON)))`;
-  const filtered = sql`to_json(map_from_entries(list_filter(${scalarEntries(entries)}, e -> NOT ${isContentKeySql(sql`e.key`)})))`;
-  const needsFilter = lit(`.[\\[{]|"[^"]{257,}"|${MENTIONS_CONTENT}`);
+  const filtered = sql`to_json(map_from_entries(${scalarEntries(entries)}))`;
+  const needsFilter = lit(`.[\\[{]|"[^"]{257,}"`);
   return sql`CASE WHEN ${x} IS NULL OR NOT starts_with(ltrim(${x}), '{') OR NOT json_valid(${x}) THEN NULL
-    WHEN regexp_matches(lower(${x}), ${needsFilter}) THEN ${filtered}
+    WHEN regexp_matches(${x}, ${needsFilter}) THEN ${filtered}
     ELSE ${x} END`;
 }
 
@@ -65,9 +46,7 @@ export function tagPairs(jsonArrayExpr: Sql): Sql {
     t -> CASE WHEN position(':' IN t) > 0
       THEN struct_pack(k := split_part(t, ':', 1), v := CAST(to_json(substr(t, position(':' IN t) + 1)) AS JSON))
       ELSE struct_pack(k := t, v := CAST('true' AS JSON)) END)`;
-  return sql`CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL
-    WHEN regexp_matches(lower(${x}), ${lit(MENTIONS_CONTENT)}) THEN list_filter(${pairs}, p -> NOT ${isContentKeySql(sql`p.k`)})
-    ELSE ${pairs} END`;
+  return sql`CASE WHEN ${x} IS NULL OR ${x} IN ('[]', '') THEN NULL ELSE ${pairs} END`;
 }
 
 /** Tag pairs (see {@link tagPairs}) as a tags object; of a repeated key the last wins (a MAP refuses repeats). */
@@ -84,8 +63,16 @@ export function stringListTags(jsonArrayExpr: Sql): Sql {
 
 /** Derived tags (team, customer, user...) as a JSON object; its NULL values are dropped by {@link mergeTags}. */
 export function derivedTags(pairs: Record<string, Sql>): Sql {
-  const content = Object.keys(pairs).filter((k) => CONTENT_KEYS.includes(k.toLowerCase()));
-  if (content.length > 0) throw new Error(`derived tag keys name content: ${content.join(', ')}`);
+  // a derived key the tag filter would drop is a definition bug, not data
+  const denied = Object.keys(pairs).filter(
+    (k) => keyRuleOf(k) !== null && keyRuleOf(k) !== 'credential-shaped',
+  );
+  if (denied.length > 0) throw new Error(`derived tag keys the tag filter drops: ${denied.join(', ')}`);
+  return jsonObject(pairs);
+}
+
+/** A JSON object from key -> value expressions. */
+function jsonObject(pairs: Record<string, Sql>): Sql {
   const parts = joinSql(
     Object.entries(pairs).map(([k, v]) => sql`${lit(k)}, ${v}`),
     ', ',
@@ -98,8 +85,8 @@ export function derivedTags(pairs: Record<string, Sql>): Sql {
  * semantics drop members whose value is null, so every tags value goes through here.
  */
 export function mergeTags(objs: Sql[]): Sql {
-  // one variadic merge patch (the fast tag merge: docs/duckdb-notes.md#speed-on-the-hot-path); the parts are
-  // content-free already, and the patch semantics drop members whose value is null
+  // one variadic merge patch (the fast tag merge: docs/duckdb-notes.md#speed-on-the-hot-path); the patch semantics
+  // drop members whose value is null, and the pipeline filters the result once (tag-filter.ts)
   const parts = joinSql(
     objs.map((o) => sql`COALESCE(${o}, '{}')`),
     ', ',
@@ -109,53 +96,32 @@ export function mergeTags(objs: Sql[]): Sql {
 }
 
 /**
- * Dotted-name segments that carry content in trace attributes: a key with any of them never becomes a tag
- * (OpenInference `input.value`, `llm.input_messages.0.message.content`, `llm.prompt_template.template`; Traceloop
- * `traceloop.entity.input`). Stricter than {@link CONTENT_KEYS}, which names whole keys of caller metadata.
- */
-export const CONTENT_SEGMENTS = [
-  ...CONTENT_KEYS.filter((k) => !k.includes('.')),
-  'prompts',
-  'completions',
-  'input_messages',
-  'output_messages',
-  'prompt_template',
-  'text',
-];
-const CONTENT_SEGMENT_RE = `(^|\\.)(${CONTENT_SEGMENTS.join('|')})(\\.|$)`;
-
-/** True when a dotted key names content by {@link CONTENT_SEGMENTS} (case-insensitive). */
-export function isContentKey(key: string): boolean {
-  return new RegExp(CONTENT_SEGMENT_RE, 'i').test(key);
-}
-
-/**
  * A flat attribute object (OTel span or resource attributes) as tags: keys starting with one of `excludePrefixes`
- * and keys with a content segment dropped; only scalar values of at most 256 characters kept.
+ * dropped; only scalar values of at most 256 characters kept.
  */
 export function attributeTags(jsonExpr: Sql, excludePrefixes: string[] = []): Sql {
   const j = sql`TRY_CAST(${jsonExpr} AS JSON)`;
-  const keep = joinSql(
-    [
-      sql`NOT regexp_matches(lower(e.key), ${lit(CONTENT_SEGMENT_RE)})`,
-      ...excludePrefixes.map((p) => sql`NOT starts_with(e.key, ${lit(p)})`),
-    ],
-    ' AND ',
-  );
+  const keep = excludePrefixes.length
+    ? joinSql(
+        excludePrefixes.map((p) => sql`NOT starts_with(e.key, ${lit(p)})`),
+        ' AND ',
+      )
+    : sql`true`;
   // one parse into a MAP, then key and value filters over its entries
   const entries = sql`list_filter(map_entries(TRY_CAST(${j} AS MAP(VARCHAR, JSON))), e -> ${keep})`;
   return sql`CASE WHEN ${j} IS NULL OR json_type(${j}) <> 'OBJECT' THEN NULL ELSE to_json(map_from_entries(${scalarEntries(entries)})) END`;
 }
 
 /**
- * Text columns as tags (tag key -> input column): keys that name content ({@link isContentKey}) dropped, values
- * longer than 256 characters dropped; NULL values leave the key out. Undefined when no key is left.
+ * Text columns as tags (tag key -> input column): values longer than 256 characters dropped; NULL values leave the
+ * key out. Undefined without columns.
  */
 export function columnTags(columns: Record<string, string>): Sql | undefined {
-  const pairs = Object.entries(columns)
-    .filter(([key]) => !isContentKey(key))
-    .map(([key, c]) => [key, sql`CASE WHEN length(${str(c)}) <= 256 THEN ${str(c)} END`] as const);
-  return pairs.length > 0 ? mergeTags([derivedTags(Object.fromEntries(pairs))]) : undefined;
+  const pairs = Object.entries(columns).map(
+    ([key, c]) => [key, sql`CASE WHEN length(${str(c)}) <= 256 THEN ${str(c)} END`] as const,
+  );
+  // the input's own keys (`tag.prompt`...): the pipeline's tag filter drops those that name content
+  return pairs.length > 0 ? mergeTags([jsonObject(Object.fromEntries(pairs))]) : undefined;
 }
 
 /**

@@ -118,7 +118,7 @@ export const gatewayCsv = defineSource({
     latency_ms: col('latency_ms'),
     source_cost: decimal('cost'),
   },
-  // `tag.<key>` -> tag `key` (text, at most 256 characters); keys that name content are never tags
+  // `tag.<key>` -> tag `key` (text, at most 256 characters); keys that name content are dropped by the tag filter
   // (docs/data-model.md#tags)
   mapFor: (s) => {
     const tags = columnTags(Object.fromEntries(tagColumns(s).map((c) => [c.slice(TAG_PREFIX.length), c])));

@@ -262,7 +262,7 @@ export const langfuse = defineSource({
         session: coalesce(ofTrace(str('trace.sessionId')), str('sessionId')),
       }),
       ofTrace(stringListTags(col('trace.tags'))),
-      // OTel-ingested traces keep OpenInference attributes in metadata: content segments dropped, scalars only
+      // OTel-ingested traces keep OpenInference attributes in metadata: scalars only; content keys go at the tag filter
       ofTrace(attributeTags(col('_meta'))),
     ]),
   },

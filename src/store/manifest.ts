@@ -49,6 +49,13 @@ export const IngestedInputSchema = z.object({
   /** Rows dropped because identical rows were already stored (focus source) or restated by a later input. */
   duplicates: z.number().int().default(0),
   reconciliation: z.array(z.object({ measure: z.string(), source: z.string(), stored: z.string() })),
+  /**
+   * The input's freshness (docs/data-model.md#replacement-keys): when it was exported (the file's modification
+   * time) and the start of its latest bucket or record. Replacements between rows of the same key follow it, not
+   * the ingest order. Absent on inputs recorded before it was kept: they lose to any input that has it.
+   */
+  exportedAt: z.string().nullable().optional(),
+  latestStart: z.string().nullable().optional(),
   ingestedAt: z.string(),
   aicostVersion: z.string(),
 });

@@ -1,6 +1,7 @@
 // Tag operations (normalize/usage-ops.ts) run through DuckDB over literal rows: key:value lists, metadata objects,
-// and the one merge that applies precedence and drops content keys for every part.
+// and the one merge that applies precedence; content keys from every part go at the one filter (tag-filter.ts).
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { checkedEntriesSql, keptTagsSql } from '../../src/normalize/tag-filter.js';
 import { derivedTags, mergeTags, metadataTags, stringListTags } from '../../src/normalize/usage-ops.js';
 import { lit, NULL, type Sql } from '../../src/sql.js';
 import { Db } from '../../src/store/duckdb.js';
@@ -39,11 +40,20 @@ it('metadata keeps scalar values of at most 256 characters, flat or nested objec
   expect(await value(metadataTags(lit('not json')))).toBeNull();
 });
 
-it('merges with precedence metadata > key:value > derived, drops nulls and content keys from every part', async () => {
+it('merges with precedence metadata > key:value > derived, drops nulls; the filter drops content keys of every part', async () => {
   const tags = mergeTags([
     derivedTags({ team: lit('search'), customer: lit('acme'), user: NULL }),
     stringListTags(lit('["customer:globex", "prompt:ignore all previous instructions"]')),
     metadataTags(lit('{"team":"ranking","messages":"hello"}')),
   ]);
-  expect(await value(tags)).toEqual({ team: 'ranking', customer: 'globex' });
+  expect(await value(tags)).toEqual({
+    team: 'ranking',
+    customer: 'globex',
+    prompt: 'ignore all previous instructions',
+    messages: 'hello',
+  });
+  expect(await value(keptTagsSql(checkedEntriesSql(tags, {}), {}))).toEqual({
+    team: 'ranking',
+    customer: 'globex',
+  });
 });

@@ -20,6 +20,11 @@ export interface PreparedInput {
   files?: string[];
   sniff: Sniff;
   bytes: number;
+  /**
+   * When the input was exported, as far as the file system knows: its modification time (a delivery: its newest data
+   * file's; standard input: when it was read). Orders restatements of the same key (ingest/replace.ts).
+   */
+  modifiedAt: string;
   /** SHA-256 of the input's bytes (a delivery: of its data files' bytes, in manifest order). */
   sha256: () => Promise<string>;
 }
@@ -76,6 +81,7 @@ async function prepare(found: FoundInput, scratchDir: string): Promise<Preparati
     found.explicit ? { error: new InputError(reason, { file: found.path }) } : { skip: reason };
   let abs: string;
   let bytes: number;
+  let modified: Date = new Date();
   let sha: string | undefined;
   const files = found.files?.map((f) => resolve(f));
   if (found.stdin) {
@@ -84,9 +90,12 @@ async function prepare(found: FoundInput, scratchDir: string): Promise<Preparati
     checkDeliveryFiles(found, files);
     abs = files[0]!;
     bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+    modified = new Date(Math.max(...files.map((f) => statSync(f).mtimeMs)));
   } else {
     abs = resolve(found.path);
-    bytes = statSync(abs).size;
+    const st = statSync(abs);
+    bytes = st.size;
+    modified = st.mtime;
   }
   if (bytes === 0) return notData('empty file');
   if (isZip(abs)) return notData('a zip archive: unzip it first (.gz and .zst files are read as they are)');
@@ -98,7 +107,7 @@ async function prepare(found: FoundInput, scratchDir: string): Promise<Preparati
   }
   if (files && sniff.format === 'csv') await checkSameHeader(found, files, sniff.header);
   const sha256 = async () => sha ?? (files ? sha256Files(files) : sha256File(abs));
-  return { input: { abs, files, sniff, bytes, sha256 } };
+  return { input: { abs, files, sniff, bytes, modifiedAt: modified.toISOString(), sha256 } };
 }
 
 /** Spools, checks and sniffs one input; input errors come back as values so ingest can report every bad input. */
