@@ -12,7 +12,7 @@ import { type Db, ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
 import { allocationsSql, chargeSql, samplesSql, servedSql } from '../gpu/clusters.js';
 import { keyValueSql, targetFromValuesSql } from './keys.js';
-import { type Period, periodFilter } from './match.js';
+import { type Period, periodFilter } from './period.js';
 
 export const IDLE = '(idle)';
 

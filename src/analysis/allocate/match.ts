@@ -10,6 +10,7 @@ import { TOKEN_CLASSES } from '../../usage/schema.js';
 import { buildGpuCandidates, type GpuPoolOptions } from './gpu-pools.js';
 import { keyValueSql, targetFromValuesSql } from './keys.js';
 import { classTokensSql, type MethodId } from './methods.js';
+import { type Period, periodFilter } from './period.js';
 
 /**
  * A class-level invoice line priced for one context window (Anthropic's cost report itemizes `0-200k` and `200k-1M`
@@ -100,20 +101,6 @@ export function matchLevels(fallback: 'none' | 'provider' = 'none') {
 export const LEVELS = matchLevels();
 
 const GRAINS = ['request', 'bucket'] as const;
-
-export interface Period {
-  from: string | null;
-  to: string | null;
-}
-
-/** SQL true for days (column `col`) inside the period. */
-export const periodFilter = (col: string, period: Period): string =>
-  [
-    period.from ? `${col} >= ${lit(period.from)}::DATE` : null,
-    period.to ? `${col} < ${lit(period.to)}::DATE` : null,
-  ]
-    .filter(Boolean)
-    .join(' AND ') || 'true';
 
 /**
  * Creates TEMP tables `pool` (allocatable focus rows of record, with their billing currency `cur`), `uagg` (usage aggregated per target) and

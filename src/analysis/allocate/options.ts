@@ -10,8 +10,8 @@ import {
 } from '../../config.js';
 import { InputError } from '../../errors.js';
 import { checkKeys } from './keys.js';
-import type { Period } from './match.js';
 import { type MethodId, parseMethod } from './methods.js';
+import type { Period } from './period.js';
 
 export interface AllocateOptions {
   /** The data home. */

@@ -7,7 +7,7 @@ import type { SharedResource } from '../../config.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { keyValueSql, roleSql, sharedMarker, targetFromValuesSql, UNTAGGED } from './keys.js';
-import { type Period, periodFilter } from './match.js';
+import { type Period, periodFilter } from './period.js';
 
 /** What the rules did in one run, for the showback and its JSON. */
 export interface SharedResourceOutcome {

@@ -9,7 +9,7 @@ import { loadPriceBook } from '../../prices/book.js';
 import { divFixed, fromFixed18, mulDiv, mulFixed, toFixed18 } from '../../prices/decimal.js';
 import { type Db, lit, withDb } from '../../store/duckdb.js';
 import { TOKEN_CLASSES, type TokenClass } from '../../usage/schema.js';
-import type { Period } from '../allocate/match.js';
+import type { Period } from '../allocate/period.js';
 import { attachViews } from '../views.js';
 import { allocationsSql, chargeSql, clusterCostSql, samplesSql, servedSql } from './clusters.js';
 
