@@ -17,13 +17,12 @@ import {
   rmSync,
   statSync,
   unlinkSync,
-  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../errors.js';
 import { fsyncDir, fsyncFile } from './fsync.js';
-import { HEARTBEAT_MS, ownerAlive, type ProcessId, parseOwner, selfId } from './process-id.js';
+import { ownerAlive, type ProcessId, parseOwner, selfId, startHeartbeat } from './process-id.js';
 
 export const LOCK_DIR = '.lock.d';
 
@@ -149,18 +148,12 @@ function sweepTemps(dir: string): void {
 
 /** Keeps the heartbeat going while held; release rewrites the epoch as released (never deletes it). */
 function holdLock(path: string, content: string): () => void {
-  const beat = setInterval(() => {
-    try {
-      const now = new Date();
-      utimesSync(path, now, now);
-    } catch {}
-  }, HEARTBEAT_MS);
-  beat.unref();
+  const stopBeat = startHeartbeat(path);
   let released = false;
   return () => {
     if (released) return;
     released = true;
-    clearInterval(beat);
+    stopBeat();
     try {
       // rewritten, not deleted: the highest epoch stays (see the header). If a writer elsewhere took over a lock it
       // thought stale, its epoch is higher and this rewrite of ours changes nothing.

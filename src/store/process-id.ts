@@ -2,7 +2,7 @@
 // A pid alone is not an identity: pids are reused, and aicost running as PID 1 in a container sees "PID 1 is alive"
 // forever after a restart. An owner is host + boot + pid namespace + pid + the process's start time, so a
 // reused pid (or a restarted container's PID 1) reads as a different, dead owner.
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, utimesSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 export interface ProcessId {
@@ -22,6 +22,18 @@ export interface ProcessId {
  */
 export const FOREIGN_STALE_MS = 120_000;
 export const HEARTBEAT_MS = 10_000;
+
+/** Touches `path` every HEARTBEAT_MS while the process runs (without keeping it alive); returns the stop function. */
+export function startHeartbeat(path: string): () => void {
+  const beat = setInterval(() => {
+    try {
+      const now = new Date();
+      utimesSync(path, now, now);
+    } catch {}
+  }, HEARTBEAT_MS);
+  beat.unref();
+  return () => clearInterval(beat);
+}
 
 function readOr(path: string): string | null {
   try {

@@ -15,18 +15,17 @@ import {
   renameSync,
   rmSync,
   statSync,
-  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { type Manifest, readManifest } from './manifest.js';
 import {
   FOREIGN_STALE_MS,
-  HEARTBEAT_MS,
   ownerAlive,
   type ProcessId,
   parseOwner,
   selfId,
+  startHeartbeat,
 } from './process-id.js';
 
 export const READERS_DIR = '.readers';
@@ -70,15 +69,9 @@ export function openSnapshot(home: string): { manifest: Manifest; release: () =>
   }
   if (!leased) return { manifest, release: () => {} };
   writeLease(path, { owner: selfId(), generation: manifest.generation, since });
-  const beat = setInterval(() => {
-    try {
-      const now = new Date();
-      utimesSync(path, now, now);
-    } catch {}
-  }, HEARTBEAT_MS);
-  beat.unref();
+  const stopBeat = startHeartbeat(path);
   const release = () => {
-    clearInterval(beat);
+    stopBeat();
     process.off('exit', release);
     rmSync(path, { force: true });
   };
