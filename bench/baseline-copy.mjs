@@ -3,14 +3,14 @@
 // same `threads` and `memory_limit` aicost uses. ingest-bench.mjs runs it as a child process (its whole wall time
 // and peak RSS are measured, like aicost's). Prints one JSON line: rows written, DuckDB threads, version.
 //
-//   node bench/baseline-copy.mjs --csv FILE --out FILE.parquet [--threads N] [--memory-limit 1GB]
+//   node bench/baseline-copy.mjs --csv FILE --out FILE.parquet [--threads N] [--memory-limit 700MB]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { SPENDLOGS_COLUMNS } from './generate-spendlogs.mjs';
 
 const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
 function parseArgs(argv) {
-  const o = { csv: null, out: null, threads: 0, memoryLimit: '1GB' };
+  const o = { csv: null, out: null, threads: 0, memoryLimit: '700MB' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--csv') o.csv = argv[++i];

@@ -3,7 +3,7 @@
 // home's usage Parquet, the floor any allocation by that key stands on. ingest-bench.mjs runs it as a child process,
 // timed like aicost, so allocation is reported as a ratio to it. Prints one JSON line: groups, rows read.
 //
-//   node bench/baseline-groupby.mjs --home DIR --key feature [--threads N] [--memory-limit 1GB]
+//   node bench/baseline-groupby.mjs --home DIR --key feature [--threads N] [--memory-limit 700MB]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -11,7 +11,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 const lit = (s) => `'${String(s).replaceAll("'", "''")}'`;
 
 function parseArgs(argv) {
-  const o = { home: null, key: 'feature', threads: 0, memoryLimit: '1GB' };
+  const o = { home: null, key: 'feature', threads: 0, memoryLimit: '700MB' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--home') o.home = argv[++i];

@@ -3,7 +3,7 @@
 // file (plain or gzip; DuckDB decompresses it), with the memory_limit aicost uses. Money, rates and amounts are
 // DECIMAL(38,18), the four dates TIMESTAMP, everything else VARCHAR. Prints one JSON line: rows written.
 //
-//   node bench/cur-baseline.mjs --csv FILE --out FILE.parquet [--threads N] [--memory-limit 1GB]
+//   node bench/cur-baseline.mjs --csv FILE --out FILE.parquet [--threads N] [--memory-limit 700MB]
 import { DuckDBInstance } from '@duckdb/node-api';
 import { CUR_DECIMAL, CUR_HEADER, CUR_TIMESTAMP } from './generate-cur.mjs';
 
@@ -13,7 +13,7 @@ const arg = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] 
 const csv = arg('--csv');
 const out = arg('--out');
 const threads = Number(arg('--threads', '0'));
-const config = { memory_limit: arg('--memory-limit', '1GB') };
+const config = { memory_limit: arg('--memory-limit', '700MB') };
 if (threads > 0) config.threads = String(threads);
 
 const type = (c) =>

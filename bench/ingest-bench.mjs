@@ -34,7 +34,7 @@ const REPO = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(REPO, '.bench');
 const AICOST = join(REPO, 'bin', 'aicost.js');
 const SEED = '42';
-const MEMORY_LIMIT = '1GB'; // aicost's default (src/store/duckdb.ts); the baseline gets the same
+const MEMORY_LIMIT = '700MB'; // aicost's default (src/store/duckdb.ts); the baseline gets the same
 const POLL_MS = 50;
 
 // Disk per row, measured at 1M rows with generator v1: CSV ~963 B; baseline zstd Parquet ~86 B (deleted before

@@ -1,6 +1,12 @@
 // Enrichment the pipeline applies to every source: canonical model ids through the price book's aliases, and
 // the usage cost estimate (price book at request time). The price tables are installed per connection.
-import { cleanModelIdSql, normalizeProviderSql } from '../prices/names.js';
+import {
+  cleanModelIdSql,
+  cloudModelSpellingSql,
+  modelFamilyProviderSql,
+  normalizeProviderSql,
+  tokenRowProviderSql,
+} from '../prices/names.js';
 import { priceUsageSql, REQUEST_CONTEXT_SQL } from '../prices/sql.js';
 
 /**
@@ -28,4 +34,20 @@ export function focusModelSql(rawExpr: string, providerExpr: string): string {
   return `CASE WHEN ${rawExpr} IS NULL THEN NULL ELSE COALESCE(
     (SELECT min(a.model) FROM model_alias a WHERE a.provider = ${provider} AND a.alias = ${cleaned}),
     (SELECT min(a.model) FROM model_alias a WHERE a.provider IS NULL AND a.alias = ${cleaned}), ${cleaned}) END`;
+}
+
+/**
+ * The canonical model id of a cloud bill's token row (Bedrock, Azure OpenAI, Vertex AI): the cloud's spelling as an
+ * id (prices/names.ts#cloudModelSpellingSql), then the platform's aliases incl. short date forms, then those of the
+ * model's maker (a Bedrock Claude row resolves to Anthropic's id when the book has no Bedrock entry), then the
+ * provider-less ones; the spelled id when unknown. Both sides of a match then name a model alike: the gateway's
+ * `bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0` and the CUR's `Claude4.5Sonnet`.
+ */
+export function cloudModelSql(rawExpr: string, providerExpr: string, tokenClassExpr: string): string {
+  const spelled = cloudModelSpellingSql(cleanModelIdSql(rawExpr));
+  const platform = tokenRowProviderSql(providerExpr, tokenClassExpr);
+  return `CASE WHEN ${rawExpr} IS NULL THEN NULL ELSE COALESCE(
+    (SELECT min(a.model) FROM cloud_model_alias a WHERE a.provider = ${platform} AND a.alias = ${spelled}),
+    (SELECT min(a.model) FROM cloud_model_alias a WHERE a.provider = ${modelFamilyProviderSql(spelled)} AND a.alias = ${spelled}),
+    (SELECT min(a.model) FROM model_alias a WHERE a.provider IS NULL AND a.alias = ${spelled}), ${spelled}) END`;
 }

@@ -6,7 +6,7 @@ import { type Db, ident, lit } from '../store/duckdb.js';
 import { TELEMETRY_COLUMNS } from '../telemetry/schema.js';
 import { TOKEN_CLASSES, USAGE_COLUMNS } from '../usage/schema.js';
 import type { FocusSource, SourceDefinition, TelemetrySource, UsageSource } from './contract.js';
-import { focusModelSql, usagePricedSql } from './enrich.js';
+import { cloudModelSql, focusModelSql, usagePricedSql } from './enrich.js';
 import type { FileContext } from './file-context.js';
 import { resolveDefaults } from './focus-defaults.js';
 import {
@@ -80,7 +80,11 @@ export function focusSelect(
     .map(([c, e]) => `${e} AS ${ident(c)}`)
     .join(',\n    ');
   const resolved = resolveDefaults(new Set([...Object.keys(provided), ...Object.keys(lineage)]));
-  if ('x_ModelRaw' in provided) resolved.x_Model = focusModelSql('"x_ModelRaw"', '"ServiceProviderName"');
+  if ('x_ModelRaw' in provided)
+    resolved.x_Model =
+      source.family === 'cloud' && 'x_TokenClass' in provided
+        ? cloudModelSql('"x_ModelRaw"', '"ServiceProviderName"', '"x_TokenClass"')
+        : focusModelSql('"x_ModelRaw"', '"ServiceProviderName"');
   const c = carried(opts.carry);
   const inner = `SELECT ${layer1}${c.defs}, _salt FROM ${filtered(src, source.where, opts.guard)}`;
   if (!hasTags) return `SELECT ${selectList(focusStoredColumns(), resolved)}${c.refs} FROM (${inner}) m`;

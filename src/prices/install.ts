@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Db, lit } from '../store/duckdb.js';
 import { BOOK_PATH, loadPriceBook, type PriceBook } from './book.js';
-import { installPriceBook } from './sql.js';
+import { installCloudAliases, installPriceBook } from './sql.js';
 
 /** The TEMP tables installPriceBook creates (prices/sql.ts). */
 const TABLES = ['model_alias', 'price_wide', 'price_lookup'] as const;
@@ -43,6 +43,7 @@ export async function installPrices(
       await db.run(
         `CREATE OR REPLACE TEMP TABLE ${t} AS SELECT * FROM read_parquet(${lit(join(dir, `${t}.parquet`))})`,
       );
+    await installCloudAliases(db);
     return;
   }
   await installPriceBook(db, loadPriceBook());

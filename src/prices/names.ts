@@ -79,6 +79,52 @@ export function normalizeProviderSql(expr: string): Sql {
 }
 
 /**
+ * The model platform a cloud bills LLM token rows under. A FOCUS row's ServiceProviderName is the cloud (`AWS`,
+ * `Microsoft`, `Google Cloud`), while a gateway's request names the platform (`aws-bedrock`, `azure-openai`,
+ * `google`): allocation matches a cloud's token line to the usage of its platform.
+ */
+const CLOUD_MODEL_PLATFORMS: Record<string, string> = {
+  aws: 'aws-bedrock',
+  'amazon web services': 'aws-bedrock',
+  microsoft: 'azure-openai',
+  'microsoft azure': 'azure-openai',
+  'google cloud': 'google',
+  'google cloud platform': 'google',
+  gcp: 'google',
+};
+
+/**
+ * The provider id of a FOCUS row for matching and model lookup: a cloud's token rows (`tokenClassExpr` not null)
+ * take the cloud's model platform ({@link CLOUD_MODEL_PLATFORMS}); every other row {@link normalizeProviderSql}.
+ */
+export function tokenRowProviderSql(providerExpr: string, tokenClassExpr: string): Sql {
+  const key = `lower(${trimSpacesSql(providerExpr)})`;
+  const entries = Object.entries(CLOUD_MODEL_PLATFORMS)
+    .map(([k, v]) => `${sqlString(k)}: ${sqlString(v)}`)
+    .join(', ');
+  const plain = normalizeProviderSql(providerExpr);
+  return `(CASE WHEN ${tokenClassExpr} IS NOT NULL THEN COALESCE(MAP {${entries}}[${key}], ${plain}) ELSE ${plain} END)` as Sql;
+}
+
+/**
+ * A cloud bill's spelling of a model as a model id (over a cleaned, lowercase id). Bedrock usage types write Claude
+ * as `Claude4.6Sonnet` (AWS's CUR documentation) and product names as `Claude 3.5 Sonnet (Amazon Bedrock Edition)`:
+ * Claude 4 and later become `claude-sonnet-4-6`, Claude 3.x `claude-3-5-sonnet` (Anthropic's two id orders), a
+ * parenthesized edition is dropped. Azure meters write `gpt 4o 0513`: spaces become dashes (`gpt-4o-0513`, which the
+ * price book's short-date aliases resolve: prices/sql.ts#cloud_model_alias).
+ */
+export function cloudModelSpellingSql(expr: string): Sql {
+  const bare = `regexp_replace(${expr}, ' *\\(.*\\)$', '')`;
+  const squashed = `replace(${bare}, ' ', '')`;
+  return `(CASE
+    WHEN regexp_full_match(${squashed}, 'claude3(\\.[0-9]+)?[a-z]+')
+      THEN regexp_replace(regexp_replace(${squashed}, '^claude3\\.([0-9]+)([a-z]+)$', 'claude-3-\\1-\\2'), '^claude3([a-z]+)$', 'claude-3-\\1')
+    WHEN regexp_full_match(${squashed}, 'claude[0-9]+(\\.[0-9]+)?[a-z]+')
+      THEN regexp_replace(regexp_replace(${squashed}, '^claude([0-9]+)\\.([0-9]+)([a-z]+)$', 'claude-\\3-\\1-\\2'), '^claude([0-9]+)([a-z]+)$', 'claude-\\2-\\1')
+    ELSE replace(${bare}, ' ', '-') END)` as Sql;
+}
+
+/**
  * First-party model families by id prefix (lowercased id), for requests that name no provider: the model's own
  * maker. A request routed through another host (Azure, Bedrock, Vertex) is only known as such from a provider hint,
  * which takes precedence.

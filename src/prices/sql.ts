@@ -147,6 +147,33 @@ export async function installPriceBook(db: Db, book: PriceBook): Promise<void> {
     ],
     lookup,
   );
+  await installCloudAliases(db);
+}
+
+/**
+ * TEMP table `cloud_model_alias(provider, alias, model)`: the provider aliases of `model_alias`, and the short forms
+ * cloud bills spell snapshot ids with where no alias says otherwise: the date as MMDD (Azure meters: `gpt-4o-0513` for
+ * `gpt-4o-2024-05-13`) and no date at all (`claude-3-haiku` for `claude-3-haiku-20240307`), each only when it names
+ * one model of the provider; one naming several (`claude-3-5-sonnet` on Bedrock) resolves to itself. Read by the x_Model of cloud
+ * token rows (normalize/enrich.ts#focusModelSql).
+ */
+export async function installCloudAliases(db: Db): Promise<void> {
+  await db.run(`CREATE OR REPLACE TEMP TABLE cloud_model_alias AS
+    WITH base AS (SELECT provider, alias, model FROM model_alias WHERE provider IS NOT NULL),
+      models AS (SELECT DISTINCT provider, model FROM base),
+      short AS (
+        SELECT provider, regexp_replace(model, '-20[0-9]{2}-([0-9]{2})-([0-9]{2})$', '-\\1\\2') AS alias, model FROM models
+        WHERE regexp_matches(model, '-20[0-9]{2}-[0-9]{2}-[0-9]{2}$')
+        UNION ALL
+        SELECT provider, regexp_replace(model, '-20[0-9]{2}-?[0-9]{2}-?[0-9]{2}$', '') AS alias, model FROM models
+        WHERE regexp_matches(model, '-20[0-9]{2}-?[0-9]{2}-?[0-9]{2}$')),
+      -- a short form naming several snapshots resolves to itself: the maker's own alias (Anthropic's undated id
+      -- means its latest snapshot) must not pick one of the platform's for it
+      unique_short AS (SELECT provider, alias, CASE WHEN count(DISTINCT model) = 1 THEN min(model) ELSE alias END AS model
+        FROM short GROUP BY provider, alias)
+    SELECT * FROM base
+    UNION ALL
+    SELECT s.* FROM unique_short s ANTI JOIN base b ON b.provider = s.provider AND b.alias = s.alias`);
 }
 
 function wideRows(rows: readonly PriceRow[]): Cell[][] {

@@ -96,10 +96,9 @@ function sharedLine(s: AllocateResult['sharedResources'][number]): string {
     parts.push(
       `${count(s.rows.maintenance)} maintenance rows split by query share (${s.queryShare.map((q) => `${q.value} ${pct(q.share)}`).join(', ') || 'no queries'})`,
     );
-  const left =
-    Number(s.unsplitEffectiveCost) !== 0
-      ? `; ${money(s.unsplitEffectiveCost)} of maintenance had no queries in its month and stays on (shared:${s.name})`
-      : '';
+  const left = /[1-9]/.test(s.unsplitEffectiveCost)
+    ? `; ${money(s.unsplitEffectiveCost)} of maintenance had no queries in its month and stays on (shared:${s.name})`
+    : '';
   return `shared resource ${s.name}: ${parts.join(', ')}${left}`;
 }
 

@@ -22,8 +22,25 @@ import {
   tokenPricingUnit,
 } from './azure-common.js';
 
+/**
+ * Localized labels without the bracketed English name, by the declared column they stand for. Only translations seen
+ * in published exports (German, from the header sets OpenCost's parser accepts: `Ressourcengruppe (ResourceGroup)`,
+ * `Abonnement-GUID (SubscriptionGuid)`, ...): an export that prints the label alone still maps. A required column with
+ * an unknown label (`Cost`, `Date`) is reported missing, naming the file's header.
+ */
+const LOCALIZED: Record<string, string[]> = {
+  SubscriptionId: ['Abonnement-GUID'],
+  ResourceGroup: ['Ressourcengruppe'],
+  ResourceLocation: ['Ressourcenstandort'],
+  MeterId: ['ID der Verbrauchseinheit'],
+  MeterName: ['Name der Verbrauchseinheit'],
+  MeterRegion: ['Region der Verbrauchseinheit'],
+  UnitPrice: ['Ressourcensatz'],
+  UnitOfMeasure: ['Maßeinheit'],
+};
+
 /** Declared input columns (EA PascalCase names) and their other spellings in the header variants. */
-const ALIASES: Record<string, string[]> = {
+const SPELLINGS: Record<string, string[]> = {
   // declared as in_X where X is also a FOCUS column: an absent input column drops the FOCUS column of the same
   // name from the map (normalize/map-sql.ts), and these have fallbacks
   in_BillingAccountId: ['BillingAccountId'],
@@ -43,6 +60,12 @@ const ALIASES: Record<string, string[]> = {
   InvoiceSection: ['InvoiceSectionName'],
   ResourceLocation: ['Location'],
 };
+const ALIASES: Record<string, string[]> = Object.fromEntries(
+  [...new Set([...Object.keys(SPELLINGS), ...Object.keys(LOCALIZED)])].map((k) => [
+    k,
+    [...(SPELLINGS[k] ?? []), ...(LOCALIZED[k] ?? [])],
+  ]),
+);
 
 const NAMES = [
   'in_BillingAccountId',

@@ -165,6 +165,21 @@ describe('allocate --method x-gpu-time-v1', () => {
         'SELECT (SELECT SUM(BilledCost) FROM attributed) = (SELECT SUM(BilledCost) FROM focus) AS same',
       ),
     ).toEqual({ same: true });
+    // per request (usage_attributed): each target's share by the request's own tokens. search 16.00 billed / 3.20
+    // effective: sh-0001 550k of 800k tokens → 11.00 / 2.20, sh-0002 250k → 5.00 / 1.00; chat sh-0003 → 8.00 / 1.60.
+    // sh-0004 is OpenAI traffic and sh-0005 falls after the block: no GPU share.
+    const perRequest = await q<Row>(
+      h,
+      `SELECT request_id AS id, round(attributed_billed_cost, 9)::VARCHAR AS billed,
+         round(attributed_effective_cost, 9)::VARCHAR AS eff, attribution FROM usage_attributed ORDER BY 1`,
+    );
+    expect(perRequest.map((r) => [r.id, r.billed, r.eff, r.attribution])).toEqual([
+      ['sh-0001', '11.000000000', '2.200000000', 'invoiced'],
+      ['sh-0002', '5.000000000', '1.000000000', 'invoiced'],
+      ['sh-0003', '8.000000000', '1.600000000', 'invoiced'],
+      ['sh-0004', null, null, 'estimated'],
+      ['sh-0005', null, null, 'estimated'],
+    ]);
   });
 
   it('--idle spread shares idle time by the same tokens; the derived rows validate', async () => {

@@ -45,7 +45,15 @@ it('the validated rows include purchase, burn and partly burned rows', async () 
 
 it('validate --view commitments: the Contract Commitment rows break no rule', async () => {
   const report = await validate({ view: 'commitments', home });
-  expect(report.rows).toBe(2);
+  // the two prepaid bundles, and the two commitment discounts of the FOCUS samples (derived from their rows)
+  expect(report.rows).toBe(4);
+  const bySource = await one<Record<string, string>>(
+    home,
+    `SELECT count(*) FILTER (WHERE x_SourceId = 'commitments')::VARCHAR AS bundles,
+       count(*) FILTER (WHERE x_SourceId = 'focus' AND ContractCommitmentType = 'Savings Plan')::VARCHAR AS plans
+     FROM commitments`,
+  );
+  expect(bySource).toEqual({ bundles: '2', plans: '1' });
   expect(report.results.filter((r) => r.status === 'fail' || r.status === 'warning')).toEqual([]);
   expect(report.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(50);
   // the dataset's own rules, and only the attributes it must conform to

@@ -211,6 +211,28 @@ describe('header variants', () => {
     );
     expect(r).toEqual({ m: 'D2 v3/D2s v3', u: '1 Hour' });
   });
+
+  it('German labels without the bracketed name map through the table of known translations', async () => {
+    const h = home();
+    // header_YA.csv with every `Label (EnglishName)` cut to its label: `Ressourcengruppe`, `ID der Verbrauchseinheit`...
+    const [header, ...rows] = readFileSync(fixture('azure', 'header_YA.csv'), 'utf8').split('\n');
+    const bare = header!.replace(/ \([A-Za-z0-9]+\)/g, '');
+    expect(bare).toContain('Ressourcengruppe,Ressourcenstandort,');
+    const file = join(h, '..', `ya-unbracketed-${Date.now()}.csv`);
+    writeFileSync(file, [bare, ...rows].join('\n'));
+    await ingestInto(h, [file]);
+    const r = await one<Record<string, string>>(
+      h,
+      `SELECT BilledCost::VARCHAR AS b, SkuMeter AS m, SkuId AS id, RegionName AS region,
+         ListUnitPrice::VARCHAR AS p FROM focus`,
+    );
+    expect([num(r.b!), r.m, r.id, r.region]).toEqual([
+      '0.075',
+      'Included LB Rules and Outbound Rules',
+      '27827eb0-7f60-4928-940b-f5fe15e7a4cb',
+      'US East',
+    ]);
+  });
 });
 
 describe('MCA billed in another currency than it is priced in', () => {

@@ -4,8 +4,9 @@
 import { join } from 'node:path';
 import { type SharedResource, SharedResourceSchema } from '../../config.js';
 import { serviceTierKeySql } from '../../prices/names.js';
-import { lit, litList } from '../../store/duckdb.js';
+import { ident, lit, litList } from '../../store/duckdb.js';
 import type { Manifest } from '../../store/manifest.js';
+import { TOKEN_CLASSES } from '../../usage/schema.js';
 import { targetSql } from './keys.js';
 import { usageBandSql, usageContextSql } from './match.js';
 import { factorWeightSql } from './split.js';
@@ -30,6 +31,30 @@ export const rowCostSql = (u = 'u') => `COALESCE(${u}.attributed_effective_cost,
 /** The currency of {@link rowCostSql}: the invoices' billing currency, else the price book's (USD). */
 export const rowCurrencySql = (u = 'u') =>
   `CASE WHEN ${u}.attributed_effective_cost IS NULL THEN '${ESTIMATE_CURRENCY}' ELSE ${u}.attributed_currency END`;
+
+/**
+ * The GPU-pool shares of a group of runs (`allocate --method x-gpu-time-v1`, gpu-pools.ts): a factor holds a target's
+ * part of one cluster charge; each request of that target whose model the cluster serves, in an hour that starts
+ * inside the charge's period, takes the part × its weighted tokens ÷ the target's weighted tokens there (`gpu_tok`).
+ * The `(idle)` target has no requests: its cost stays on the allocated row only.
+ */
+function gpuPartSql(factors: string, keys: string[], rules: SharedResource[], runs: string[]): string {
+  const tok = TOKEN_CLASSES.map((c) =>
+    c === 'output'
+      ? `CAST(COALESCE(u.output, 0) AS DOUBLE) * f.output_weight`
+      : `CAST(COALESCE(u.${ident(c)}, 0) AS DOUBLE)`,
+  ).join(' + ');
+  const share = (cost: string) =>
+    `CAST(CAST(${cost} AS DOUBLE) * (${tok}) / NULLIF(f.gpu_tok, 0) AS DECIMAL(38,18))`;
+  const hour = `date_trunc('hour', u."timestamp")`;
+  return `SELECT u.source_id, u.request_id, u.trace_id, f.cur,
+        SUM(${share('f.effective_cost')}) AS eff, SUM(${share('f.billed_cost')}) AS billed
+      FROM usage u JOIN ${factors} f ON f.run_id IN (${runs.map(lit).join(', ')}) AND f.level = 'gpu-time'
+        AND ${hour} >= f.t0 AND ${hour} < f.t1
+        AND (list_contains(f.served, lower(u.model)) OR list_contains(f.served, lower(u.model_raw)))
+        AND ${targetSql(keys, 'u', rules)} = f.kv
+      GROUP BY ALL`;
+}
 
 /**
  * SQL of usage_attributed over the views `usage` and `focus`: Σ over the origin rows a usage row matched of the
@@ -60,7 +85,8 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
   const factors = `(SELECT f.*, o.BillingCurrency AS cur FROM
       (SELECT * FROM read_parquet(${litList(files.map((f) => join(home, f.path)))}, hive_partitioning = false, union_by_name = true)
        UNION ALL BY NAME SELECT NULL::VARCHAR AS band, NULL::DATE AS pd, NULL::BIGINT AS ctx, NULL::BIGINT AS ctx_upto,
-         NULL::VARCHAR AS stier WHERE false) f
+         NULL::VARCHAR AS stier, NULL::TIMESTAMPTZ AS t0, NULL::TIMESTAMPTZ AS t1, NULL::VARCHAR[] AS served,
+         NULL::DOUBLE AS gpu_tok WHERE false) f
     LEFT JOIN (SELECT x_RowId, BillingCurrency FROM focus) o ON o.x_RowId = f.origin_row_id)`;
   // a factor of a price-weighted class line holds the part of the cost paid at one price (day, context bucket,
   // service tier): only the requests that paid that price share it, by tokens
@@ -72,13 +98,16 @@ export function usageAttributedSql(home: string, manifest: Manifest): string {
         SUM(${shareSql('f.effective_cost')}) AS eff,
         SUM(${shareSql('f.billed_cost')}) AS billed
       FROM usage u JOIN ${factors} f ON f.run_id IN (${runs.map(lit).join(', ')}) AND f.provider = u.provider AND f.grain = u.grain
+        AND f.level <> 'gpu-time'
         AND u."date" >= f.d0 AND u."date" < f.d1
         AND (f.level LIKE 'provider+day%' OR u.model = f.model)
         AND (f.level <> 'model+class+day+scope' OR COALESCE(u.project_id, u.workspace_id) = f.scope)
         AND (f.level NOT LIKE '%class%' OR f.band IS NULL OR (${usageBandSql('u')}) IS NULL OR (${usageBandSql('u')}) = f.band)
         AND ${samePrice}
         AND ${targetSql(keys, 'u', rules)} = f.kv
-      GROUP BY ALL`,
+      GROUP BY ALL
+      UNION ALL
+      ${gpuPartSql(factors, keys, rules, runs)}`,
   );
   return `SELECT u.*, c.eff AS attributed_effective_cost, c.billed AS attributed_billed_cost, c.cur AS attributed_currency,
       CASE WHEN c.eff IS NULL THEN 'estimated' ELSE 'invoiced' END AS attribution

@@ -65,6 +65,12 @@ export async function buildGpuCandidates(
   opts: GpuPoolOptions,
 ): Promise<void> {
   await poolRows(db, period, opts.clusters);
+  // the models each cluster serves, for the run's factors (usage_attributed finds a request's GPU share by them)
+  await db.run(
+    `CREATE OR REPLACE TEMP TABLE gpu_served AS SELECT * FROM (VALUES ${opts.clusters
+      .map((c) => `(${lit(c.name)}, [${c.models.map((m) => lit(m.toLowerCase())).join(', ')}]::VARCHAR[])`)
+      .join(', ')}) v(cluster, served)`,
+  );
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
     SELECT rid, 'gpu:' || cluster AS provider, NULL::VARCHAR AS model, NULL::VARCHAR AS cls,
       CAST(t0 AS DATE) AS d0, GREATEST(CAST(t1 AS DATE), CAST(t0 AS DATE) + 1) AS d1, NULL::VARCHAR AS scope,

@@ -3,7 +3,7 @@
 // Request-grain usage (at any level) is preferred over bucket-grain usage, which serves pool rows no gateway or trace
 // request matches. The level and grain used are recorded per pool row.
 import type { SharedResource } from '../../config.js';
-import { normalizeProviderSql, serviceTierKeySql } from '../../prices/names.js';
+import { serviceTierKeySql, tokenRowProviderSql } from '../../prices/names.js';
 import type { Db } from '../../store/duckdb.js';
 import { ident, lit } from '../../store/duckdb.js';
 import { TOKEN_CLASSES } from '../../usage/schema.js';
@@ -129,7 +129,7 @@ export async function buildCandidates(
     });
   const levels = matchLevels(opts.fallback);
   await db.run(`CREATE OR REPLACE TEMP TABLE pool AS
-    SELECT x_RowId AS rid, ${normalizeProviderSql('ServiceProviderName')} AS provider, x_Model AS model,
+    SELECT x_RowId AS rid, ${tokenRowProviderSql('ServiceProviderName', 'x_TokenClass')} AS provider, x_Model AS model,
       CASE WHEN x_TokenClass IN (${TOKEN_CLASSES.map(lit).join(', ')}) THEN x_TokenClass END AS cls,
       CAST(ChargePeriodStart AS DATE) AS d0,
       GREATEST(CAST(ChargePeriodEnd AS DATE), CAST(ChargePeriodStart AS DATE) + 1) AS d1,

@@ -141,6 +141,16 @@ export async function createAllocatedRows(
 }
 
 /**
+ * What a GPU run's factor adds (gpu-pools.ts): the charge's time range, the models its cluster serves and the
+ * target's weighted tokens served in that range. A request's share of the factor's cost is its own weighted tokens
+ * over those (usage_attributed), the same tokens the allocation split the busy GPU-hours by.
+ */
+const GPU_FACTOR_COLUMNS = `, gr.t0, gr.t1, gs.served, gt.tok AS gpu_tok`;
+const GPU_FACTOR_JOINS = `
+      LEFT JOIN gpu_rows gr ON gr.rid = s.rid LEFT JOIN gpu_served gs ON gs.cluster = gr.cluster
+      LEFT JOIN (SELECT rid, kv, SUM(tok) AS tok FROM gpu_use GROUP BY ALL) gt ON gt.rid = s.rid AND gt.kv = s.kv`;
+
+/**
  * The per-(origin, target) factors that `usage_attributed` applies to each usage row. After a shared-resource split
  * the factors keep the targets as matched (`shares_src`: the maintenance marker holds its own usage rows), with each
  * target's cost the origin cost × its ratio (usage_attributed is exact only to its double-precision shares anyway).
@@ -168,6 +178,7 @@ export function factorsSql(
   // (day, context bucket, service tier) holding that price's part of the cost and its tokens, so usage_attributed
   // shares each part by tokens among the requests that paid that price.
   const classEst = `s.basis = 'est' AND s.level LIKE '%class%'`;
+  const gpu = method === 'x-gpu-time-v1';
   const tiers = `(SELECT c.rid, c.kv, c.d AS pd, c.ctx, c.ctx_upto, c.stier, SUM(c.w_tok) AS tok, CAST(SUM(c.w_est) AS DECIMAL(38,18)) AS w_est
       FROM cand c JOIN chosen ch ON ch.rid = c.rid AND ch.rank = c.rank
       WHERE (c.rid, c.kv) IN (SELECT rid, kv FROM ${splitShared ? 'shares_src' : 'shares'} s WHERE s.mixed AND ${classEst})
@@ -179,9 +190,9 @@ export function factorsSql(
         WHEN tp.rid IS NOT NULL THEN CAST(GREATEST(tp.tok, 1) AS DECIMAL(38,18))
         WHEN ${classEst} THEN CAST(s.tok AS DECIMAL(38,18)) ELSE s.w END AS w,
       tp.pd, tp.ctx, tp.ctx_upto, tp.stier,
-      ${costs}, ${lit(runId)} AS run_id
+      ${costs}, ${lit(runId)} AS run_id${gpu ? GPU_FACTOR_COLUMNS : ''}
     FROM ${from}
-      LEFT JOIN ${tiers} tp ON tp.rid = s.rid AND tp.kv = s.kv
+      LEFT JOIN ${tiers} tp ON tp.rid = s.rid AND tp.kv = s.kv${gpu ? GPU_FACTOR_JOINS : ''}
     WHERE s.kv IS NOT NULL`;
 }
 

@@ -1,5 +1,6 @@
 // The usage parts of the report: unit economics over the requests of the period (their attributed invoice cost,
 // else their estimate), usage no invoice covers yet, the unallocated invoice cost, and the data's coverage.
+import { mulDiv, toFixed18 } from '../../prices/decimal.js';
 import type { Report } from '../../report/model.js';
 import type { Db } from '../../store/duckdb.js';
 import { lit } from '../../store/duckdb.js';
@@ -8,7 +9,18 @@ import { rowCostSql, rowCurrencySql } from '../allocate/attributed.js';
 import { inWindow, type Window } from './breakdowns.js';
 
 const inDays = (w: Window) => `"date" >= ${lit(w.from)}::DATE AND "date" < ${lit(w.to)}::DATE`;
-const ratio = (a: number, b: number, scale = 1) => (b === 0 ? null : ((a / b) * scale).toFixed(6));
+const MICROS_PER_UNIT18 = 10n ** 12n;
+
+/**
+ * cost × scale ÷ count to 6 decimals, exactly: the DECIMAL cost as BigInt units (DuckDB divides DECIMALs in DOUBLE,
+ * a JS number holds ~16 digits), rounded once, half away from zero. Null when there is nothing to divide by.
+ */
+export function perUnit(cost: string, count: number, scale = 1): string | null {
+  if (count === 0) return null;
+  const micros = mulDiv(toFixed18(cost), BigInt(scale), BigInt(count) * MICROS_PER_UNIT18);
+  const abs = micros < 0n ? -micros : micros;
+  return `${micros < 0n ? '-' : ''}${abs / 1_000_000n}.${(abs % 1_000_000n).toString().padStart(6, '0')}`;
+}
 
 /**
  * Unit economics over the requests of the window, in one currency: a request's cost is its invoiced share (in the
@@ -47,7 +59,7 @@ export async function unitEconomics(
   );
   const n = Number(r?.n ?? 0);
   const invoiced = Number(r?.invoiced ?? 0);
-  const cost = Number(r?.cost ?? 0);
+  const cost = String(r?.cost ?? '0');
   const num = (k: string) => Number(r?.[k] ?? 0);
   const unit: Report['unit_economics'] = {
     basis: n === 0 ? 'none' : invoiced === n ? 'invoiced' : invoiced === 0 ? 'estimated' : 'mixed',
@@ -56,11 +68,11 @@ export async function unitEconomics(
     traces: num('traces'),
     users: num('users'),
     tokens: num('tokens'),
-    cost: String(r?.cost ?? '0'),
-    cost_per_request: ratio(cost, num('requests')),
-    cost_per_trace: ratio(cost, num('traces')),
-    cost_per_user: ratio(cost, num('users')),
-    cost_per_1k_tokens: ratio(cost, num('tokens'), 1000),
+    cost,
+    cost_per_request: perUnit(cost, num('requests')),
+    cost_per_trace: perUnit(cost, num('traces')),
+    cost_per_user: perUnit(cost, num('users')),
+    cost_per_1k_tokens: perUnit(cost, num('tokens'), 1000),
     cache_hit_rate:
       num('input_all') === 0 ? null : Math.round((num('cache_read') / num('input_all')) * 10_000) / 10_000,
   };
