@@ -133,6 +133,8 @@ interface SourceBase {
   let?: Record<string, Sql>;
   /** Records that are not rows of this dataset (e.g. agent spans), as a SQL filter. Counted as skipped. */
   where?: Sql;
+  /** What the records `where` leaves out are, for the ingest note (`N <skippedNote>`); no note without it. */
+  skippedNote?: string;
   /** Further exact totals checked on every ingest. */
   reconcile?: Reconcile[];
   replace: ReplaceRule;

@@ -203,6 +203,7 @@ export async function stageInput(
       `${ctx.displayPath}: ${counted.rowsIn - counted.skipped} records kept, ${written} written, ${rowsOut} stored`,
     );
   if (repeated.dropped > 0) notes.push(repeatedNote(source, repeated));
+  if (counted.skipped > 0 && source.skippedNote) notes.push(`${counted.skipped} ${source.skippedNote}`);
   warnings.push(...(await storedWarnings(db, source, parquet(repeated.file), ctx)));
   if (source.dataset === 'focus')
     notes.push(...(await storedNotes(db, source.storedNotes ?? [], parquet(repeated.file))));

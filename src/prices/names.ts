@@ -223,6 +223,18 @@ export function serviceTierKeySql(expr: string): string {
  */
 export const BEDROCK_PROFILES = ['us', 'eu', 'apac', 'jp', 'au', 'ca', 'us-gov', 'global'] as const;
 
+/**
+ * SQL: the maker's model id inside a Bedrock model id the book does not list (`us.anthropic.claude-sonnet-4-6`,
+ * `anthropic.claude-sonnet-4-6-v1:0` -> `claude-sonnet-4-6`): inference-profile prefix, vendor prefix and version
+ * suffix removed; NULL for an id of another shape. Usage resolves it through the provider-less aliases, so a Bedrock
+ * request names a model the way the CUR's token rows do (normalize/enrich.ts#cloudModelSql).
+ */
+export function bedrockMakerIdSql(expr: string): Sql {
+  const profiles = BEDROCK_PROFILES.map((p) => p.replace('-', '\\-')).join('|');
+  const re = `^((${profiles})\\.)?[a-z0-9-]+\\.([a-z0-9][a-z0-9.-]*?)(-v[0-9]+)?(:[0-9]+)?$`;
+  return `(CASE WHEN regexp_full_match(${expr}, ${sqlString(re)}) THEN regexp_replace(${expr}, ${sqlString(re)}, '\\3') END)` as Sql;
+}
+
 const BEDROCK_ID = /^[a-z0-9-]+\.[a-z0-9][a-z0-9.:-]*$/;
 const BEDROCK_VERSION_SUFFIX = /-v\d+(:\d+)?$/;
 

@@ -4,7 +4,13 @@ import type { Db } from '../store/duckdb.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
 import type { PriceBook } from './book.js';
 import type { PriceRow } from './effective.js';
-import { cleanModelIdSql, normalizeProviderSql, SERVICE_TIERS, serviceTierKeySql } from './names.js';
+import {
+  bedrockMakerIdSql,
+  cleanModelIdSql,
+  normalizeProviderSql,
+  SERVICE_TIERS,
+  serviceTierKeySql,
+} from './names.js';
 import type { PriceUnit } from './schema.js';
 
 const PRICE = 'DECIMAL(38,18)';
@@ -251,7 +257,7 @@ export function priceUsageSql(input: string, opts: PriceUsageOptions = {}): stri
   s.unpriced
 FROM (
   SELECT u.* EXCLUDE (__aicost_provider, __aicost_model, __aicost_tier, __aicost_context),
-    coalesce(p.model, g.model, u.__aicost_model) AS model,
+    coalesce(p.model, g.model, b.model, u.__aicost_model) AS model,
     CAST(${terms.join(' + ')} AS ${PRICE}) AS __aicost_cost,
     nullif(concat_ws(',', ${missing.join(', ')}), '') AS unpriced
   FROM (
@@ -268,5 +274,10 @@ FROM (
     AND coalesce(u.timestamp, '-infinity'::TIMESTAMPTZ) < p.valid_to
     AND p.context_above < u.__aicost_context AND u.__aicost_context <= p.context_upto
   LEFT JOIN (SELECT alias, model FROM model_alias WHERE provider IS NULL) AS g ON g.alias = u.__aicost_model
+  -- a Bedrock id the book lacks: the maker's id inside it, when the book knows that (names.ts#bedrockMakerIdSql)
+  -- (the key is computed per row: the guard keeps the regular expression off every other row)
+  LEFT JOIN (SELECT alias, model FROM model_alias WHERE provider IS NULL) AS b
+    ON b.alias = CASE WHEN u.__aicost_provider = 'aws-bedrock' AND p.model IS NULL AND g.model IS NULL
+      THEN ${bedrockMakerIdSql('u.__aicost_model')} END
 ) AS s`;
 }

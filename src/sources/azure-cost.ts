@@ -196,6 +196,14 @@ export const azureCost = defineSource({
     },
   ],
   reader: () => ({ kind: 'csv', columns }),
+  // a record with no cost, meter, product, resource or charge type is blank (the upstream BOM header set's only row
+  // carries nothing but a date): skipped and counted, not an error
+  where: sql`NOT (${
+    ['Cost', 'MeterId', 'MeterCategory', 'MeterName', 'Product', 'ResourceId', 'ChargeType']
+      .map((c) => sql`${str(c)} IS NULL`)
+      .join(' AND ') as Sql
+  })`,
+  skippedNote: 'blank records (no cost, meter, product, resource or charge type) skipped',
   inspect(absent) {
     const warnings: string[] = [];
     if (absent.includes('in_BillingCurrency'))

@@ -115,3 +115,43 @@ describe('allocation of a Bedrock bill onto gateway usage', () => {
     expect(Number(rows[1]!.cost)).toBeGreaterThanOrEqual(0.05175 + 0.1605);
   });
 });
+
+describe('a Bedrock model the price book does not list for Bedrock', () => {
+  it("the gateway's Bedrock id resolves to the maker's id, so the CUR's Claude4.6Sonnet lines still match", async () => {
+    const h = home();
+    writeFileSync(
+      join(h, 'gateway.csv'),
+      `timestamp,request_id,provider,model,input_tokens,output_tokens,tag.feature
+2025-03-03T10:00:00Z,s1,bedrock,us.anthropic.claude-sonnet-4-6,1000,100,chat
+2025-03-04T10:00:00Z,s2,bedrock,anthropic.claude-sonnet-4-6-v1:0,1000,100,search
+`,
+    );
+    await ingestInto(h, [fixture('aws', 'cur2_constructed.csv'), join(h, 'gateway.csv')]);
+    const usage = await q<{ id: string; model: string; raw: string; est: string | null }>(
+      h,
+      `SELECT request_id AS id, model, model_raw AS raw, cost_estimate::VARCHAR AS est FROM usage ORDER BY 1`,
+    );
+    // the book has no Bedrock price for Sonnet 4.6: the model is named, its cost unpriced (never free)
+    expect(usage.map((u) => [u.id, u.model, u.est])).toEqual([
+      ['s1', 'claude-sonnet-4-6', null],
+      ['s2', 'claude-sonnet-4-6', null],
+    ]);
+    await allocate({
+      home: h,
+      keys: ['feature'],
+      method: 'x-token-cost-v1',
+      period: { from: null, to: null },
+    });
+    const lines = await q<{ cls: string; t: string; level: string; cost: string }>(
+      h,
+      `SELECT o.x_TokenClass AS cls, a.AllocatedResourceId AS t, a.x_MatchLevel AS level, round(SUM(a.EffectiveCost), 15)::VARCHAR AS cost
+       FROM allocated a JOIN focus o ON o.x_RowId = a.x_OriginRowId
+       WHERE o.x_Model = 'claude-sonnet-4-6' AND o.x_TokenClass = 'input' GROUP BY ALL ORDER BY 2`,
+    );
+    // the input line 0.069, half each (1000 input tokens each)
+    expect(lines).toEqual([
+      { cls: 'input', t: 'chat', level: 'model+class+day', cost: '0.034500000000000' },
+      { cls: 'input', t: 'search', level: 'model+class+day', cost: '0.034500000000000' },
+    ]);
+  });
+});

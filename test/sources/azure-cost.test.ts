@@ -184,6 +184,20 @@ describe('header variants', () => {
     });
   }
 
+  it('the upstream BOM header set as published: its one row is blank but for a date, skipped and counted', async () => {
+    const h = home();
+    const report = await ingestInto(h, [fixture('azure', 'header_BOM_upstream.csv')]);
+    const f = report.files[0]!;
+    expect([f.sourceId, f.status, f.rowsIn, f.rowsOut, f.skipped]).toEqual([
+      'azure-cost',
+      'ingested',
+      1,
+      0,
+      1,
+    ]);
+    expect(f.notes).toContain('1 blank records (no cost, meter, product, resource or charge type) skipped');
+  });
+
   it('a file without a currency column is taken as USD with a warning', async () => {
     const report = await ingestInto(home(), [fixture('azure', 'header_values_MissingBrackets.csv')]);
     expect(report.files[0]!.warnings).toContain('no currency column: BillingCurrency taken as USD');

@@ -72,7 +72,7 @@ describe('detection', () => {
   ];
 
   it('covers every cloud fixture', () => {
-    expect(own.length).toBe(15);
+    expect(own.length).toBe(16);
   });
 
   it('each cloud fixture is claimed by its own source only', async () => {
