@@ -28,6 +28,18 @@ const INPUTS = [
   ['a FOCUS export (a cloud bill)', 'fixtures/focus/focus10_sample_40rows.csv'],
   ['prepaid commitments (token bundles)', 'fixtures/commitments/bundles.csv'],
   ['OpenAI costs paid from a bundle', 'fixtures/commitments/openai_costs_exhausted.json'],
+  ['AWS Cost and Usage Report, legacy CSV (real sample)', 'fixtures/aws/legacy_cur_sample.csv'],
+  ['AWS CUR 2.0: Bedrock tokens, an RI, a savings plan', 'fixtures/aws/cur2_constructed.csv'],
+  ['Azure EA cost details, actual (real sample)', 'fixtures/azure/ea_actualcost_small.csv'],
+  ['Azure EA cost details, amortized (joined, not added)', 'fixtures/azure/ea_amortizedcost_small.csv'],
+  ['Azure FOCUS export with Azure OpenAI token meters', 'fixtures/azure/aoai_token_meters_constructed.csv'],
+  ['Google Cloud billing export (BigQuery rows)', 'fixtures/gcp/billing_export_constructed.jsonl'],
+  ['GPU reservations (aicost CSV)', 'fixtures/gpu/reservations.csv'],
+  ['GPU cloud charges (FOCUS)', 'fixtures/gpu/cloud-gpu-focus.csv'],
+  ['nvidia-smi --query-gpu samples', 'fixtures/gpu/nvidia-smi-fleet.csv'],
+  ['DCGM exporter scrape', 'fixtures/gpu/dcgm-fleet.prom'],
+  ['OpenCost allocation API', 'fixtures/gpu/opencost-gpu.json'],
+  ['self-hosted model traffic (gateway CSV)', 'fixtures/gpu/selfhosted-gateway.csv'],
 ];
 
 let step = 0;
@@ -63,6 +75,22 @@ section(
   "Invoice lines split onto the gateway's feature tags, August 2025.",
 );
 aicost(['allocate', '--by', 'feature', '--period', '2025-08']);
+
+section(
+  'A GPU cluster',
+  `The llama-pool cluster of ${config}: its reservation and volume, split into busy and idle time by telemetry.`,
+);
+aicost(['gpu', '--config', config]);
+aicost(['allocate', '--by', 'team', '--method', 'x-gpu-time-v1', '--period', '2025-08', '--config', config]);
+
+section(
+  'Cloud commitments',
+  'RIs and savings plans from the cloud exports, as FOCUS 1.3 Contract Commitment rows.',
+);
+aicost([
+  'query',
+  'SELECT x_SourceId AS source, ContractCommitmentType AS type, ContractCommitmentCategory AS category, ContractCommitmentCost AS cost, ContractCommitmentQuantity AS quantity, ContractCommitmentUnit AS unit FROM commitments ORDER BY ALL',
+]);
 
 section('The costliest agent traces');
 aicost(['top', '--by', 'trace', '--limit', '5']);

@@ -2,8 +2,10 @@
 // the eye (report/format.ts); JSON and CSV carry the exact decimal strings. Every line carries its currency (the
 // invoices' BillingCurrency; USD for price-book estimates): the table has one titled block per currency with its own
 // total, and nothing is ever added across currencies.
+
 import type { AllocateResult } from '../analysis/allocate/run.js';
 import type { ShowbackLine } from '../analysis/allocate/showback.js';
+import { compareDecimal } from '../prices/decimal.js';
 import { TOKEN_CLASSES } from '../usage/schema.js';
 import { count, money, percent as pct, unitPrice } from './format.js';
 import { renderCsv, renderTable } from './table.js';
@@ -142,6 +144,13 @@ function invoicedBlock(r: AllocateResult, t: AllocateResult['currencies'][number
   out.push(
     `${several ? `${cur ?? '(no currency)'}: ` : ''}${count(t.originRows)} invoice lines; coverage: ${cov}`,
   );
+  // the table shows EffectiveCost; where the pool's BilledCost differs (a prepaid purchase such as a GPU reservation
+  // counts 0 effective, a bundle-paid line 0 billed) say so, since both are split alike in the allocated rows
+  const billed = t.allocated.BilledCost;
+  if (billed !== undefined && compareDecimal(billed, total) !== 0)
+    out.push(
+      `billed ${money(billed, cur)} (EffectiveCost above; prepaid purchases and bundle-paid lines make them differ: both are split alike, BilledCost by key in the allocated rows and --format json)`,
+    );
   for (const u of r.unmatched.filter((x) => x.currency === cur))
     out.push(
       `invoiced, no matching usage: ${u.provider ?? '?'} ${u.model ?? '?'} on ${u.day}: ${money(u.effectiveCost, cur)} (${count(u.lines)} lines, unallocated)`,

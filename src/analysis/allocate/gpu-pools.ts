@@ -33,9 +33,10 @@ async function poolRows(db: Db, period: Period, clusters: readonly GpuCluster[])
         AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`,
     )
     .join('\nUNION ALL\n');
-  // a charge two clusters claim belongs to the first one configured
-  await db.run(`CREATE OR REPLACE TEMP TABLE gpu_pool AS SELECT * EXCLUDE (idx) FROM (${charges})
-    QUALIFY row_number() OVER (PARTITION BY rid ORDER BY idx) = 1`);
+  // a charge two clusters claim belongs to the first one configured. (Not `QUALIFY row_number() ... = 1`: over some
+  // focus views DuckDB 1.5's TopN-window optimizer fails on it with an internal "expression type mismatch".)
+  await db.run(`CREATE OR REPLACE TEMP TABLE gpu_pool AS WITH c AS (${charges})
+    SELECT c.* EXCLUDE (idx) FROM c JOIN (SELECT rid, min(idx) AS idx FROM c GROUP BY rid) m USING (rid, idx)`);
   const samples = clusters
     .map((c) => `SELECT ${lit(c.name)} AS cluster, * FROM (${samplesSql(c)})`)
     .join(' UNION ALL ');
