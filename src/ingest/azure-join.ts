@@ -23,7 +23,7 @@
 import { InputError, InternalError } from '../errors.js';
 import { focusStoredColumns } from '../focus/schema.js';
 import { type Db, ident, lit, litList } from '../store/duckdb.js';
-import { fileTotals, shortHash, storedPath } from '../store/files.js';
+import { fileTotals, PARQUET, shortHash, storedPath } from '../store/files.js';
 import { type WorkingFile, withoutRows } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
 
@@ -237,7 +237,7 @@ export async function joinAzureExports(
     const staged = tx.stagePath(`azure-join/${name}.parquet`);
     const select = joinedSelect(actual, amortized);
     await db.run(
-      `COPY (${select} ORDER BY ChargePeriodStart, x_SourceFile, x_RowId) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (${select} ORDER BY ChargePeriodStart, x_SourceFile, x_RowId) TO ${lit(staged)} (FORMAT parquet, ${PARQUET})`,
     );
     await checkSums(db, staged, actual, amortized, period);
     const t = await fileTotals(db, 'focus', staged);

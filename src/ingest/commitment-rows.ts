@@ -8,7 +8,7 @@ import { contractCommitmentStoredColumns } from '../focus/contract-commitment.js
 import { selectList } from '../focus/schema.js';
 import { SOURCES } from '../sources/index.js';
 import { type Db, lit, litList } from '../store/duckdb.js';
-import { fileTotals, shortHash, storedPath } from '../store/files.js';
+import { fileTotals, PARQUET, shortHash, storedPath } from '../store/files.js';
 import type { WorkingFile } from '../store/rewrite.js';
 import type { Transaction } from '../store/transaction.js';
 
@@ -141,7 +141,7 @@ export async function deriveCommitmentRows(
       `COPY (${selectFor(
         kind,
         files.map((w) => w.abs),
-      )}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+      )}) TO ${lit(staged)} (FORMAT parquet, ${PARQUET})`,
     );
     const t = await fileTotals(db, 'commitments', staged);
     if (t.rows === 0) continue;

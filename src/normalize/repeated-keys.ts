@@ -3,6 +3,7 @@
 // input the rows are de-duplicated the same way, so the stored data never counts a request twice, whichever file
 // held both copies. Checked on the written file (a columnar scan of the key columns); rewritten only when needed.
 import { type Db, ident, lit } from '../store/duckdb.js';
+import { PARQUET } from '../store/files.js';
 import type { SourceDefinition } from './contract.js';
 
 export interface RepeatedKeys {
@@ -48,7 +49,7 @@ export async function dropRepeatedKeys(
     ? ((await db.one<Record<string, string>>(`SELECT ${sums} FROM (${ranked}) WHERE __rank > 1`)) ?? {})
     : {};
   await db.run(
-    `COPY (SELECT * EXCLUDE (__rank) FROM (${ranked}) WHERE __rank = 1) TO ${lit(deduped)} (FORMAT parquet, COMPRESSION zstd)`,
+    `COPY (SELECT * EXCLUDE (__rank) FROM (${ranked}) WHERE __rank = 1) TO ${lit(deduped)} (FORMAT parquet, ${PARQUET})`,
   );
   return { file: deduped, dropped, totals };
 }

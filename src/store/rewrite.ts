@@ -2,7 +2,7 @@
 // replacement and stale-allocation pruning (rows removed), and behind pairing and burn-down (rows recomputed). A file
 // is never edited: a copy is staged and swapped in by the transaction.
 import { type Db, lit } from './duckdb.js';
-import { fileTotals, shortHash } from './files.js';
+import { fileTotals, PARQUET, shortHash } from './files.js';
 import type { StoredFile } from './manifest.js';
 import type { Transaction } from './transaction.js';
 
@@ -33,7 +33,7 @@ export async function withoutRows(
   const name = shortHash(w.file.path, tag, String(dropped));
   const staged = tx.stagePath(`rewrite/${name}.parquet`);
   await db.run(
-    `COPY (SELECT * FROM ${src} WHERE NOT (${drop})) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+    `COPY (SELECT * FROM ${src} WHERE NOT (${drop})) TO ${lit(staged)} (FORMAT parquet, ${PARQUET})`,
   );
   const t = await fileTotals(db, w.file.dataset, staged);
   const path = w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
@@ -55,7 +55,7 @@ export async function withRecomputedRows(
   name: string,
 ): Promise<WorkingFile> {
   const staged = tx.stagePath(`rewrite/${name}.parquet`);
-  await db.run(`COPY (${select}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`);
+  await db.run(`COPY (${select}) TO ${lit(staged)} (FORMAT parquet, ${PARQUET})`);
   const t = await fileTotals(db, w.file.dataset, staged);
   const path = w.file.path.replace(/[^/]+\.parquet$/, `${name}.parquet`);
   return { abs: staged, staged: true, file: { ...w.file, path, rows: t.rows, totals: t.totals } };

@@ -7,7 +7,7 @@ import { SharedResourceSchema } from '../../config.js';
 import { InputError, InternalError } from '../../errors.js';
 import { installPrices } from '../../prices/install.js';
 import { Db, lit } from '../../store/duckdb.js';
-import { fileTotals, shortHash, storedPath } from '../../store/files.js';
+import { fileTotals, PARQUET, shortHash, storedPath } from '../../store/files.js';
 import type { StoredFile } from '../../store/manifest.js';
 import { withoutRows } from '../../store/rewrite.js';
 import { Transaction } from '../../store/transaction.js';
@@ -307,7 +307,7 @@ async function writeRun(db: Db, tx: Transaction, runId: string): Promise<void> {
     const staged = tx.stagePath(`alloc/${runId}-${g.p}-${g.s}.parquet`);
     await db.run(
       `COPY (SELECT * FROM alloc_rows WHERE strftime(BillingPeriodStart, '%Y-%m') = ${lit(g.p)} AND x_SourceId = ${lit(g.s)})
-         TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+         TO ${lit(staged)} (FORMAT parquet, ${PARQUET})`,
     );
     const t = await fileTotals(db, 'allocated', staged);
     const file: StoredFile = {
@@ -326,7 +326,7 @@ async function writeRun(db: Db, tx: Transaction, runId: string): Promise<void> {
   for (const { p } of periods) {
     const staged = tx.stagePath(`alloc/${runId}-${p}-factors.parquet`);
     await db.run(
-      `COPY (SELECT * FROM factor_rows WHERE period = ${lit(p)}) TO ${lit(staged)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT * FROM factor_rows WHERE period = ${lit(p)}) TO ${lit(staged)} (FORMAT parquet, ${PARQUET})`,
     );
     const n = await db.one<{ n: string }>(
       `SELECT count(*)::VARCHAR AS n FROM read_parquet(${lit(staged)}, hive_partitioning = false)`,
