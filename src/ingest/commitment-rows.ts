@@ -37,8 +37,8 @@ const FROM_PURCHASE: Record<string, string> = {
 };
 
 /**
- * Contract Commitment columns of a cloud commitment discount (RI, savings plan), one row per source and discount id,
- * over its focus/ rows `d`. The exports carry the discount's billing, not its contract: cost is the fees billed in the
+ * Contract Commitment columns of a cloud commitment discount (RI, savings plan), one row per source, discount id and
+ * billing currency (amounts in two currencies are never added), over its focus/ rows `d`. The exports carry the discount's billing, not its contract: cost is the fees billed in the
  * data (Purchase rows and recurring fees; a spend commitment without fees in the data: the amortized cost of its
  * Used and Unused rows), quantity the Used + Unused quantity of its usage rows (else of all its rows; FOCUS 1.0: the
  * PricingQuantity of the usage it covered) when they share one unit, the period the billing periods the data spans. Term dates and total contract value are not in FOCUS
@@ -63,7 +63,7 @@ const QUANTITY = `COALESCE(${oneUnit('sum(d.CommitmentDiscountQuantity)')}, ${co
 const UNIT = `CASE WHEN ${oneUnit('sum(d.CommitmentDiscountQuantity)')} IS NOT NULL
     THEN ${oneUnit('any_value(d.CommitmentDiscountUnit)')} ELSE ${covered('any_value(d.PricingUnit)')} END`;
 const FROM_DISCOUNT: Record<string, string> = {
-  BillingCurrency: 'any_value(d.BillingCurrency)',
+  BillingCurrency: 'd.BillingCurrency',
   ContractCommitmentCategory: CATEGORY,
   ContractCommitmentCost: `COALESCE(sum(d.BilledCost) FILTER (WHERE ${FEE}),
     CASE WHEN ${CATEGORY} = 'Spend' THEN COALESCE(sum(d.EffectiveCost) FILTER (WHERE ${SPLIT}), 0) END)`,
@@ -77,7 +77,7 @@ const FROM_DISCOUNT: Record<string, string> = {
   ContractId: 'd.CommitmentDiscountId',
   ContractPeriodEnd: 'max(d.ChargePeriodEnd)',
   ContractPeriodStart: 'min(d.ChargePeriodStart)',
-  x_RowId: `md5('commitment:' || d.x_SourceId || ':' || d.CommitmentDiscountId)`,
+  x_RowId: `md5('commitment:' || d.x_SourceId || ':' || d.CommitmentDiscountId || ':' || COALESCE(d.BillingCurrency, ''))`,
   x_SourceId: 'd.x_SourceId',
   x_SourceFile: 'min(d.x_SourceFile)',
   x_SourceRecord: `COALESCE(min(d.x_SourceRecord) FILTER (WHERE ${FEE}), min(d.x_SourceRecord))`,
@@ -106,7 +106,7 @@ function selectFor(kind: 'purchase' | 'discount', files: string[]): string {
       FROM ${from} p WHERE p.x_CostSource = 'purchase' ORDER BY p.ResourceId`;
   return `SELECT ${selectList(contractCommitmentStoredColumns(), FROM_DISCOUNT)}
     FROM ${from} d WHERE d.CommitmentDiscountId IS NOT NULL
-    GROUP BY d.x_SourceId, d.CommitmentDiscountId ORDER BY d.CommitmentDiscountId`;
+    GROUP BY d.x_SourceId, d.CommitmentDiscountId, d.BillingCurrency ORDER BY d.CommitmentDiscountId, d.BillingCurrency`;
 }
 
 /**

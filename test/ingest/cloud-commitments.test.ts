@@ -3,6 +3,8 @@
 // from the constructed CUR 2.0 fixture (fixtures/aws/ORIGIN.md): the p4d RI's fees are the upfront Fee 50000 and the
 // March RIFee 10044, its Used + Unused quantity 10 + 10 hours; the savings plan's fees are the upfront 8760 and the
 // recurring 744, its used/unused commitment 11.05 + 0 (negation) + 23.50 USD.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validate } from '../../src/analysis/validate.js';
 import { forget } from '../../src/ingest/forget.js';
@@ -81,6 +83,29 @@ describe('AWS CUR 2.0: RI and savings plan terms', () => {
     ]);
     const report = await validate({ view: 'commitments', home: h });
     expect(report.results.filter((r) => r.status === 'fail')).toEqual([]);
+  });
+
+  it('one row per billing currency: amounts in two currencies are never added', async () => {
+    const h = home();
+    // the AWS FOCUS 1.2 fixture with its RI upfront fee also billed once in EUR (a second payer, say)
+    const lines = readFileSync(fixture('aws', 'focus12_aws_constructed.csv'), 'utf8').split('\n');
+    const fee = lines.find((l) => l.includes(',Fee USE1-HeavyUsage:p4d.24xlarge,'))!;
+    const eur = fee
+      .replace(',Billing Account,USD,', ',Billing Account,EUR,')
+      .replace(',Committed,USD,', ',Committed,EUR,');
+    expect(eur).not.toBe(fee);
+    const file = join(h, '..', `focus12-eur-${Date.now()}.csv`);
+    writeFileSync(file, [...lines.filter((l) => l.trim() !== ''), eur].join('\n'));
+    await ingestInto(h, [file]);
+    const rows = await q<{ cur: string; cost: string }>(
+      h,
+      `SELECT BillingCurrency AS cur, ContractCommitmentCost::VARCHAR AS cost FROM commitments
+       WHERE ContractCommitmentId = '${RI}' ORDER BY 1`,
+    );
+    expect(rows).toEqual([
+      { cur: 'EUR', cost: '50000.000000000000000000' },
+      { cur: 'USD', cost: '60044.000000000000000000' },
+    ]);
   });
 
   it('a cloud export without commitment discounts writes no commitments file', async () => {
