@@ -33,8 +33,8 @@ async function poolRows(db: Db, period: Period, clusters: readonly GpuCluster[])
         AND ${periodFilter('CAST(ChargePeriodStart AS DATE)', period)}`,
     )
     .join('\nUNION ALL\n');
-  // a charge two clusters claim belongs to the first one configured. (Not `QUALIFY row_number() ... = 1`: over some
-  // focus views DuckDB 1.5's TopN-window optimizer fails on it with an internal "expression type mismatch".)
+  // a charge two clusters claim belongs to the first one configured (a grouped min, not `QUALIFY row_number() ... = 1`,
+  // which DuckDB 1.5's TopN-window optimizer failed on here: store/duckdb.ts now disables that optimizer too)
   await db.run(`CREATE OR REPLACE TEMP TABLE gpu_pool AS WITH c AS (${charges})
     SELECT c.* EXCLUDE (idx) FROM c JOIN (SELECT rid, min(idx) AS idx FROM c GROUP BY rid) m USING (rid, idx)`);
   const samples = clusters
