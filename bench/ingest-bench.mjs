@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import {
   closeSync,
@@ -28,6 +28,7 @@ import { fileURLToPath } from 'node:url';
 //
 //   node bench/ingest-bench.mjs [--rows N | --10m] [--threads N] [--keep]
 import { writeInvoices } from './allocate-step.mjs';
+import { runNode } from './child.mjs';
 import { GENERATOR_VERSION, generateSpendLogs } from './generate-spendlogs.mjs';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -35,7 +36,6 @@ const WORK = join(REPO, '.bench');
 const AICOST = join(REPO, 'bin', 'aicost.js');
 const SEED = '42';
 const MEMORY_LIMIT = '700MB'; // aicost's default (src/store/duckdb.ts); the baseline gets the same
-const POLL_MS = 50;
 
 // Disk per row, measured at 1M rows with generator v1: CSV ~963 B; baseline zstd Parquet ~86 B (deleted before
 // aicost runs); aicost's data home peaks at ~1,030 B during the ingest (staged input + DuckDB temp files) and ends
@@ -100,54 +100,6 @@ function dirBytes(p) {
   let n = 0;
   for (const e of readdirSync(p)) n += dirBytes(join(p, e));
   return n;
-}
-
-/** Peak RSS (VmHWM) of a running process, polled from /proc; the last value read before exit is the peak. */
-function watchPeakRss(pid) {
-  let peak = null;
-  const read = () => {
-    try {
-      const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak ?? 0, Number(m[1]) * 1024);
-    } catch {
-      // gone (or no /proc): keep the last value
-    }
-  };
-  read();
-  const timer = setInterval(read, POLL_MS);
-  return {
-    read,
-    stop() {
-      clearInterval(timer);
-      return peak;
-    },
-  };
-}
-
-/** Runs `node args...` as a child; wall time from spawn to exit, peak RSS, captured output. */
-async function runNode(args, { cwd, env }) {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const rss = watchPeakRss(child.pid);
-  const out = [];
-  const err = [];
-  child.stdout.on('data', (d) => out.push(d));
-  child.stderr.on('data', (d) => err.push(d));
-  const [code, signal] = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (c, s) => resolve([c, s]));
-  });
-  const wallS = (performance.now() - t0) / 1000;
-  const peakRssBytes = rss.stop();
-  if (child.stdout.readable || child.stderr.readable) await once(child, 'close');
-  return {
-    code,
-    signal,
-    wallS,
-    peakRssBytes,
-    stdout: Buffer.concat(out).toString('utf8'),
-    stderr: Buffer.concat(err).toString('utf8'),
-  };
 }
 
 function childEnv(threads) {

@@ -5,20 +5,15 @@
 // of more than twice the interval ends it); a
 // run longer than an hour that touches the reported days is a finding, keyed by GPU UUID (or node).
 import { type Db, lit } from '../../store/duckdb.js';
+import type { GpuUtilizationDetail } from './types.js';
 
 /** Under this mean busy ratio a GPU counts as idle (20 %). */
 export const GPU_LOW_UTILIZATION = 0.2;
 /** A low run must last longer than this many seconds (an hour). */
 export const GPU_LOW_SECONDS = 3600;
 
-export interface GpuLowRun {
-  gpu: string;
-  node: string | null;
-  gpuModel: string | null;
-  from: string;
-  to: string;
-  hours: string;
-  samples: number;
+/** A low-utilization run: the anomaly's detail (the GPU, its node and model, the run's span) and its figures. */
+export interface GpuLowRun extends GpuUtilizationDetail {
   /** Mean busy ratio over the run, 0..1, as a decimal string. */
   utilization: string;
   /** GPU-hours the run left idle: hours × (1 − utilization). */

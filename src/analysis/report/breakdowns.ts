@@ -2,6 +2,7 @@
 // usage not invoiced yet): totals, breakdowns by a dimension against the comparison period, movers, daily cost.
 // Sums are exact DECIMAL; shares and percentages are numbers for display.
 
+import { compareDecimal, mulDiv, toFixed18 } from '../../prices/decimal.js';
 import type { Breakdown, BreakdownLine } from '../../report/model.js';
 import { jsonKeyPath } from '../../sql.js';
 import type { Db } from '../../store/duckdb.js';
@@ -52,7 +53,12 @@ export async function costBy(
   return new Map(rows.map((r) => [r.k, r.s]));
 }
 
-const sub = (a: string, b: string) => (Number(a) - Number(b)).toFixed(2);
+/** a − b exactly (decimal strings as BigInt units), rounded once to 2 decimals, half away from zero. */
+const sub = (a: string, b: string) => {
+  const cents = mulDiv(toFixed18(a) - toFixed18(b), 1n, 10n ** 16n);
+  const abs = cents < 0n ? -cents : cents;
+  return `${cents < 0n ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+};
 const pctChange = (now: string, before: string | null) =>
   before === null || Number(before) === 0
     ? null
@@ -78,7 +84,7 @@ export function lines(
         change_pct: pctChange(cost, previous),
       };
     })
-    .sort((a, b) => Number(b.cost) - Number(a.cost) || a.key.localeCompare(b.key));
+    .sort((a, b) => compareDecimal(b.cost, a.cost) || a.key.localeCompare(b.key));
 }
 
 /** A breakdown capped at `top` lines; the rest is summed into `others` so the lines still add up. */
